@@ -1,0 +1,51 @@
+//===- ModelStats.h - parameters, weight and KV-cache bytes -----*- C++ -*-===//
+
+#ifndef DUPLEX_ANALYSIS_MODELSTATS_H
+#define DUPLEX_ANALYSIS_MODELSTATS_H
+
+#include "duplex/Dialect/LLM/IR/LLMOps.h"
+
+#include "llvm/Support/JSON.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace duplex {
+
+/// Parameters and bytes of one statistics bucket (see WeightOpInterface).
+struct StatsCategory {
+  std::string name;
+  uint64_t parameters = 0;
+  /// Weight storage in bits (int4 weights make bytes fractional per param).
+  uint64_t weightBits = 0;
+  uint64_t weightBytes() const { return (weightBits + 7) / 8; }
+};
+
+struct ModelStats {
+  std::string name;
+  uint64_t parameters = 0;
+  uint64_t weightBytes = 0;
+  /// Parameters a single token touches: routed experts count top_k of
+  /// num_experts (the MoE "active" parameters).
+  uint64_t activeParameters = 0;
+  uint64_t kvCacheBytesPerToken = 0;
+  int64_t numLayers = 0;
+  int64_t numMoELayers = 0;
+  /// Fixed order: embedding, attention_projections, mlp, experts, router,
+  /// norm, lm_head, other.
+  std::vector<StatsCategory> breakdown;
+};
+
+/// Walks `model`, multiplying everything inside `llm.repeat` by its count.
+ModelStats computeModelStats(llm::ModelOp model);
+
+llvm::json::Value toJSON(const ModelStats &stats);
+
+/// A human-readable table.
+void printModelStats(const ModelStats &stats, llvm::raw_ostream &os);
+
+} // namespace duplex
+
+#endif // DUPLEX_ANALYSIS_MODELSTATS_H

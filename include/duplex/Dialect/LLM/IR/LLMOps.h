@@ -1,0 +1,46 @@
+//===- LLMOps.h - llm dialect types, attributes and ops ---------*- C++ -*-===//
+
+#ifndef DUPLEX_DIALECT_LLM_IR_LLMOPS_H
+#define DUPLEX_DIALECT_LLM_IR_LLMOPS_H
+
+#include "duplex/Dialect/LLM/IR/LLMDialect.h"
+#include "mlir/Bytecode/BytecodeOpInterface.h"
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/BuiltinTypes.h"
+#include "mlir/IR/DialectImplementation.h"
+#include "mlir/IR/OpDefinition.h"
+#include "mlir/IR/SymbolTable.h"
+#include "mlir/Interfaces/InferTypeOpInterface.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
+
+#include "duplex/Dialect/LLM/IR/LLMEnums.h.inc"
+
+namespace duplex::llm {
+/// Storage size of one element of `type`, in bits (int4 packs two per byte).
+unsigned getDTypeBits(DType type);
+} // namespace duplex::llm
+
+namespace mlir {
+/// Parses the floating-point parameters of `#llm.rope` (theta, scaling).
+template <> struct FieldParser<llvm::APFloat> {
+  static FailureOr<llvm::APFloat> parse(AsmParser &parser) {
+    double value;
+    if (parser.parseFloat(value))
+      return failure();
+    return llvm::APFloat(value);
+  }
+};
+} // namespace mlir
+
+#define GET_TYPEDEF_CLASSES
+#include "duplex/Dialect/LLM/IR/LLMTypes.h.inc"
+
+#define GET_ATTRDEF_CLASSES
+#include "duplex/Dialect/LLM/IR/LLMAttrs.h.inc"
+
+#include "duplex/Dialect/LLM/IR/LLMInterfaces.h.inc"
+
+#define GET_OP_CLASSES
+#include "duplex/Dialect/LLM/IR/LLMOps.h.inc"
+
+#endif // DUPLEX_DIALECT_LLM_IR_LLMOPS_H

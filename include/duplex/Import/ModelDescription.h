@@ -1,0 +1,110 @@
+//===- ModelDescription.h - a decoder LLM as a plain struct -----*- C++ -*-===//
+//
+// The hyper-parameters of a decoder LLM, independent of where they came from
+// (a Hugging Face config.json, a bundled model file). The HF importer fills
+// one; ModelBuilder turns it into `llm` IR.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef DUPLEX_IMPORT_MODELDESCRIPTION_H
+#define DUPLEX_IMPORT_MODELDESCRIPTION_H
+
+#include "duplex/Dialect/LLM/IR/LLMOps.h"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace duplex {
+
+enum class NormKind { RMSNorm, LayerNorm };
+
+/// Where the norms sit relative to each sub-block.
+enum class NormPlacement {
+  /// x + f(norm(x)) — Llama, GPT-2, OPT (do_layer_norm_before).
+  Pre,
+  /// norm(x + f(x)) — OPT-350m (do_layer_norm_before = false).
+  Post,
+  /// x + norm(f(norm(x))) — Grok-1's four norms per layer.
+  Sandwich,
+};
+
+struct RopeDescription {
+  double theta = 10000.0;
+  int64_t rotaryDim = 0; // 0: all of head_dim.
+  bool interleaved = false;
+  double scaling = 1.0;
+};
+
+struct MoEDescription {
+  int64_t numExperts = 0;
+  int64_t topK = 0;
+  int64_t intermediateSize = 0;
+  int64_t numSharedExperts = 0;
+  int64_t sharedIntermediateSize = 0;
+  bool sharedExpertGate = false;
+  bool routerBias = false;
+};
+
+struct ModelDescription {
+  /// Symbol name of the `llm.model` op.
+  std::string name;
+  /// Where the description came from (file, and the config's `_source`).
+  std::string source;
+  std::string modelType;
+
+  int64_t vocabSize = 0;
+  int64_t hiddenSize = 0;
+  int64_t numLayers = 0;
+  int64_t numHeads = 0;
+  int64_t numKVHeads = 0;
+  int64_t headDim = 0;
+  /// Width of the dense MLP (dense layers of MoE models too).
+  int64_t intermediateSize = 0;
+  int64_t maxPositionEmbeddings = 0;
+
+  llm::DType weightDType = llm::DType::f16;
+  /// Weights of linear/MLP/expert matrices when quantised (GPTQ/AWQ).
+  std::optional<llm::DType> matmulWeightDType;
+  llm::DType kvDType = llm::DType::f16;
+  llm::DType activationDType = llm::DType::f16;
+
+  NormKind norm = NormKind::RMSNorm;
+  NormPlacement normPlacement = NormPlacement::Pre;
+  double normEps = 1e-5;
+  bool normBias = false;
+  bool finalNorm = true;
+
+  llm::Activation activation = llm::Activation::silu;
+  bool gatedMLP = true;
+  bool mlpBias = false;
+  bool qkvBias = false;
+  bool outputBias = false;
+
+  /// Learned absolute positions with this many table rows (0: none).
+  int64_t positionTableSize = 0;
+  std::optional<RopeDescription> rope;
+  std::optional<int64_t> slidingWindow;
+
+  bool tiedEmbeddings = false;
+  bool lmHeadBias = false;
+  /// x + attn(ln1(x)) + mlp(ln2(x)) (GPT-NeoX, GPT-J).
+  bool parallelResidual = false;
+  /// GPT-J: attention and MLP share one LayerNorm.
+  bool sharedParallelNorm = false;
+  /// OPT's word_embed_proj_dim when it differs from hidden_size.
+  int64_t embeddingProjectionDim = 0;
+
+  MoEDescription moe;
+  /// Per decoder layer: does it use `moe` instead of the dense MLP?
+  std::vector<bool> moeLayers;
+
+  llm::DType getMatmulWeightDType() const {
+    return matmulWeightDType.value_or(weightDType);
+  }
+};
+
+} // namespace duplex
+
+#endif // DUPLEX_IMPORT_MODELDESCRIPTION_H

@@ -1,0 +1,159 @@
+//===- ModelStats.cpp - parameters, weight and KV-cache bytes
+//---------------===//
+
+#include "duplex/Analysis/ModelStats.h"
+
+#include <fmt/format.h>
+
+using namespace mlir;
+using namespace duplex;
+using namespace duplex::llm;
+
+static const char *const kCategories[] = {"embedding", "attention_projections",
+                                          "mlp",       "experts",
+                                          "router",    "norm",
+                                          "lm_head",   "other"};
+
+namespace {
+struct StatsWalker {
+  ModelStats &stats;
+  uint64_t kvBits = 0;
+
+  StatsCategory &category(StringRef name) {
+    for (StatsCategory &c : stats.breakdown)
+      if (c.name == name)
+        return c;
+    llvm_unreachable("WeightOpInterface returned an unknown stats category");
+  }
+
+  void add(StringRef name, uint64_t parameters, unsigned bits,
+           uint64_t multiplier) {
+    StatsCategory &c = category(name);
+    c.parameters += parameters * multiplier;
+    c.weightBits += parameters * bits * multiplier;
+  }
+
+  void walk(Block &block, uint64_t multiplier) {
+    for (Operation &op : block) {
+      if (auto repeat = dyn_cast<RepeatOp>(op)) {
+        walk(repeat.getBody().front(), multiplier * repeat.getCount());
+        continue;
+      }
+      if (auto attention = dyn_cast<AttentionOp>(op)) {
+        stats.numLayers += multiplier;
+        kvBits += multiplier * attention.getKVElementsPerToken() *
+                  getDTypeBits(attention.getKvDtype());
+      }
+      auto weights = dyn_cast<WeightOpInterface>(op);
+      if (!weights)
+        continue;
+      unsigned bits = getDTypeBits(weights.getWeightElementType());
+      if (auto moe = dyn_cast<MoEOp>(op)) {
+        // Experts and router are separate buckets; only top_k experts (plus
+        // shared ones and the router) are active for a token.
+        stats.numMoELayers += multiplier;
+        uint64_t routed = moe.getNumExperts() * moe.getParametersPerExpert();
+        add("experts", routed + moe.getSharedExpertParameters(), bits,
+            multiplier);
+        add("router", moe.getRouterParameters(), bits, multiplier);
+        stats.activeParameters +=
+            multiplier *
+            (moe.getTopK() * moe.getParametersPerExpert() +
+             moe.getSharedExpertParameters() + moe.getRouterParameters());
+        continue;
+      }
+      uint64_t parameters = weights.getNumParameters();
+      add(weights.getStatsCategory(), parameters, bits, multiplier);
+      stats.activeParameters += multiplier * parameters;
+    }
+  }
+};
+} // namespace
+
+ModelStats duplex::computeModelStats(ModelOp model) {
+  ModelStats stats;
+  stats.name = model.getSymName().str();
+  for (const char *name : kCategories)
+    stats.breakdown.push_back(StatsCategory{name, 0, 0});
+  StatsWalker walker{stats};
+  walker.walk(model.getBody().front(), 1);
+  for (const StatsCategory &c : stats.breakdown) {
+    stats.parameters += c.parameters;
+    stats.weightBytes += c.weightBytes();
+  }
+  stats.kvCacheBytesPerToken = (walker.kvBits + 7) / 8;
+  return stats;
+}
+
+llvm::json::Value duplex::toJSON(const ModelStats &stats) {
+  llvm::json::Object breakdown;
+  for (const StatsCategory &c : stats.breakdown)
+    breakdown[c.name] = llvm::json::Object{{"parameters", c.parameters},
+                                           {"weight_bytes", c.weightBytes()}};
+  return llvm::json::Object{
+      {"model", stats.name},
+      {"parameters", stats.parameters},
+      {"active_parameters", stats.activeParameters},
+      {"weight_bytes", stats.weightBytes},
+      {"kv_cache_bytes_per_token", stats.kvCacheBytesPerToken},
+      {"layers", stats.numLayers},
+      {"moe_layers", stats.numMoELayers},
+      {"breakdown", std::move(breakdown)},
+  };
+}
+
+/// 46702792704 -> "46.70 B"; 93405585408 bytes -> "93.41 GB".
+static std::string scaled(double value, const char *unit) {
+  const char *prefixes[] = {"", " K", " M", " G", " T", " P"};
+  const char *billions[] = {"", " K", " M", " B", " T", " P"};
+  bool count = std::string(unit).empty();
+  int i = 0;
+  while (value >= 1000.0 && i < 5) {
+    value /= 1000.0;
+    ++i;
+  }
+  if (count)
+    return fmt::format("{:.2f}{}", value, billions[i]);
+  return fmt::format("{:.2f}{}{}", value, i ? prefixes[i] : " ", unit);
+}
+
+static std::string grouped(uint64_t value) {
+  std::string digits = std::to_string(value), out;
+  for (size_t i = 0; i < digits.size(); ++i) {
+    if (i && (digits.size() - i) % 3 == 0)
+      out += ',';
+    out += digits[i];
+  }
+  return out;
+}
+
+void duplex::printModelStats(const ModelStats &stats, llvm::raw_ostream &os) {
+  std::string text;
+  text += fmt::format("Model {}\n", stats.name);
+  text += fmt::format(
+      "  {:<26}{:>20}\n", "decoder layers",
+      fmt::format("{} ({} MoE)", stats.numLayers, stats.numMoELayers));
+  text += fmt::format("  {:<26}{:>20}  ({})\n", "parameters",
+                      grouped(stats.parameters), scaled(stats.parameters, ""));
+  text += fmt::format("  {:<26}{:>20}  ({})\n", "active parameters/token",
+                      grouped(stats.activeParameters),
+                      scaled(stats.activeParameters, ""));
+  text +=
+      fmt::format("  {:<26}{:>20}  ({})\n", "weight bytes",
+                  grouped(stats.weightBytes), scaled(stats.weightBytes, "B"));
+  text += fmt::format("  {:<26}{:>20}  ({})\n", "KV-cache bytes/token",
+                      grouped(stats.kvCacheBytesPerToken),
+                      scaled(stats.kvCacheBytesPerToken, "B"));
+  text += fmt::format("\n  {:<26}{:>20}{:>9}{:>14}\n", "breakdown",
+                      "parameters", "share", "bytes");
+  for (const StatsCategory &c : stats.breakdown) {
+    if (c.parameters == 0)
+      continue;
+    double share =
+        stats.parameters ? 100.0 * c.parameters / stats.parameters : 0.0;
+    text +=
+        fmt::format("  {:<26}{:>20}{:>8.2f}%{:>14}\n", c.name,
+                    grouped(c.parameters), share, scaled(c.weightBytes(), "B"));
+  }
+  os << text;
+}

@@ -1,0 +1,72 @@
+//===- LLMDialect.cpp - llm dialect registration
+//----------------------------===//
+
+#include "duplex/Dialect/LLM/IR/LLMDialect.h"
+#include "duplex/Dialect/LLM/IR/LLMOps.h"
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/DialectImplementation.h"
+#include "llvm/ADT/TypeSwitch.h"
+
+using namespace mlir;
+using namespace duplex::llm;
+
+#include "duplex/Dialect/LLM/IR/LLMDialect.cpp.inc"
+#include "duplex/Dialect/LLM/IR/LLMEnums.cpp.inc"
+
+#define GET_TYPEDEF_CLASSES
+#include "duplex/Dialect/LLM/IR/LLMTypes.cpp.inc"
+
+#define GET_ATTRDEF_CLASSES
+#include "duplex/Dialect/LLM/IR/LLMAttrs.cpp.inc"
+
+void LLMDialect::initialize() {
+  addTypes<
+#define GET_TYPEDEF_LIST
+#include "duplex/Dialect/LLM/IR/LLMTypes.cpp.inc"
+      >();
+  addAttributes<
+#define GET_ATTRDEF_LIST
+#include "duplex/Dialect/LLM/IR/LLMAttrs.cpp.inc"
+      >();
+  addOperations<
+#define GET_OP_LIST
+#include "duplex/Dialect/LLM/IR/LLMOps.cpp.inc"
+      >();
+}
+
+unsigned duplex::llm::getDTypeBits(DType type) {
+  switch (type) {
+  case DType::f32:
+    return 32;
+  case DType::f16:
+  case DType::bf16:
+    return 16;
+  case DType::fp8:
+  case DType::int8:
+    return 8;
+  case DType::int4:
+    return 4;
+  }
+  llvm_unreachable("unknown llm::DType");
+}
+
+LogicalResult ActType::verify(function_ref<InFlightDiagnostic()> emitError,
+                              int64_t width) {
+  if (width <= 0)
+    return emitError() << "'!llm.act' width must be positive, got " << width;
+  return success();
+}
+
+LogicalResult RopeAttr::verify(function_ref<InFlightDiagnostic()> emitError,
+                               APFloat theta, int64_t rotaryDim,
+                               RopeStyle style, APFloat scaling) {
+  if (!theta.isFiniteNonZero() || theta.isNegative())
+    return emitError() << "'#llm.rope' theta must be a positive number";
+  if (rotaryDim < 0 || rotaryDim % 2 != 0)
+    return emitError() << "'#llm.rope' rotary_dim (" << rotaryDim
+                       << ") must be even and non-negative";
+  if (!scaling.isFiniteNonZero() || scaling.isNegative())
+    return emitError() << "'#llm.rope' scaling must be a positive number";
+  return success();
+}

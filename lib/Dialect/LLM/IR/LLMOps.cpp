@@ -1,0 +1,228 @@
+//===- LLMOps.cpp - llm dialect operations
+//----------------------------------===//
+
+#include "duplex/Dialect/LLM/IR/LLMOps.h"
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/DialectImplementation.h"
+#include "mlir/IR/OpImplementation.h"
+
+using namespace mlir;
+using namespace duplex::llm;
+
+#include "duplex/Dialect/LLM/IR/LLMInterfaces.cpp.inc"
+
+#define GET_OP_CLASSES
+#include "duplex/Dialect/LLM/IR/LLMOps.cpp.inc"
+
+static int64_t widthOf(Value value) {
+  return cast<ActType>(value.getType()).getWidth();
+}
+
+/// Parameters of one feed-forward network: two matrices (plain) or three
+/// (gated), plus bias vectors on each when `bias` is set.
+static uint64_t ffnParameters(int64_t hidden, int64_t intermediate, bool gated,
+                              bool bias) {
+  uint64_t h = hidden, i = intermediate;
+  uint64_t matrices = (gated ? 3 : 2) * h * i;
+  uint64_t biases = bias ? (gated ? 2 * i : i) + h : 0;
+  return matrices + biases;
+}
+
+//===----------------------------------------------------------------------===//
+// ModelOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult ModelOp::verify() {
+  Block &body = getBody().front();
+  if (body.empty() || !isa<OutputOp>(body.back()))
+    return emitOpError("body must end with 'llm.output'");
+  return success();
+}
+
+Value ModelOp::getLogits() {
+  return cast<OutputOp>(getBody().front().back()).getLogits();
+}
+
+//===----------------------------------------------------------------------===//
+// Weight-bearing ops
+//===----------------------------------------------------------------------===//
+
+uint64_t TokenEmbeddingOp::getNumParameters() {
+  return uint64_t(getVocabSize()) * widthOf(getResult());
+}
+StringRef TokenEmbeddingOp::getStatsCategory() { return "embedding"; }
+
+uint64_t PositionEmbeddingOp::getNumParameters() {
+  return uint64_t(getMaxPositions()) * widthOf(getResult());
+}
+StringRef PositionEmbeddingOp::getStatsCategory() { return "embedding"; }
+
+uint64_t RMSNormOp::getNumParameters() { return widthOf(getResult()); }
+StringRef RMSNormOp::getStatsCategory() { return "norm"; }
+
+uint64_t LayerNormOp::getNumParameters() {
+  return uint64_t(getBias() ? 2 : 1) * widthOf(getResult());
+}
+StringRef LayerNormOp::getStatsCategory() { return "norm"; }
+
+uint64_t LinearOp::getNumParameters() {
+  uint64_t in = getInFeatures(), out = getOutFeatures();
+  return in * out + (getBias() ? out : 0);
+}
+StringRef LinearOp::getStatsCategory() {
+  return getKind() == LinearKind::projection ? "other"
+                                             : "attention_projections";
+}
+
+uint64_t MLPOp::getNumParameters() {
+  return ffnParameters(widthOf(getResult()), getIntermediateSize(), getGated(),
+                       getBias());
+}
+StringRef MLPOp::getStatsCategory() { return "mlp"; }
+
+uint64_t MoEOp::getParametersPerExpert() {
+  return ffnParameters(widthOf(getResult()), getIntermediateSize(), getGated(),
+                       getBias());
+}
+
+uint64_t MoEOp::getRouterParameters() {
+  uint64_t hidden = widthOf(getResult()), experts = getNumExperts();
+  uint64_t router = hidden * experts + (getRouterBias() ? experts : 0);
+  return router + (getSharedExpertGate() ? hidden : 0);
+}
+
+uint64_t MoEOp::getSharedExpertParameters() {
+  if (getNumSharedExperts() == 0)
+    return 0;
+  return uint64_t(getNumSharedExperts()) *
+         ffnParameters(widthOf(getResult()), *getSharedIntermediateSize(),
+                       getGated(), getBias());
+}
+
+uint64_t MoEOp::getNumParameters() {
+  return uint64_t(getNumExperts()) * getParametersPerExpert() +
+         getRouterParameters() + getSharedExpertParameters();
+}
+StringRef MoEOp::getStatsCategory() { return "experts"; }
+
+LogicalResult MoEOp::verify() {
+  if (getTopK() > getNumExperts())
+    return emitOpError() << "top_k (" << getTopK()
+                         << ") must not exceed num_experts (" << getNumExperts()
+                         << ")";
+  if (getNumSharedExperts() > 0 && !getSharedIntermediateSize())
+    return emitOpError() << "num_shared_experts (" << getNumSharedExperts()
+                         << ") requires shared_intermediate_size";
+  if (getSharedExpertGate() && getNumSharedExperts() == 0)
+    return emitOpError("shared_expert_gate requires num_shared_experts > 0");
+  return success();
+}
+
+uint64_t LMHeadOp::getNumParameters() {
+  if (getTied())
+    return getBias() ? getVocabSize() : 0;
+  uint64_t vocab = getVocabSize();
+  return vocab * widthOf(getInput()) + (getBias() ? vocab : 0);
+}
+StringRef LMHeadOp::getStatsCategory() { return "lm_head"; }
+
+//===----------------------------------------------------------------------===//
+// AttentionOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult AttentionOp::verify() {
+  int64_t heads = getNumHeads(), kvHeads = getNumKvHeads(),
+          headDim = getHeadDim();
+  if (heads % kvHeads != 0)
+    return emitOpError() << "num_heads (" << heads
+                         << ") must be a multiple of num_kv_heads (" << kvHeads
+                         << ")";
+  if (widthOf(getQuery()) != heads * headDim)
+    return emitOpError() << "query width (" << widthOf(getQuery())
+                         << ") must equal num_heads * head_dim (" << heads
+                         << " * " << headDim << ")";
+  for (Value kv : {getKey(), getValue()})
+    if (widthOf(kv) != kvHeads * headDim)
+      return emitOpError() << "key/value width (" << widthOf(kv)
+                           << ") must equal num_kv_heads * head_dim ("
+                           << kvHeads << " * " << headDim << ")";
+  if (widthOf(getResult()) != widthOf(getQuery()))
+    return emitOpError() << "result width (" << widthOf(getResult())
+                         << ") must equal the query width ("
+                         << widthOf(getQuery()) << ")";
+  if (auto rope = getRopeAttr())
+    if (rope.getRotaryDim() > headDim)
+      return emitOpError() << "rope rotary_dim (" << rope.getRotaryDim()
+                           << ") must not exceed head_dim (" << headDim << ")";
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// RepeatOp
+//===----------------------------------------------------------------------===//
+
+// Custom form: llm.repeat 32 (%x = %init) : !llm.act<4096> { ... }
+ParseResult RepeatOp::parse(OpAsmParser &parser, OperationState &result) {
+  int64_t count;
+  OpAsmParser::Argument iterArg;
+  OpAsmParser::UnresolvedOperand init;
+  Type type;
+  SMLoc countLoc = parser.getCurrentLocation();
+  if (parser.parseInteger(count))
+    return failure();
+  if (count <= 0)
+    return parser.emitError(countLoc)
+           << "repeat count must be positive, got " << count;
+  if (parser.parseLParen() || parser.parseArgument(iterArg) ||
+      parser.parseEqual() || parser.parseOperand(init) ||
+      parser.parseRParen() || parser.parseColonType(type) ||
+      parser.resolveOperand(init, type, result.operands))
+    return failure();
+  result.getOrAddProperties<Properties>().count =
+      parser.getBuilder().getI64IntegerAttr(count);
+  if (parser.parseOptionalAttrDictWithKeyword(result.attributes))
+    return failure();
+  iterArg.type = type;
+  Region *body = result.addRegion();
+  if (parser.parseRegion(*body, {iterArg}))
+    return failure();
+  result.addTypes(type);
+  return success();
+}
+
+void RepeatOp::print(OpAsmPrinter &p) {
+  p << ' ' << getCount() << " (";
+  p.printOperand(getBodyArgument());
+  p << " = " << getInit() << ") : " << getType();
+  p.printOptionalAttrDictWithKeyword((*this)->getAttrs(), {"count"});
+  p << ' ';
+  p.printRegion(getBody(), /*printEntryBlockArgs=*/false);
+}
+
+LogicalResult RepeatOp::verify() {
+  Block &body = getBody().front();
+  if (body.getNumArguments() != 1 ||
+      body.getArgument(0).getType() != getInit().getType())
+    return emitOpError() << "body must take one argument of the init type "
+                         << getInit().getType();
+  auto yield = dyn_cast<YieldOp>(body.back());
+  if (!yield)
+    return emitOpError("body must end with 'llm.yield'");
+  if (yield.getValue().getType() != getType())
+    return emitOpError() << "yielded type " << yield.getValue().getType()
+                         << " must match the result type " << getType();
+  if (getInit().getType() != getType())
+    return emitOpError() << "init type " << getInit().getType()
+                         << " must match the result type " << getType();
+  if (getLayersPerIteration() == 0)
+    return emitOpError("body must hold at least one decoder layer "
+                       "('llm.attention')");
+  return success();
+}
+
+int64_t RepeatOp::getLayersPerIteration() {
+  int64_t layers = 0;
+  getBody().walk([&](AttentionOp) { ++layers; });
+  return layers;
+}

@@ -1,0 +1,174 @@
+//===- ConfigReader.cpp - typed field access on a JSON object
+//---------------===//
+
+#include "ConfigReader.h"
+
+#include "llvm/Support/raw_ostream.h"
+
+using namespace llvm;
+
+namespace duplex {
+
+/// A short rendering of a JSON value for "got ..." in messages.
+static std::string render(const json::Value &value) {
+  std::string text;
+  raw_string_ostream os(text);
+  os << value;
+  if (text.size() > 40)
+    text = text.substr(0, 37) + "...";
+  return text;
+}
+
+bool ConfigReader::has(StringRef key) const { return lookup(key) != nullptr; }
+
+const json::Value *ConfigReader::lookup(StringRef key) const {
+  const json::Value *value = object.get(key);
+  if (!value || value->kind() == json::Value::Null)
+    return nullptr;
+  return value;
+}
+
+void ConfigReader::fail(StringRef key, const Twine &message) {
+  if (!error)
+    error = (fileName + ": field '" + key + "' " + message +
+             (context.empty() ? "" : " " + context))
+                .str();
+}
+
+void ConfigReader::failConfig(const Twine &message) {
+  if (!error)
+    error = (fileName + ": " + message).str();
+}
+
+Error ConfigReader::takeError() {
+  if (!error)
+    return Error::success();
+  return createStringError(inconvertibleErrorCode(), *error);
+}
+
+std::optional<int64_t> ConfigReader::integer(StringRef key,
+                                             const char *expected) {
+  const json::Value *value = lookup(key);
+  if (!value)
+    return std::nullopt;
+  std::optional<int64_t> number = value->getAsInteger();
+  // Exporters sometimes write integral values as 4096.0.
+  if (!number)
+    if (std::optional<double> real = value->getAsNumber())
+      if (*real == double(int64_t(*real)))
+        number = int64_t(*real);
+  if (!number) {
+    fail(key, Twine("must be ") + expected + ", got " + render(*value));
+    return std::nullopt;
+  }
+  return number;
+}
+
+int64_t ConfigReader::positive(StringRef key) {
+  if (!lookup(key)) {
+    if (!error)
+      error = (fileName + ": missing required field '" + key + "'" +
+               (context.empty() ? "" : " " + context))
+                  .str();
+    return 1;
+  }
+  return positiveOr(key, 1);
+}
+
+int64_t ConfigReader::positiveOr(StringRef key, int64_t fallback) {
+  std::optional<int64_t> value = integer(key, "a positive integer");
+  if (!value)
+    return fallback;
+  if (*value <= 0) {
+    fail(key, "must be a positive integer, got " + Twine(*value));
+    return fallback;
+  }
+  return *value;
+}
+
+int64_t ConfigReader::nonNegativeOr(StringRef key, int64_t fallback) {
+  std::optional<int64_t> value = integer(key, "a non-negative integer");
+  if (!value)
+    return fallback;
+  if (*value < 0) {
+    fail(key, "must be a non-negative integer, got " + Twine(*value));
+    return fallback;
+  }
+  return *value;
+}
+
+std::optional<int64_t> ConfigReader::optionalPositive(StringRef key) {
+  if (!lookup(key))
+    return std::nullopt;
+  int64_t value = positiveOr(key, 0);
+  return value > 0 ? std::optional<int64_t>(value) : std::nullopt;
+}
+
+double ConfigReader::positiveNumberOr(StringRef key, double fallback) {
+  const json::Value *value = lookup(key);
+  if (!value)
+    return fallback;
+  std::optional<double> number = value->getAsNumber();
+  if (!number || !(*number > 0)) {
+    fail(key, "must be a positive number, got " + render(*value));
+    return fallback;
+  }
+  return *number;
+}
+
+bool ConfigReader::boolOr(StringRef key, bool fallback) {
+  const json::Value *value = lookup(key);
+  if (!value)
+    return fallback;
+  std::optional<bool> flag = value->getAsBoolean();
+  if (!flag) {
+    fail(key, "must be true or false, got " + render(*value));
+    return fallback;
+  }
+  return *flag;
+}
+
+std::string ConfigReader::stringOr(StringRef key, StringRef fallback) {
+  const json::Value *value = lookup(key);
+  if (!value)
+    return fallback.str();
+  std::optional<StringRef> text = value->getAsString();
+  if (!text) {
+    fail(key, "must be a string, got " + render(*value));
+    return fallback.str();
+  }
+  return text->str();
+}
+
+std::vector<int64_t> ConfigReader::intList(StringRef key) {
+  std::vector<int64_t> list;
+  const json::Value *value = lookup(key);
+  if (!value)
+    return list;
+  const json::Array *array = value->getAsArray();
+  if (!array) {
+    fail(key, "must be a list of integers, got " + render(*value));
+    return list;
+  }
+  for (const json::Value &element : *array) {
+    std::optional<int64_t> number = element.getAsInteger();
+    if (!number || *number < 0) {
+      fail(key, "must hold non-negative integers, got " + render(element));
+      return {};
+    }
+    list.push_back(*number);
+  }
+  return list;
+}
+
+const json::Object *ConfigReader::optionalObject(StringRef key) {
+  const json::Value *value = lookup(key);
+  if (!value)
+    return nullptr;
+  const json::Object *nested = value->getAsObject();
+  if (!nested)
+    fail(key, "must be an object, got " + render(*value));
+  return nested;
+}
+
+} // namespace duplex

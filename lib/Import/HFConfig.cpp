@@ -1,0 +1,454 @@
+//===- HFConfig.cpp - Hugging Face config.json import
+//-----------------------===//
+//
+// Maps the real `config.json` field names of each supported `model_type` to
+// a ModelDescription. Field names and defaults follow the transformers
+// configuration classes (LlamaConfig, MistralConfig, MixtralConfig,
+// Qwen2Config, Qwen2MoeConfig, OPTConfig, GPT2Config, GPTNeoXConfig,
+// GPTJConfig) and the Grok-1 Hugging Face port; `glam` is the project's own
+// type for GLaM, which was never released in that format.
+//
+//===----------------------------------------------------------------------===//
+
+#include "duplex/Import/HFConfig.h"
+#include "ConfigReader.h"
+
+#include "duplex/Dialect/LLM/IR/LLMDialect.h"
+#include "duplex/Import/ModelBuilder.h"
+
+#include "mlir/IR/Verifier.h"
+#include "llvm/ADT/StringSwitch.h"
+#include "llvm/Support/JSON.h"
+#include "llvm/Support/Path.h"
+
+using namespace llvm;
+using namespace duplex;
+using duplex::llm::Activation;
+using duplex::llm::DType;
+
+namespace {
+
+using FamilyReader = void (*)(ConfigReader &, ModelDescription &);
+
+std::optional<Activation> parseActivation(StringRef name) {
+  return StringSwitch<std::optional<Activation>>(name)
+      .Cases("silu", "swish", Activation::silu)
+      .Case("gelu", Activation::gelu)
+      .Cases("gelu_new", "gelu_pytorch_tanh", "gelu_fast", "gelu_tanh",
+             Activation::gelu_tanh)
+      .Case("relu", Activation::relu)
+      .Case("quick_gelu", Activation::quick_gelu)
+      .Default(std::nullopt);
+}
+
+void readActivation(ConfigReader &r, ModelDescription &m, StringRef key,
+                    StringRef fallback) {
+  std::string name = r.stringOr(key, fallback);
+  if (std::optional<Activation> act = parseActivation(name))
+    m.activation = *act;
+  else
+    r.fail(key, "names an unsupported activation '" + name +
+                    "' (supported: silu, swish, gelu, gelu_new, "
+                    "gelu_pytorch_tanh, gelu_fast, relu, quick_gelu)");
+}
+
+/// Checks the head arithmetic every family shares and fills head_dim.
+void finishHeads(ConfigReader &r, ModelDescription &m, StringRef headsKey,
+                 StringRef kvHeadsKey, StringRef hiddenKey) {
+  if (r.failed())
+    return;
+  if (m.numHeads % m.numKVHeads != 0)
+    r.fail(headsKey, "(" + Twine(m.numHeads) + ") must be a multiple of '" +
+                         kvHeadsKey + "' (" + Twine(m.numKVHeads) + ")");
+  if (m.headDim == 0) {
+    if (m.hiddenSize % m.numHeads != 0)
+      r.fail(hiddenKey, "(" + Twine(m.hiddenSize) +
+                            ") must be a multiple of '" + headsKey + "' (" +
+                            Twine(m.numHeads) +
+                            ") when 'head_dim' is not given");
+    m.headDim = m.hiddenSize / m.numHeads;
+  }
+}
+
+void readRopeScaling(ConfigReader &r, RopeDescription &rope) {
+  const json::Object *scaling = r.optionalObject("rope_scaling");
+  if (!scaling)
+    return;
+  ConfigReader nested(*scaling, "", "");
+  rope.scaling = nested.positiveNumberOr("factor", 1.0);
+  if (nested.failed())
+    r.fail("rope_scaling", "must hold a positive 'factor'");
+}
+
+/// Layers i with (i + 1) % step == 0 and not listed in `mlp_only_layers`
+/// use MoE (Qwen2MoeDecoderLayer's rule).
+void sparseLayers(ConfigReader &r, ModelDescription &m, int64_t defaultStep) {
+  int64_t step = r.positiveOr("decoder_sparse_step", defaultStep);
+  std::vector<int64_t> denseOnly = r.intList("mlp_only_layers");
+  m.moeLayers.assign(m.numLayers, false);
+  for (int64_t i = 0; i < m.numLayers; ++i)
+    m.moeLayers[i] = (i + 1) % step == 0 && !llvm::is_contained(denseOnly, i);
+}
+
+/// Llama, Mistral, Mixtral, Qwen2, Qwen2-MoE, Grok-1 and GLaM share the
+/// decoder shape: RMSNorm, rotary GQA attention, gated MLP or MoE.
+void readLlamaFamily(ConfigReader &r, ModelDescription &m) {
+  StringRef type = m.modelType;
+  m.hiddenSize = r.positive("hidden_size");
+  m.numLayers = r.positive("num_hidden_layers");
+  m.numHeads = r.positive("num_attention_heads");
+  m.numKVHeads = r.positiveOr("num_key_value_heads", m.numHeads);
+  m.headDim = r.positiveOr("head_dim", 0);
+  m.vocabSize = r.positive("vocab_size");
+  m.maxPositionEmbeddings = r.positiveOr("max_position_embeddings", 0);
+  m.normEps = r.positiveNumberOr("rms_norm_eps", 1e-6);
+  m.tiedEmbeddings = r.boolOr("tie_word_embeddings", false);
+  readActivation(r, m, "hidden_act", "silu");
+  m.qkvBias = r.boolOr("attention_bias", false);
+  m.outputBias = m.qkvBias;
+  m.mlpBias = r.boolOr("mlp_bias", false);
+
+  RopeDescription rope;
+  rope.theta = r.positiveNumberOr("rope_theta", 10000.0);
+  readRopeScaling(r, rope);
+  double partial = r.positiveNumberOr("partial_rotary_factor", 1.0);
+  m.rope = rope;
+
+  if (type == "mistral" || type == "mixtral")
+    m.slidingWindow = r.optionalPositive("sliding_window");
+  if ((type == "qwen2" || type == "qwen2_moe") &&
+      r.boolOr("use_sliding_window", false))
+    m.slidingWindow = r.optionalPositive("sliding_window");
+  if (type == "qwen2" || type == "qwen2_moe") {
+    // Qwen2 always has biases on q/k/v and none on the output projection.
+    m.qkvBias = true;
+    m.outputBias = false;
+  }
+
+  if (type == "mixtral") {
+    m.moe.numExperts = r.positive("num_local_experts");
+    m.moe.topK = r.positive("num_experts_per_tok");
+    m.intermediateSize = r.positive("intermediate_size");
+    m.moe.intermediateSize = m.intermediateSize;
+    m.moeLayers.assign(m.numLayers, true);
+  } else if (type == "qwen2_moe") {
+    m.intermediateSize = r.positive("intermediate_size");
+    m.moe.numExperts = r.positive("num_experts");
+    m.moe.topK = r.positive("num_experts_per_tok");
+    m.moe.intermediateSize = r.positive("moe_intermediate_size");
+    m.moe.sharedIntermediateSize =
+        r.nonNegativeOr("shared_expert_intermediate_size", 0);
+    if (m.moe.sharedIntermediateSize > 0) {
+      m.moe.numSharedExperts = 1;
+      m.moe.sharedExpertGate = true;
+    }
+    sparseLayers(r, m, 1);
+  } else if (type == "grok-1" || type == "grok") {
+    // hpcai-tech/grok-1 and keyfan/grok-1-hf: 8 experts, gated GeLU,
+    // RMSNorm before and after both sub-blocks, tied embeddings.
+    m.intermediateSize = r.positive("intermediate_size");
+    m.moe.numExperts = r.has("num_local_experts")
+                           ? r.positive("num_local_experts")
+                           : r.positive("num_experts");
+    m.moe.topK = r.positive("num_experts_per_tok");
+    m.moe.intermediateSize = m.intermediateSize;
+    m.moeLayers.assign(m.numLayers, true);
+    m.normPlacement = NormPlacement::Sandwich;
+    m.tiedEmbeddings = r.boolOr("tie_word_embeddings", true);
+    readActivation(r, m, "hidden_act", "gelu");
+    m.normEps = r.positiveNumberOr("rms_norm_eps", 1e-5);
+  } else if (type == "glam") {
+    // GLaM (Du et al., ICML 2022): every other layer is MoE, top-2 gating,
+    // relative position bias (no rotary, no position table).
+    m.intermediateSize = r.positive("intermediate_size");
+    m.moe.numExperts = r.positive("num_experts");
+    m.moe.topK = r.positive("num_experts_per_tok");
+    m.moe.intermediateSize =
+        r.positiveOr("moe_intermediate_size", m.intermediateSize);
+    m.gatedMLP = r.boolOr("gated_mlp", false);
+    readActivation(r, m, "hidden_act", "gelu");
+    m.tiedEmbeddings = r.boolOr("tie_word_embeddings", true);
+    if (!r.has("rope_theta"))
+      m.rope.reset();
+    sparseLayers(r, m, 2);
+  } else {
+    m.intermediateSize = r.positive("intermediate_size");
+    m.moeLayers.assign(m.numLayers, false);
+  }
+
+  finishHeads(r, m, "num_attention_heads", "num_key_value_heads",
+              "hidden_size");
+  if (m.rope && partial < 1.0)
+    m.rope->rotaryDim = int64_t(m.headDim * partial) & ~int64_t(1);
+}
+
+void readOPT(ConfigReader &r, ModelDescription &m) {
+  m.hiddenSize = r.positive("hidden_size");
+  m.intermediateSize = r.positive("ffn_dim");
+  m.numLayers = r.positive("num_hidden_layers");
+  m.numHeads = r.positive("num_attention_heads");
+  m.numKVHeads = m.numHeads;
+  m.vocabSize = r.positive("vocab_size");
+  m.maxPositionEmbeddings = r.positive("max_position_embeddings");
+  // OPTLearnedPositionalEmbedding keeps two extra rows (offset 2).
+  m.positionTableSize = m.maxPositionEmbeddings + 2;
+  readActivation(r, m, "activation_function", "relu");
+  bool preNorm = r.boolOr("do_layer_norm_before", true);
+  m.normPlacement = preNorm ? NormPlacement::Pre : NormPlacement::Post;
+  m.finalNorm = preNorm;
+  m.norm = NormKind::LayerNorm;
+  m.normBias = true;
+  m.normEps = 1e-5;
+  bool bias = r.boolOr("enable_bias", true);
+  m.qkvBias = m.outputBias = m.mlpBias = bias;
+  m.gatedMLP = false;
+  m.tiedEmbeddings = r.boolOr("tie_word_embeddings", true);
+  int64_t projection = r.positiveOr("word_embed_proj_dim", m.hiddenSize);
+  if (projection != m.hiddenSize)
+    m.embeddingProjectionDim = projection;
+  m.moeLayers.assign(m.numLayers, false);
+  finishHeads(r, m, "num_attention_heads", "num_attention_heads",
+              "hidden_size");
+}
+
+/// GPT-2 (and GPT-3, which shares its architecture).
+void readGPT2(ConfigReader &r, ModelDescription &m) {
+  m.hiddenSize = r.positive("n_embd");
+  m.numLayers = r.positive("n_layer");
+  m.numHeads = r.positive("n_head");
+  m.numKVHeads = m.numHeads;
+  m.vocabSize = r.positive("vocab_size");
+  m.maxPositionEmbeddings = r.positive("n_positions");
+  m.positionTableSize = m.maxPositionEmbeddings;
+  m.intermediateSize = r.positiveOr("n_inner", 4 * m.hiddenSize);
+  readActivation(r, m, "activation_function", "gelu_new");
+  m.norm = NormKind::LayerNorm;
+  m.normBias = true;
+  m.normEps = r.positiveNumberOr("layer_norm_epsilon", 1e-5);
+  m.qkvBias = m.outputBias = m.mlpBias = true;
+  m.gatedMLP = false;
+  m.tiedEmbeddings = r.boolOr("tie_word_embeddings", true);
+  m.moeLayers.assign(m.numLayers, false);
+  finishHeads(r, m, "n_head", "n_head", "n_embd");
+}
+
+void readGPTNeoX(ConfigReader &r, ModelDescription &m) {
+  m.hiddenSize = r.positive("hidden_size");
+  m.intermediateSize = r.positive("intermediate_size");
+  m.numLayers = r.positive("num_hidden_layers");
+  m.numHeads = r.positive("num_attention_heads");
+  m.numKVHeads = m.numHeads;
+  m.vocabSize = r.positive("vocab_size");
+  m.maxPositionEmbeddings = r.positiveOr("max_position_embeddings", 0);
+  readActivation(r, m, "hidden_act", "gelu");
+  m.norm = NormKind::LayerNorm;
+  m.normBias = true;
+  m.normEps = r.positiveNumberOr("layer_norm_eps", 1e-5);
+  bool bias = r.boolOr("attention_bias", true);
+  m.qkvBias = m.outputBias = bias;
+  m.mlpBias = true;
+  m.gatedMLP = false;
+  m.parallelResidual = r.boolOr("use_parallel_residual", true);
+  m.tiedEmbeddings = r.boolOr("tie_word_embeddings", false);
+  RopeDescription rope;
+  rope.theta = r.has("rope_theta")
+                   ? r.positiveNumberOr("rope_theta", 10000.0)
+                   : r.positiveNumberOr("rotary_emb_base", 10000.0);
+  readRopeScaling(r, rope);
+  double pct = r.positiveNumberOr("rotary_pct", 0.25);
+  m.moeLayers.assign(m.numLayers, false);
+  finishHeads(r, m, "num_attention_heads", "num_attention_heads",
+              "hidden_size");
+  rope.rotaryDim = pct < 1.0 ? int64_t(m.headDim * pct) & ~int64_t(1) : 0;
+  m.rope = rope;
+}
+
+void readGPTJ(ConfigReader &r, ModelDescription &m) {
+  m.hiddenSize = r.positive("n_embd");
+  m.numLayers = r.positive("n_layer");
+  m.numHeads = r.positive("n_head");
+  m.numKVHeads = m.numHeads;
+  m.vocabSize = r.positive("vocab_size");
+  m.maxPositionEmbeddings = r.positiveOr("n_positions", 0);
+  m.intermediateSize = r.positiveOr("n_inner", 4 * m.hiddenSize);
+  readActivation(r, m, "activation_function", "gelu_new");
+  m.norm = NormKind::LayerNorm;
+  m.normBias = true;
+  m.normEps = r.positiveNumberOr("layer_norm_epsilon", 1e-5);
+  // GPTJAttention has no biases; its MLP and LM head do.
+  m.qkvBias = m.outputBias = false;
+  m.mlpBias = true;
+  m.lmHeadBias = true;
+  m.gatedMLP = false;
+  m.parallelResidual = true;
+  m.sharedParallelNorm = true;
+  m.tiedEmbeddings = r.boolOr("tie_word_embeddings", false);
+  RopeDescription rope;
+  rope.interleaved = true;
+  rope.rotaryDim = r.positiveOr("rotary_dim", 64);
+  m.rope = rope;
+  m.moeLayers.assign(m.numLayers, false);
+  finishHeads(r, m, "n_head", "n_head", "n_embd");
+  if (!r.failed() && m.rope->rotaryDim > m.headDim)
+    r.fail("rotary_dim", "(" + Twine(m.rope->rotaryDim) +
+                             ") must not exceed the head size (" +
+                             Twine(m.headDim) + ")");
+}
+
+struct FamilyEntry {
+  StringRef modelType;
+  FamilyReader read;
+};
+
+const FamilyEntry kFamilies[] = {
+    {"llama", readLlamaFamily},
+    {"mistral", readLlamaFamily},
+    {"mixtral", readLlamaFamily},
+    {"qwen2", readLlamaFamily},
+    {"qwen2_moe", readLlamaFamily},
+    {"grok-1", readLlamaFamily},
+    {"grok", readLlamaFamily},
+    {"glam", readLlamaFamily},
+    {"opt", readOPT},
+    {"gpt2", readGPT2},
+    {"gpt_neox", readGPTNeoX},
+    {"gptj", readGPTJ},
+};
+
+/// A symbol-friendly model name: `_name`, else the last path component of
+/// `_name_or_path`, else the model type.
+std::string modelName(ConfigReader &r, StringRef modelType) {
+  std::string name = r.stringOr("_name", "");
+  if (name.empty())
+    name = llvm::sys::path::filename(r.stringOr("_name_or_path", "")).str();
+  return name.empty() ? modelType.str() : name;
+}
+
+void readDTypes(ConfigReader &r, ModelDescription &m,
+                const HFImportOptions &options) {
+  // transformers >= 4.56 writes `dtype`; older versions `torch_dtype`.
+  StringRef key = r.has("dtype") ? "dtype" : "torch_dtype";
+  std::string name = r.stringOr(key, "float16");
+  std::optional<DType> dtype = parseDTypeName(name);
+  if (!dtype) {
+    r.fail(key, "names an unsupported dtype '" + name +
+                    "' (supported: float32, float16, bfloat16)");
+    dtype = DType::f16;
+  }
+  m.weightDType = m.kvDType = m.activationDType = *dtype;
+
+  if (const json::Object *quant = r.optionalObject("quantization_config")) {
+    ConfigReader q(*quant, "", "");
+    std::string method = q.stringOr("quant_method", "");
+    int64_t bits = q.positiveOr("bits", 0);
+    if (method == "fp8")
+      m.matmulWeightDType = DType::fp8;
+    else if (bits == 4)
+      m.matmulWeightDType = DType::int4;
+    else if (bits == 8)
+      m.matmulWeightDType = DType::int8;
+    else
+      r.fail("quantization_config",
+             "must give 'bits' of 4 or 8, or quant_method 'fp8'");
+  }
+  if (options.weightDType) {
+    m.weightDType = *options.weightDType;
+    m.matmulWeightDType.reset();
+  }
+  if (options.kvDType)
+    m.kvDType = *options.kvDType;
+}
+
+} // namespace
+
+ArrayRef<StringRef> duplex::getSupportedHFModelTypes() {
+  static std::vector<StringRef> types = [] {
+    std::vector<StringRef> list;
+    for (const FamilyEntry &entry : kFamilies)
+      list.push_back(entry.modelType);
+    return list;
+  }();
+  return types;
+}
+
+std::optional<DType> duplex::parseDTypeName(StringRef name) {
+  return StringSwitch<std::optional<DType>>(name.lower())
+      .Cases("f32", "float32", "float", "fp32", DType::f32)
+      .Cases("f16", "float16", "half", "fp16", DType::f16)
+      .Cases("bf16", "bfloat16", DType::bf16)
+      .Cases("fp8", "f8", "float8", "float8_e4m3fn", DType::fp8)
+      .Case("int8", DType::int8)
+      .Case("int4", DType::int4)
+      .Default(std::nullopt);
+}
+
+Expected<ModelDescription>
+duplex::parseHFConfig(StringRef text, StringRef fileName,
+                      const HFImportOptions &options) {
+  Expected<json::Value> parsed = json::parse(text);
+  if (!parsed)
+    return createStringError(inconvertibleErrorCode(), "%s: not valid JSON: %s",
+                             fileName.str().c_str(),
+                             toString(parsed.takeError()).c_str());
+  const json::Object *root = parsed->getAsObject();
+  if (!root)
+    return createStringError(inconvertibleErrorCode(),
+                             "%s: the config must be a JSON object",
+                             fileName.str().c_str());
+
+  ConfigReader top(*root, fileName, "");
+  std::optional<StringRef> modelType =
+      root->get("model_type") ? root->getString("model_type") : std::nullopt;
+  if (!modelType) {
+    top.fail("model_type", root->get("model_type")
+                               ? "must be a string"
+                               : "is missing; it selects the architecture");
+    return top.takeError();
+  }
+  const FamilyEntry *family =
+      llvm::find_if(kFamilies, [&](const FamilyEntry &e) {
+        return e.modelType == *modelType;
+      });
+  if (family == std::end(kFamilies)) {
+    std::string known;
+    for (StringRef type : getSupportedHFModelTypes())
+      known += (known.empty() ? "" : ", ") + type.str();
+    top.fail("model_type", "names an unsupported architecture '" + *modelType +
+                               "' (supported: " + known + ")");
+    return top.takeError();
+  }
+
+  ModelDescription model;
+  model.modelType = modelType->str();
+  ConfigReader reader(*root, fileName,
+                      ("(model_type '" + *modelType + "')").str());
+  model.name = modelName(reader, *modelType);
+  std::string origin = reader.stringOr("_source", "");
+  model.source =
+      origin.empty() ? fileName.str() : (fileName + ": " + origin).str();
+  readDTypes(reader, model, options);
+  family->read(reader, model);
+  if (Error error = reader.takeError())
+    return std::move(error);
+  return model;
+}
+
+Expected<mlir::OwningOpRef<mlir::ModuleOp>>
+duplex::importHFConfig(StringRef json, StringRef fileName,
+                       mlir::MLIRContext *context,
+                       const HFImportOptions &options) {
+  Expected<ModelDescription> model = parseHFConfig(json, fileName, options);
+  if (!model)
+    return model.takeError();
+  context->getOrLoadDialect<llm::LLMDialect>();
+  mlir::Location loc = mlir::FileLineColLoc::get(context, fileName, 1, 1);
+  mlir::OwningOpRef<mlir::ModuleOp> module = mlir::ModuleOp::create(loc);
+  mlir::OpBuilder builder(context);
+  builder.setInsertionPointToEnd(module->getBody());
+  buildModel(builder, loc, *model);
+  if (mlir::failed(mlir::verify(*module)))
+    return createStringError(inconvertibleErrorCode(),
+                             "%s: the imported model failed verification",
+                             fileName.str().c_str());
+  return std::move(module);
+}

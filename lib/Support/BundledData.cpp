@@ -1,0 +1,72 @@
+//===- BundledData.cpp - models and devices compiled into the tools
+//---------===//
+
+#include "duplex/Support/BundledData.h"
+
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Path.h"
+
+#include <vector>
+
+using namespace llvm;
+
+namespace duplex {
+
+static ArrayRef<BundledFile> sortedOnce(std::vector<BundledFile> &files) {
+  llvm::sort(files, [](const BundledFile &a, const BundledFile &b) {
+    return a.name < b.name;
+  });
+  return files;
+}
+
+ArrayRef<BundledFile> getBundledModels() {
+  static std::vector<BundledFile> files = {
+#include "BundledModels.inc"
+  };
+  static ArrayRef<BundledFile> sorted = sortedOnce(files);
+  return sorted;
+}
+
+ArrayRef<BundledFile> getBundledDevices() {
+  static std::vector<BundledFile> files = {
+#include "BundledDevices.inc"
+  };
+  static ArrayRef<BundledFile> sorted = sortedOnce(files);
+  return sorted;
+}
+
+std::string joinBundledNames(ArrayRef<BundledFile> files) {
+  std::string names;
+  for (const BundledFile &file : files) {
+    if (!names.empty())
+      names += ", ";
+    names += file.name.str();
+  }
+  return names;
+}
+
+Expected<std::unique_ptr<MemoryBuffer>>
+openFileOrBundled(StringRef nameOrPath, ArrayRef<BundledFile> files,
+                  StringRef what) {
+  if (sys::fs::exists(nameOrPath)) {
+    auto buffer = MemoryBuffer::getFile(nameOrPath, /*IsText=*/true);
+    if (!buffer)
+      return createStringError(
+          buffer.getError(), "cannot read %s file '%s': %s", what.str().c_str(),
+          nameOrPath.str().c_str(), buffer.getError().message().c_str());
+    return std::move(*buffer);
+  }
+  for (const BundledFile &file : files)
+    if (file.name == nameOrPath)
+      return MemoryBuffer::getMemBuffer(
+          file.contents, ("<bundled " + what + " '" + file.name + "'>").str(),
+          /*RequiresNullTerminator=*/false);
+  return createStringError(
+      inconvertibleErrorCode(),
+      "'%s' is neither a %s file nor a bundled %s name; bundled %ss are: %s",
+      nameOrPath.str().c_str(), what.str().c_str(), what.str().c_str(),
+      what.str().c_str(), joinBundledNames(files).c_str());
+}
+
+} // namespace duplex
