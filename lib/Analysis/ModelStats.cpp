@@ -1,5 +1,4 @@
-//===- ModelStats.cpp - parameters, weight and KV-cache bytes
-//---------------===//
+//===- ModelStats.cpp - parameters, weight and KV-cache bytes -------------===//
 
 #include "duplex/Analysis/ModelStats.h"
 

@@ -1,5 +1,4 @@
-//===- ModelsCommand.cpp - `duplexc models`
-//---------------------------------===//
+//===- ModelsCommand.cpp - `duplexc models` -------------------------------===//
 
 #include "duplex/Driver/Commands.h"
 #include "duplex/Import/HFConfig.h"

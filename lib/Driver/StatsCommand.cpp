@@ -1,5 +1,4 @@
-//===- StatsCommand.cpp - `duplexc stats`
-//-----------------------------------===//
+//===- StatsCommand.cpp - `duplexc stats` ---------------------------------===//
 
 #include "duplex/Analysis/ModelStats.h"
 #include "duplex/Driver/Commands.h"

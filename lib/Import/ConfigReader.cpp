@@ -1,5 +1,4 @@
-//===- ConfigReader.cpp - typed field access on a JSON object
-//---------------===//
+//===- ConfigReader.cpp - typed field access on a JSON object -------------===//
 
 #include "ConfigReader.h"
 

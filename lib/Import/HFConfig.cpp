@@ -1,5 +1,4 @@
-//===- HFConfig.cpp - Hugging Face config.json import
-//-----------------------===//
+//===- HFConfig.cpp - Hugging Face config.json import ---------------------===//
 //
 // Maps the real `config.json` field names of each supported `model_type` to
 // a ModelDescription. Field names and defaults follow the transformers

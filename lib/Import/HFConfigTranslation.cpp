@@ -1,5 +1,4 @@
-//===- HFConfigTranslation.cpp - `--import-hf-config` registration
-//----------===//
+//===- HFConfigTranslation.cpp - `--import-hf-config` registration --------===//
 
 #include "duplex/Dialect/LLM/IR/LLMDialect.h"
 #include "duplex/Import/HFConfig.h"

@@ -1,5 +1,4 @@
-//===- ModelBuilder.cpp - ModelDescription -> llm IR
-//------------------------===//
+//===- ModelBuilder.cpp - ModelDescription -> llm IR ----------------------===//
 
 #include "duplex/Import/ModelBuilder.h"
 

@@ -1,5 +1,4 @@
-//===- ModelLoader.cpp - load a model from any accepted input
-//---------------===//
+//===- ModelLoader.cpp - load a model from any accepted input -------------===//
 
 #include "duplex/Import/ModelLoader.h"
 #include "duplex/Support/BundledData.h"

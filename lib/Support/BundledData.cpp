@@ -1,5 +1,4 @@
-//===- BundledData.cpp - models and devices compiled into the tools
-//---------===//
+//===- BundledData.cpp - models and devices compiled into the tools -------===//
 
 #include "duplex/Support/BundledData.h"
 

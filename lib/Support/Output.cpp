@@ -1,5 +1,4 @@
-//===- Output.cpp - atomic output files and error reporting
-//-----------------===//
+//===- Output.cpp - atomic output files and error reporting ---------------===//
 
 #include "duplex/Support/Output.h"
 

@@ -1,5 +1,4 @@
-//===- PrintStats.cpp - --llm-print-stats
-//-----------------------------------===//
+//===- PrintStats.cpp - --llm-print-stats ---------------------------------===//
 
 #include "duplex/Analysis/ModelStats.h"
 #include "duplex/Transforms/Passes.h"

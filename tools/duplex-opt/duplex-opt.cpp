@@ -1,5 +1,4 @@
-//===- duplex-opt.cpp - run Duplex passes on IR files
-//-----------------------===//
+//===- duplex-opt.cpp - run Duplex passes on IR files ---------------------===//
 //
 // mlir-opt with every dialect and pass of the Duplex toolchain registered.
 //

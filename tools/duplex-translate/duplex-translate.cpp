@@ -1,5 +1,4 @@
-//===- duplex-translate.cpp - import/export of Duplex IR
-//--------------------===//
+//===- duplex-translate.cpp - import/export of Duplex IR ------------------===//
 //
 // mlir-translate with the Duplex imports and exports registered, e.g.
 //   duplex-translate --import-hf-config config.json

@@ -1,5 +1,4 @@
-//===- ModelStatsTest.cpp - parameter, byte and KV counts of bundled models
-//-===//
+//===- ModelStatsTest.cpp - counts of the bundled models -----------------===//
 //
 // Every expected value is derived by hand in the comment above it from the
 // model's published shape; the published total it must land near is named.

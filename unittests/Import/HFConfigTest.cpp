@@ -1,5 +1,4 @@
-//===- HFConfigTest.cpp - config.json field mapping and diagnostics
-//---------===//
+//===- HFConfigTest.cpp - config.json field mapping and diagnostics -------===//
 
 #include "duplex/Import/HFConfig.h"
 

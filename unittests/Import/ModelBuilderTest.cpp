@@ -1,5 +1,4 @@
-//===- ModelBuilderTest.cpp - grouping layers into llm.repeat runs
-//----------===//
+//===- ModelBuilderTest.cpp - grouping layers into llm.repeat runs --------===//
 
 #include "duplex/Import/ModelBuilder.h"
 

@@ -26,6 +26,29 @@ struct StatsOptions {
 /// `duplexc stats`: parameters, weight bytes, KV-cache bytes per token.
 int runStatsCommand(const StatsOptions &options);
 
+struct CompileOptions {
+  std::string model;
+  HFImportOptions import;
+  /// Device description: bundled name or path; devices/nodes 0 keep its
+  /// topology.
+  std::string device;
+  unsigned devices = 0;
+  unsigned nodes = 0;
+  std::string stage;
+  std::string routing = "expected";
+  uint64_t seed = 0;
+  bool expertTensorParallel = false;
+  /// opb | placed | placement
+  std::string emit = "placed";
+  bool json = false;
+  std::string placementFile;
+  std::string savePlacementFile;
+  std::string outputFile = "-";
+};
+
+/// `duplexc compile`: Op/B analysis and placement of a model for a stage.
+int runCompileCommand(const CompileOptions &options);
+
 struct ModelsOptions {
   bool json = false;
 };

@@ -3,6 +3,8 @@
 #ifndef DUPLEX_TRANSFORMS_PASSES_H
 #define DUPLEX_TRANSFORMS_PASSES_H
 
+#include "duplex/Dialect/Dx/IR/DxDialect.h"
+
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/Pass/Pass.h"
 

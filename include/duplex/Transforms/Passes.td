@@ -27,4 +27,92 @@ def LLMPrintStats : Pass<"llm-print-stats", "mlir::ModuleOp"> {
   ];
 }
 
+def DxOpBAnalysis : Pass<"dx-opb-analysis", "mlir::ModuleOp"> {
+  let dependentDialects = ["::duplex::dx::DxDialect"];
+  let summary = "Attach FLOPs, DRAM bytes and Op/B of a serving stage to "
+                "every llm op";
+  let description = [{
+    For one serving stage — prefill requests with their prompt lengths,
+    decode requests with their context lengths, and the tokens each expert
+    receives — asks every op of each `llm.model` what it does (through
+    `StageWorkOpInterface`) and attaches `dx.work`: one `#dx.work` per part
+    of the op (attention in a mixed stage has a `prefill` and a `decode`
+    part) with its FLOPs, DRAM bytes and Op/B for one layer on one device.
+
+    The stage comes from the `stage` option (e.g. `decode=64@1024` or
+    `prefill=2@4096,decode=62@1024`) or else the module's `dx.stage`
+    attribute; a module with neither is an error. With `print`, a table is
+    written to stderr.
+
+    What to expect: a dense FC over T tokens has Op/B ≈ T; decode attention
+    ≈ the GQA group size (num_heads / num_kv_heads); an expert that receives
+    n tokens ≈ n; prefill attention grows with the prompt length.
+  }];
+  let options = [
+    Option<"stage", "stage", "std::string", /*default=*/"\"\"",
+           "Stage spec, e.g. decode=64@1024 (default: the module's dx.stage)">,
+    Option<"routing", "routing", "std::string", /*default=*/"\"expected\"",
+           "Tokens per expert: expected (uniform expectation), uniform "
+           "(sampled), or zipf:S (sampled, skewed)">,
+    Option<"seed", "seed", "uint64_t", /*default=*/"0",
+           "Seed of sampled routing">,
+    Option<"tensorParallel", "tensor-parallel", "unsigned", /*default=*/"1",
+           "Devices sharing each layer (work is reported per device)">,
+    Option<"print", "print", "bool", /*default=*/"false",
+           "Print a table of the results to stderr">,
+  ];
+}
+
+def DxPartition : Pass<"dx-partition", "mlir::ModuleOp"> {
+  let dependentDialects = ["::duplex::dx::DxDialect"];
+  let summary = "Place every op on the unit the cost model says is fastest";
+  let description = [{
+    Loads a device description (a bundled name such as `duplex`, `h100`,
+    `dgx-a100-dimm-pim`, or a path), prices every part of every op of the
+    module's stage on every unit that can run it — kernel time from the cost
+    model plus the transfers a unit outside the host processor's memory
+    needs — and places it on the fastest. No Op/B threshold is hard-coded;
+    the break-even Op/B of each unit pair (ridge point) is derived from the
+    device and reported with `print-ridge-points`.
+
+    Results: `dx.placement` on every op (`#dx.placement<"decode" on
+    "logic_pim">`), `dx.work` as the Op/B analysis attaches it,
+    `dx.transfer` ops around parts placed in another memory (DIMM-PIM), and
+    the module's `dx.target`. A model whose weights do not fit the devices,
+    or a stage whose KV cache does not fit what is left, is an error that
+    gives both sizes.
+
+    `overrides` loads a placement file whose entries win over the cost
+    model: a JSON object with a `placements` list of entries such as
+    `{"match": "llm.moe", "unit": "xpu"}` or
+    `{"index": 7, "part": "decode", "unit": "logic_pim"}`;
+    `save-overrides` writes the chosen placement in that format.
+  }];
+  let options = [
+    Option<"system", "system", "std::string", /*default=*/"\"\"",
+           "Device description: bundled name or JSON path">,
+    Option<"devices", "devices", "unsigned", /*default=*/"0",
+           "Devices per node (0: as the description says)">,
+    Option<"nodes", "nodes", "unsigned", /*default=*/"0",
+           "Nodes (0: as the description says)">,
+    Option<"stage", "stage", "std::string", /*default=*/"\"\"",
+           "Stage spec (default: the module's dx.stage)">,
+    Option<"routing", "routing", "std::string", /*default=*/"\"expected\"",
+           "Tokens per expert: expected, uniform, or zipf:S">,
+    Option<"seed", "seed", "uint64_t", /*default=*/"0",
+           "Seed of sampled routing">,
+    Option<"expertTensorParallel", "expert-tensor-parallel", "bool",
+           /*default=*/"false",
+           "Split every expert across the devices of a node (Duplex+ET) "
+           "instead of giving each device whole experts">,
+    Option<"overrides", "overrides", "std::string", /*default=*/"\"\"",
+           "Placement override file to apply">,
+    Option<"saveOverrides", "save-overrides", "std::string",
+           /*default=*/"\"\"", "Write the chosen placement to this file">,
+    Option<"printRidgePoints", "print-ridge-points", "bool",
+           /*default=*/"false",
+           "Print the break-even Op/B of every unit pair to stderr">,
+  ];
+}
+
 #endif // DUPLEX_TRANSFORMS_PASSES_TD

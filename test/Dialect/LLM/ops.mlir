@@ -33,7 +33,7 @@ llm.model @everything activation(bf16) attributes {max_position_embeddings = 409
     %v = llm.linear value %n weights(f16) : !llm.act<64> -> !llm.act<16>
     // CHECK: llm.attention %{{.*}}, %{{.*}}, %{{.*}} heads(4) kv_heads(1) head_dim(16) kv_cache(fp8)
     // CHECK-SAME: causal
-    // CHECK-SAME: rope = #llm.rope<theta = 5.000000e+05, rotary_dim = 8, style = interleaved, scaling = 8.000000e+00>
+    // CHECK-SAME: rope = #llm.rope<theta = 5.0e+05, rotary_dim = 8, style = interleaved, scaling = 8.0>
     // CHECK-SAME: sliding_window = 4096 : i64
     // CHECK-SAME: : !llm.act<64>, !llm.act<16>, !llm.act<16> -> !llm.act<64>
     %a = llm.attention %q, %k, %v heads(4) kv_heads(1) head_dim(16) kv_cache(fp8) {causal, rope = #llm.rope<theta = 500000.0, rotary_dim = 8, style = interleaved, scaling = 8.0>, sliding_window = 4096} : !llm.act<64>, !llm.act<16>, !llm.act<16> -> !llm.act<64>
@@ -47,7 +47,7 @@ llm.model @everything activation(bf16) attributes {max_position_embeddings = 409
     // Second layer of the period: fused QKV, default rope, MoE.
     // CHECK: llm.linear qkv %{{.*}} weights(bf16) : !llm.act<64> -> !llm.act<192>
     %qkv = llm.linear qkv %r2 weights(bf16) : !llm.act<64> -> !llm.act<192>
-    // CHECK: llm.attention {{.*}} heads(4) kv_heads(4) head_dim(16) kv_cache(bf16) {rope = #llm.rope<theta = 1.000000e+04>}
+    // CHECK: llm.attention {{.*}} heads(4) kv_heads(4) head_dim(16) kv_cache(bf16) {rope = #llm.rope<theta = 10000.0>}
     %a2 = llm.attention %r2, %r2, %r2 heads(4) kv_heads(4) head_dim(16) kv_cache(bf16) {rope = #llm.rope<theta = 10000.0>} : !llm.act<64>, !llm.act<64>, !llm.act<64> -> !llm.act<64>
     // CHECK: llm.moe silu %{{.*}} experts(8) top_k(2) intermediate(32) weights(bf16)
     // CHECK-SAME: gated

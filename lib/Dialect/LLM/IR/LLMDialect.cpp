@@ -1,5 +1,4 @@
-//===- LLMDialect.cpp - llm dialect registration
-//----------------------------===//
+//===- LLMDialect.cpp - llm dialect registration --------------------------===//
 
 #include "duplex/Dialect/LLM/IR/LLMDialect.h"
 #include "duplex/Dialect/LLM/IR/LLMOps.h"
@@ -7,6 +6,8 @@
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/DialectImplementation.h"
 #include "llvm/ADT/TypeSwitch.h"
+
+#include <cmath>
 
 using namespace mlir;
 using namespace duplex::llm;
@@ -61,12 +62,12 @@ LogicalResult ActType::verify(function_ref<InFlightDiagnostic()> emitError,
 LogicalResult RopeAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                                APFloat theta, int64_t rotaryDim,
                                RopeStyle style, APFloat scaling) {
-  if (!theta.isFiniteNonZero() || theta.isNegative())
+  if (!(theta.convertToDouble() > 0) || !theta.isFinite())
     return emitError() << "'#llm.rope' theta must be a positive number";
   if (rotaryDim < 0 || rotaryDim % 2 != 0)
     return emitError() << "'#llm.rope' rotary_dim (" << rotaryDim
                        << ") must be even and non-negative";
-  if (!scaling.isFiniteNonZero() || scaling.isNegative())
+  if (!(scaling.convertToDouble() > 0) || !scaling.isFinite())
     return emitError() << "'#llm.rope' scaling must be a positive number";
   return success();
 }

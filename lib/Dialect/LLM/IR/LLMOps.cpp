@@ -1,5 +1,4 @@
-//===- LLMOps.cpp - llm dialect operations
-//----------------------------------===//
+//===- LLMOps.cpp - llm dialect operations --------------------------------===//
 
 #include "duplex/Dialect/LLM/IR/LLMOps.h"
 

@@ -3,7 +3,9 @@
 #ifndef DUPLEX_DIALECT_LLM_IR_LLMOPS_H
 #define DUPLEX_DIALECT_LLM_IR_LLMOPS_H
 
+#include "duplex/Dialect/Common/FieldParsers.h"
 #include "duplex/Dialect/LLM/IR/LLMDialect.h"
+#include "duplex/Dialect/LLM/IR/LLMWork.h"
 #include "mlir/Bytecode/BytecodeOpInterface.h"
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/BuiltinTypes.h"
@@ -19,18 +21,6 @@ namespace duplex::llm {
 /// Storage size of one element of `type`, in bits (int4 packs two per byte).
 unsigned getDTypeBits(DType type);
 } // namespace duplex::llm
-
-namespace mlir {
-/// Parses the floating-point parameters of `#llm.rope` (theta, scaling).
-template <> struct FieldParser<llvm::APFloat> {
-  static FailureOr<llvm::APFloat> parse(AsmParser &parser) {
-    double value;
-    if (parser.parseFloat(value))
-      return failure();
-    return llvm::APFloat(value);
-  }
-};
-} // namespace mlir
 
 #define GET_TYPEDEF_CLASSES
 #include "duplex/Dialect/LLM/IR/LLMTypes.h.inc"

@@ -18,7 +18,10 @@ class LLM_Op<string mnemonic, list<Trait> traits = []> :
 class LLM_WeightOp<string mnemonic, list<Trait> traits = []> :
     LLM_Op<mnemonic, !listconcat(traits, [Pure,
         DeclareOpInterfaceMethods<LLM_WeightOpInterface,
-                                  ["getNumParameters", "getStatsCategory"]>])>;
+                                  ["getNumParameters", "getStatsCategory"]>,
+        DeclareOpInterfaceMethods<LLM_StageWorkOpInterface>])>;
+
+def LLM_StageWork : DeclareOpInterfaceMethods<LLM_StageWorkOpInterface>;
 
 def LLM_ModelOp : LLM_Op<"model", [IsolatedFromAbove, Symbol,
     SingleBlock, NoRegionArguments]> {
@@ -175,7 +178,7 @@ def LLM_LinearOp : LLM_WeightOp<"linear"> {
   }];
 }
 
-def LLM_AttentionOp : LLM_Op<"attention", [Pure]> {
+def LLM_AttentionOp : LLM_Op<"attention", [Pure, LLM_StageWork]> {
   let summary = "scaled dot-product attention core with a KV cache";
   let description = [{
     The attention core, after the Q/K/V projections and before the output
@@ -298,7 +301,7 @@ def LLM_MoEOp : LLM_WeightOp<"moe", [SameOperandsAndResultType]> {
 }
 
 def LLM_ResidualAddOp : LLM_Op<"residual_add",
-    [Pure, Commutative, SameOperandsAndResultType]> {
+    [Pure, Commutative, SameOperandsAndResultType, LLM_StageWork]> {
   let summary = "residual connection";
   let description = [{
     Element-wise sum of the residual stream and a block's output:

@@ -5,6 +5,7 @@
 
 include "duplex/Dialect/LLM/IR/LLMBase.td"
 include "mlir/IR/BuiltinAttributeInterfaces.td"
+include "duplex/Dialect/Common/Parameters.td"
 
 class LLM_Type<string name, string typeMnemonic> :
     TypeDef<LLM_Dialect, name> {
@@ -42,11 +43,11 @@ def LLM_RopeAttr : AttrDef<LLM_Dialect, "Rope"> {
     Example: `#llm.rope<theta = 1000000.0>`.
   }];
   let parameters = (ins
-    APFloatParameter<"base frequency">:$theta,
+    DoubleParameter<"base frequency">:$theta,
     DefaultValuedParameter<"int64_t", "0">:$rotary_dim,
     DefaultValuedParameter<"::duplex::llm::RopeStyle",
                            "::duplex::llm::RopeStyle::half">:$style,
-    DefaultValuedParameter<"::llvm::APFloat", "::llvm::APFloat(1.0)">:$scaling
+    DefaultDoubleParameter<"context-extension factor", "1.0">:$scaling
   );
   let assemblyFormat = "`<` struct(params) `>`";
   let genVerifyDecl = 1;

@@ -1,0 +1,57 @@
+//===- StageWork.h - FLOPs, bytes and Op/B of each op -----------*- C++ -*-===//
+// Asks every op of a model, through StageWorkOpInterface, what it does in one
+// serving stage, and prices each part's kernels in FLOPs and DRAM bytes.
+// Ops inside `llm.repeat` are visited once and carry their layer count.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef DUPLEX_ANALYSIS_STAGEWORK_H
+#define DUPLEX_ANALYSIS_STAGEWORK_H
+
+#include "duplex/Dialect/LLM/IR/LLMOps.h"
+
+#include "llvm/Support/Error.h"
+#include "llvm/Support/JSON.h"
+
+#include <string>
+
+namespace duplex {
+
+/// One part of one op (both halves of an attention op in a mixed stage get a
+/// record each).
+struct WorkRecord {
+  /// Position of the op in walk order: the key of placement overrides.
+  unsigned index = 0;
+  mlir::Operation *op = nullptr;
+  /// "llm.linear query", "llm.attention", ...
+  std::string label;
+  llm::OpWork work;
+  /// Layers this op stands for (product of the enclosing repeat counts).
+  uint64_t layers = 1;
+  /// Per instance (one layer, one device).
+  double flops = 0;
+  double bytes = 0;
+  double opb() const { return bytes > 0 ? flops / bytes : 0; }
+};
+
+/// The work context of `model` for `stage`: its activation width, plus the
+/// parallelism and routing the caller chose.
+llm::WorkContext makeWorkContext(llm::ModelOp model, const Stage &stage,
+                                 const RoutingOptions &routing,
+                                 unsigned tensorParallel = 1,
+                                 unsigned expertParallel = 1);
+
+/// All records of `model` in walk order. Fails if a kernel is malformed.
+llvm::Expected<std::vector<WorkRecord>>
+collectStageWork(llm::ModelOp model, const llm::WorkContext &context);
+
+/// "llm.linear query", "llm.mlp", "llm.attention": the op and its role.
+std::string describeOp(mlir::Operation *op);
+
+/// {"index", "op", "part", "category", "layers", "flops", "bytes", "opb"}
+/// (plus "tokens_per_expert" for MoE).
+llvm::json::Object toJSON(const WorkRecord &record);
+
+} // namespace duplex
+
+#endif // DUPLEX_ANALYSIS_STAGEWORK_H

@@ -1,0 +1,101 @@
+//===- Kernels.h - kernel shapes and their workloads ------------*- C++ -*-===//
+//
+// The kernels an LLM step is made of, described by their shapes, and the
+// Workload (FLOPs, bytes, DRAM layout) of each. Bit widths are per element
+// (int4 = 4); 2 FLOPs per multiply-accumulate.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef DUPLEX_COSTMODEL_KERNELS_H
+#define DUPLEX_COSTMODEL_KERNELS_H
+
+#include "duplex/CostModel/Cost.h"
+
+#include "llvm/ADT/SmallVector.h"
+#include "llvm/Support/Error.h"
+
+#include <cstdint>
+
+namespace duplex::cost {
+
+/// Activations (m x k) times weights (k x n). m = 1 is a GEMV. The weights
+/// are read once; activations are read and the m x n output written once.
+struct GemmShape {
+  uint64_t m = 0;
+  uint64_t k = 0;
+  uint64_t n = 0;
+  unsigned weightBits = 16;
+  unsigned activationBits = 16;
+  hw::DType computeType = hw::DType::FP16;
+};
+
+/// Heads of one attention layer. heads must be a multiple of kvHeads
+/// (kvHeads == heads is MHA; the group size is heads / kvHeads).
+struct AttentionShape {
+  unsigned heads = 0;
+  unsigned kvHeads = 0;
+  unsigned headDim = 0;
+  unsigned kvBits = 16;
+  unsigned activationBits = 16;
+  hw::DType computeType = hw::DType::FP16;
+};
+
+/// Prefill attention of a batch of requests, one prompt length each.
+/// Fused (flash-attention style): Q, K, V read and O written once; scores
+/// never reach DRAM.
+struct PrefillAttention {
+  AttentionShape shape;
+  llvm::SmallVector<uint64_t, 8> promptTokens;
+  bool causal = true;
+};
+
+/// Decode attention of a batch of requests, one context length each: one
+/// query token per request reads the request's whole K and V. With GQA each
+/// K/V element is read once and serves all heads of its group.
+struct DecodeAttention {
+  AttentionShape shape;
+  llvm::SmallVector<uint64_t, 8> contextTokens;
+};
+
+/// One expert FFN (or a dense FFN) applied to `tokens` tokens. Gated
+/// (SwiGLU: gate, up, down) has 3 weight matrices, plain (up, down) 2. The
+/// intermediate activation stays on chip (fused).
+struct ExpertFfn {
+  uint64_t tokens = 0;
+  uint64_t hidden = 0;
+  uint64_t intermediate = 0;
+  bool gated = true;
+  unsigned weightBits = 16;
+  unsigned activationBits = 16;
+  hw::DType computeType = hw::DType::FP16;
+};
+
+/// Row-wise softmax of a rows x cols matrix: read and write once; counted as
+/// 5 FLOPs per element (max, subtract, exp, sum, divide).
+struct Softmax {
+  uint64_t rows = 0;
+  uint64_t cols = 0;
+  unsigned bits = 16;
+  hw::DType computeType = hw::DType::FP16;
+};
+
+/// An element-wise op over `elements` outputs reading `inputs` operands of
+/// the same size (add: 2, SiLU: 1, RMSNorm: ~1 and 4 FLOPs).
+struct Elementwise {
+  uint64_t elements = 0;
+  unsigned inputs = 1;
+  double flopsPerElement = 1;
+  unsigned bits = 16;
+  hw::DType computeType = hw::DType::FP16;
+};
+
+llvm::Expected<Workload> workloadOf(const GemmShape &gemm);
+llvm::Expected<Workload> workloadOf(const PrefillAttention &attention);
+llvm::Expected<Workload> workloadOf(const DecodeAttention &attention);
+llvm::Expected<Workload> workloadOf(const ExpertFfn &expert);
+llvm::Expected<Workload> workloadOf(const Softmax &softmax);
+llvm::Expected<Workload> workloadOf(const Elementwise &elementwise);
+
+} // namespace duplex::cost
+
+#endif // DUPLEX_COSTMODEL_KERNELS_H

@@ -1,0 +1,66 @@
+//===- LLMWork.h - what an llm op asks of the hardware ----------*- C++ -*-===//
+// For one serving stage (prefill and decode requests, tokens per expert),
+// every llm op describes its work as cost-model kernels: GEMMs, fused
+// attention (prefill and decode parts separately), expert FFNs, element-wise
+// passes. The Op/B analysis sums them; the partitioner prices each part on
+// each unit.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef DUPLEX_DIALECT_LLM_IR_LLMWORK_H
+#define DUPLEX_DIALECT_LLM_IR_LLMWORK_H
+
+#include "duplex/CostModel/Kernels.h"
+#include "duplex/Support/Routing.h"
+#include "duplex/Support/Stage.h"
+
+#include "llvm/ADT/SmallVector.h"
+#include "llvm/ADT/StringRef.h"
+
+#include <variant>
+
+namespace duplex::llm {
+
+/// Which part of an op a piece of work is. Attention splits into its prefill
+/// and decode requests (they may run on different units); everything else is
+/// one part.
+enum class WorkPart { Whole, Prefill, Decode };
+llvm::StringRef toString(WorkPart part);
+
+/// The bucket a piece of work is reported in (time and energy breakdowns).
+enum class WorkCategory { FC, AttentionPrefill, AttentionDecode, MoE, Other };
+llvm::StringRef toString(WorkCategory category);
+
+using Kernel =
+    std::variant<cost::GemmShape, cost::PrefillAttention, cost::DecodeAttention,
+                 cost::ExpertFfn, cost::Elementwise>;
+
+/// One placeable part of an op: kernels that run back to back on one unit.
+struct OpWork {
+  WorkPart part = WorkPart::Whole;
+  WorkCategory category = WorkCategory::Other;
+  llvm::SmallVector<Kernel, 4> kernels;
+  /// MoE only: tokens routed to each expert in this stage (per device).
+  llvm::SmallVector<uint64_t, 16> tokensPerExpert;
+};
+
+/// What the ops need to know besides their own attributes.
+struct WorkContext {
+  Stage stage;
+  RoutingOptions routing;
+  /// Bits of one activation element (the model's activation_dtype).
+  unsigned activationBits = 16;
+  /// Tensor-parallel degree: dense layers and attention heads are split
+  /// this many ways and each device does 1/tensorParallel of the work.
+  unsigned tensorParallel = 1;
+  /// Devices sharing the experts of a MoE layer (expert parallel): each
+  /// device holds num_experts / expertParallel of them. 1 keeps every
+  /// expert on every device (split tensor-parallel like dense layers).
+  unsigned expertParallel = 1;
+  /// Distinguishes independent routing draws (one per MoE op instance).
+  uint64_t routingStream = 0;
+};
+
+} // namespace duplex::llm
+
+#endif // DUPLEX_DIALECT_LLM_IR_LLMWORK_H

@@ -1,0 +1,426 @@
+//===- Placement.cpp - place each op part on the fastest unit -------------===//
+
+#include "duplex/Analysis/Placement.h"
+#include "duplex/CostModel/Collectives.h"
+
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/MemoryBuffer.h"
+
+#include <fmt/format.h>
+
+using namespace llvm;
+using namespace duplex;
+using namespace duplex::llm;
+
+bool duplex::unitCanRun(hw::UnitKind kind, const Kernel &kernel) {
+  bool gemmLike = std::holds_alternative<cost::GemmShape>(kernel) ||
+                  std::holds_alternative<cost::ExpertFfn>(kernel);
+  bool decode = std::holds_alternative<cost::DecodeAttention>(kernel);
+  bool prefill = std::holds_alternative<cost::PrefillAttention>(kernel);
+  switch (kind) {
+  case hw::UnitKind::Gpu:
+  case hw::UnitKind::Xpu:
+    return true;
+  case hw::UnitKind::LogicPim:
+    return gemmLike || decode || prefill;
+  case hw::UnitKind::BankGroupPim:
+  case hw::UnitKind::BankPim:
+    return gemmLike || decode;
+  case hw::UnitKind::DimmPim:
+  case hw::UnitKind::RankPim:
+    return decode;
+  }
+  llvm_unreachable("unknown unit kind");
+}
+
+const UnitTime &PlacedRecord::chosen() const {
+  for (const UnitTime &candidate : candidates)
+    if (candidate.unit == unit)
+      return candidate;
+  llvm_unreachable("placed on a unit that is not a candidate");
+}
+
+//===----------------------------------------------------------------------===//
+// Override files
+//===----------------------------------------------------------------------===//
+
+static Error overrideError(StringRef path, size_t entry, const Twine &message) {
+  return createStringError(inconvertibleErrorCode(), path + ": placements[" +
+                                                         Twine(entry) +
+                                                         "]: " + message);
+}
+
+Expected<std::vector<PlacementOverride>>
+duplex::loadPlacementOverrides(StringRef path) {
+  auto buffer = MemoryBuffer::getFile(path, /*IsText=*/true);
+  if (!buffer)
+    return createStringError(
+        buffer.getError(), "cannot read placement file '%s': %s",
+        path.str().c_str(), buffer.getError().message().c_str());
+  Expected<json::Value> parsed = json::parse((*buffer)->getBuffer());
+  if (!parsed)
+    return createStringError(inconvertibleErrorCode(), "%s: not valid JSON: %s",
+                             path.str().c_str(),
+                             toString(parsed.takeError()).c_str());
+  const json::Object *root = parsed->getAsObject();
+  const json::Array *list = root ? root->getArray("placements") : nullptr;
+  if (!list)
+    return createStringError(inconvertibleErrorCode(),
+                             "%s: expected an object with a 'placements' list",
+                             path.str().c_str());
+  std::vector<PlacementOverride> overrides;
+  for (auto [i, value] : enumerate(*list)) {
+    const json::Object *entry = value.getAsObject();
+    if (!entry)
+      return overrideError(path, i, "must be an object");
+    PlacementOverride override;
+    for (const auto &field : *entry)
+      if (!is_contained({"index", "match", "op", "part", "unit", "seconds"},
+                        field.first.str()))
+        return overrideError(path, i,
+                             "unknown field '" + field.first.str() + "'");
+    if (std::optional<int64_t> index = entry->getInteger("index")) {
+      if (*index < 0)
+        return overrideError(path, i, "'index' must not be negative");
+      override.index = unsigned(*index);
+    }
+    if (std::optional<StringRef> match = entry->getString("match"))
+      override.match = match->str();
+    if (!override.index && override.match.empty())
+      return overrideError(path, i, "needs an 'index' or a 'match'");
+    if (std::optional<StringRef> part = entry->getString("part")) {
+      if (*part == "whole")
+        override.part = WorkPart::Whole;
+      else if (*part == "prefill")
+        override.part = WorkPart::Prefill;
+      else if (*part == "decode")
+        override.part = WorkPart::Decode;
+      else
+        return overrideError(path, i,
+                             "'part' must be whole, prefill or decode, not '" +
+                                 *part + "'");
+    }
+    std::optional<StringRef> unit = entry->getString("unit");
+    if (!unit)
+      return overrideError(path, i, "needs a 'unit'");
+    override.unit = unit->str();
+    overrides.push_back(std::move(override));
+  }
+  return overrides;
+}
+
+static bool matches(const PlacementOverride &override,
+                    const WorkRecord &record) {
+  if (override.part && *override.part != record.work.part)
+    return false;
+  if (override.index)
+    return *override.index == record.index;
+  return StringRef(record.label).starts_with(override.match);
+}
+
+//===----------------------------------------------------------------------===//
+// Pricing
+//===----------------------------------------------------------------------===//
+
+namespace {
+
+/// Tokens of the stage that flow through one part of an op.
+uint64_t partTokens(const WorkRecord &record, const Stage &stage) {
+  switch (record.work.part) {
+  case WorkPart::Whole:
+    return stage.tokens();
+  case WorkPart::Prefill:
+    return stage.tokens() - stage.decodeContexts.size();
+  case WorkPart::Decode:
+    return stage.decodeContexts.size();
+  }
+  llvm_unreachable("unknown part");
+}
+
+uint64_t widthOf(mlir::Value value) {
+  return mlir::cast<ActType>(value.getType()).getWidth();
+}
+
+class Pricer {
+public:
+  Pricer(const hw::System &system, const WorkContext &context)
+      : system(system), context(context), home(system.hostProcessor()) {}
+
+  const hw::Unit *getHome() const { return home; }
+
+  bool sharesHomeMemory(const hw::Unit &unit) const {
+    return system.memoryOf(unit).placement == system.memoryOf(*home).placement;
+  }
+
+  Expected<double> kernelSeconds(const hw::Unit &unit,
+                                 const WorkRecord &record) const {
+    double seconds = 0;
+    for (const Kernel &kernel : record.work.kernels) {
+      Expected<cost::Cost> cost = std::visit(
+          [&](const auto &shape) {
+            return cost::estimate(system, unit, shape);
+          },
+          kernel);
+      if (!cost)
+        return cost.takeError();
+      seconds += cost->seconds;
+    }
+    // A host unit serves every device of its node with the same hardware.
+    if (unit.placement == hw::Placement::Host)
+      seconds *= system.topology.devicesPerNode;
+    return seconds;
+  }
+
+  /// Bytes one device sends to (inputs) and gets back from (output) a unit
+  /// outside the host processor's memory.
+  std::pair<double, double> transferBytes(const WorkRecord &record) const {
+    double bytesPerElement = context.activationBits / 8.0;
+    double tokens = partTokens(record, context.stage);
+    unsigned tp = context.tensorParallel;
+    double in = 0;
+    for (mlir::Value operand : record.op->getOperands())
+      in += double(widthOf(operand)) / tp;
+    double out = double(widthOf(record.op->getResult(0))) / tp;
+    return {tokens * in * bytesPerElement, tokens * out * bytesPerElement};
+  }
+
+  Expected<UnitTime> price(const hw::Unit &unit,
+                           const WorkRecord &record) const {
+    UnitTime time;
+    time.unit = &unit;
+    Expected<double> seconds = kernelSeconds(unit, record);
+    if (!seconds)
+      return seconds.takeError();
+    time.kernelSeconds = *seconds;
+    if (!sharesHomeMemory(unit)) {
+      auto [in, out] = transferBytes(record);
+      Expected<cost::Cost> there = cost::hostCopy(system, in);
+      if (!there)
+        return there.takeError();
+      Expected<cost::Cost> back = cost::hostCopy(system, out);
+      if (!back)
+        return back.takeError();
+      time.transferSeconds = there->seconds + back->seconds;
+    }
+    return time;
+  }
+
+private:
+  const hw::System &system;
+  const WorkContext &context;
+  const hw::Unit *home;
+};
+
+} // namespace
+
+static std::string gibibytes(double bytes) {
+  return fmt::format("{:.2f} GiB", bytes / double(1ull << 30));
+}
+
+namespace {
+/// Which memories can hold the stage's KV cache.
+struct KVRoom {
+  double weightsPerDevice = 0;
+  double kvPerDevice = 0;
+  double kvPerNode = 0;
+  bool fitsDevice = false;
+  bool fitsHost = false;
+};
+
+/// Weights: tensor/expert parallel inside a node, data parallel across
+/// nodes, so each device holds 1/devices-per-node of them. The KV cache is
+/// split the same way, or held whole by the node's host memory.
+Expected<KVRoom> measureRoom(const hw::System &system,
+                             const CapacityNeeds &needs, const Stage &stage) {
+  unsigned perNode = system.topology.devicesPerNode;
+  KVRoom room;
+  room.weightsPerDevice = needs.weightBytes / perNode;
+  double deviceBytes = system.deviceMemoryBytes();
+  if (room.weightsPerDevice > deviceBytes)
+    return createStringError(
+        inconvertibleErrorCode(),
+        "model '%s' does not fit: its weights need %s per device (%s over %u "
+        "device%s per node) but a device of '%s' has %s",
+        needs.modelName.c_str(), gibibytes(room.weightsPerDevice).c_str(),
+        gibibytes(needs.weightBytes).c_str(), perNode, perNode == 1 ? "" : "s",
+        system.name.c_str(), gibibytes(deviceBytes).c_str());
+  room.kvPerNode =
+      stageKVBytes(stage, needs.kvBytesPerToken) / system.topology.nodes;
+  room.kvPerDevice = room.kvPerNode / perNode;
+  room.fitsDevice = room.weightsPerDevice + room.kvPerDevice <= deviceBytes;
+  room.fitsHost = room.kvPerNode <= system.hostMemoryBytes();
+  return room;
+}
+
+Error kvNowhereError(const hw::System &system, const Stage &stage,
+                     const KVRoom &room) {
+  bool hostUnits = any_of(system.units, [&](const hw::Unit &unit) {
+    return system.memoryOf(unit).placement == hw::Placement::Host;
+  });
+  std::string host =
+      hostUnits
+          ? fmt::format(", and the host memory of a node has {} for its {}",
+                        gibibytes(system.hostMemoryBytes()),
+                        gibibytes(room.kvPerNode))
+          : "";
+  return createStringError(
+      inconvertibleErrorCode(),
+      "stage '%s' does not fit: its KV cache needs %s per device but a "
+      "device of '%s' has %s left after %s of weights%s",
+      stage.str().c_str(), gibibytes(room.kvPerDevice).c_str(),
+      system.name.c_str(),
+      gibibytes(system.deviceMemoryBytes() - room.weightsPerDevice).c_str(),
+      gibibytes(room.weightsPerDevice).c_str(), host.c_str());
+}
+} // namespace
+
+Expected<PlacementPlan>
+duplex::planPlacement(const hw::System &system, std::vector<WorkRecord> records,
+                      const WorkContext &context, const CapacityNeeds &needs,
+                      ArrayRef<PlacementOverride> overrides) {
+  PlacementPlan plan;
+  plan.system = &system;
+  Pricer pricer(system, context);
+  plan.home = pricer.getHome();
+  if (!plan.home)
+    return createStringError(inconvertibleErrorCode(),
+                             "%s: the system has no GPU or xPU to run the "
+                             "model's dense layers",
+                             system.fileName.c_str());
+  Expected<KVRoom> room = measureRoom(system, needs, context.stage);
+  if (!room)
+    return room.takeError();
+  if (!room->fitsDevice && !room->fitsHost)
+    return kvNowhereError(system, context.stage, *room);
+  plan.ridgePoints = computeRidgePoints(system);
+
+  for (WorkRecord &record : records) {
+    PlacedRecord placed;
+    for (const hw::Unit &unit : system.units) {
+      if (!all_of(record.work.kernels, [&](const Kernel &kernel) {
+            return unitCanRun(unit.kind, kernel);
+          }))
+        continue;
+      // Decode attention runs where the KV cache can live.
+      bool inHost = system.memoryOf(unit).placement == hw::Placement::Host;
+      if (record.work.part == WorkPart::Decode &&
+          !(inHost ? room->fitsHost : room->fitsDevice))
+        continue;
+      Expected<UnitTime> time = pricer.price(unit, record);
+      if (!time)
+        return time.takeError();
+      placed.candidates.push_back(*time);
+    }
+    if (placed.candidates.empty())
+      return kvNowhereError(system, context.stage, *room);
+    const UnitTime *best = &placed.candidates.front();
+    for (const UnitTime &candidate : placed.candidates)
+      if (candidate.seconds() < best->seconds())
+        best = &candidate;
+    placed.unit = best->unit;
+
+    for (const PlacementOverride &override : overrides) {
+      if (!matches(override, record))
+        continue;
+      const UnitTime *forced = find_if(placed.candidates, [&](auto &c) {
+        return c.unit->name == override.unit;
+      });
+      if (forced == placed.candidates.end()) {
+        std::string names;
+        for (const UnitTime &c : placed.candidates)
+          names += (names.empty() ? "" : ", ") + c.unit->name;
+        return createStringError(
+            inconvertibleErrorCode(),
+            "placement override puts #%u '%s' (%s) on '%s', which %s; units "
+            "that can run it: %s",
+            record.index, record.label.c_str(),
+            toString(record.work.part).str().c_str(), override.unit.c_str(),
+            system.findUnit(override.unit) ? "cannot run it"
+                                           : "is not a unit of the system",
+            names.c_str());
+      }
+      placed.unit = forced->unit;
+      placed.overridden = true;
+    }
+
+    if (!pricer.sharesHomeMemory(*placed.unit)) {
+      std::tie(placed.inputTransferBytes, placed.outputTransferBytes) =
+          pricer.transferBytes(record);
+      placed.link = system.findLink(hw::LinkScope::Host);
+    }
+    placed.record = std::move(record);
+    plan.records.push_back(std::move(placed));
+  }
+  return plan;
+}
+
+SmallVector<RidgePoint, 6>
+duplex::computeRidgePoints(const hw::System &system) {
+  SmallVector<RidgePoint, 6> points;
+  for (size_t i = 0; i < system.units.size(); ++i)
+    for (size_t j = i + 1; j < system.units.size(); ++j) {
+      Expected<cost::BreakEven> breakEven = cost::breakEven(
+          system, system.units[i], system.units[j], hw::DType::FP16);
+      if (!breakEven) {
+        consumeError(breakEven.takeError()); // A unit without FP16 peak.
+        continue;
+      }
+      points.push_back({&system.units[i], &system.units[j], *breakEven});
+    }
+  return points;
+}
+
+double duplex::stageKVBytes(const Stage &stage, double kvBytesPerToken) {
+  double tokens = 0;
+  for (uint64_t prompt : stage.prefillTokens)
+    tokens += prompt;
+  for (uint64_t contextTokens : stage.decodeContexts)
+    tokens += contextTokens + 1;
+  return tokens * kvBytesPerToken;
+}
+
+json::Object duplex::toJSON(const PlacedRecord &placed) {
+  json::Object object = toJSON(placed.record);
+  object["unit"] = placed.unit->name;
+  object["seconds"] = placed.chosen().seconds();
+  if (placed.overridden)
+    object["overridden"] = true;
+  json::Object candidates;
+  for (const UnitTime &candidate : placed.candidates)
+    candidates[candidate.unit->name] = candidate.seconds();
+  object["candidates"] = std::move(candidates);
+  if (placed.link) {
+    object["transfer"] =
+        json::Object{{"link", placed.link->name},
+                     {"bytes_in", placed.inputTransferBytes},
+                     {"bytes_out", placed.outputTransferBytes},
+                     {"seconds", placed.chosen().transferSeconds}};
+  }
+  return object;
+}
+
+json::Array duplex::ridgePointsToJSON(const PlacementPlan &plan) {
+  json::Array points;
+  for (const RidgePoint &point : plan.ridgePoints) {
+    json::Object object{
+        {"units", json::Array{point.first->name, point.second->name}}};
+    if (point.breakEven.opsPerByte)
+      object["opb"] = *point.breakEven.opsPerByte;
+    else
+      object["opb"] = nullptr;
+    object["faster_below"] = point.breakEven.fasterBelow->name;
+    object["faster_above"] = point.breakEven.fasterAbove->name;
+    points.push_back(std::move(object));
+  }
+  return points;
+}
+
+json::Value duplex::toOverrideJSON(const PlacementPlan &plan) {
+  json::Array entries;
+  for (const PlacedRecord &placed : plan.records)
+    entries.push_back(json::Object{{"index", placed.record.index},
+                                   {"op", placed.record.label},
+                                   {"part", toString(placed.record.work.part)},
+                                   {"unit", placed.unit->name}});
+  return json::Object{{"placements", std::move(entries)}};
+}

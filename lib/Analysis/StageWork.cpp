@@ -1,0 +1,113 @@
+//===- StageWork.cpp - FLOPs, bytes and Op/B of every op in a stage -------===//
+
+#include "duplex/Analysis/StageWork.h"
+#include "duplex/CostModel/Kernels.h"
+
+#include "mlir/IR/BuiltinOps.h"
+
+using namespace mlir;
+using namespace duplex;
+using namespace duplex::llm;
+
+llm::WorkContext duplex::makeWorkContext(ModelOp model, const Stage &stage,
+                                         const RoutingOptions &routing,
+                                         unsigned tensorParallel,
+                                         unsigned expertParallel) {
+  WorkContext context;
+  context.stage = stage;
+  context.routing = routing;
+  context.activationBits = getDTypeBits(model.getActivationDtype());
+  context.tensorParallel = std::max(1u, tensorParallel);
+  context.expertParallel = std::max(1u, expertParallel);
+  return context;
+}
+
+std::string duplex::describeOp(Operation *op) {
+  std::string label = op->getName().getStringRef().str();
+  if (auto linear = dyn_cast<LinearOp>(op))
+    label += " " + stringifyLinearKind(linear.getKind()).str();
+  return label;
+}
+
+static llvm::Expected<cost::Workload> workloadOf(const Kernel &kernel) {
+  return std::visit(
+      [](const auto &shape) -> llvm::Expected<cost::Workload> {
+        return cost::workloadOf(shape);
+      },
+      kernel);
+}
+
+namespace {
+struct Collector {
+  const WorkContext &context;
+  std::vector<WorkRecord> records;
+  unsigned nextIndex = 0;
+  uint64_t moeOps = 0;
+
+  llvm::Error walk(Block &block, uint64_t layers) {
+    for (Operation &op : block) {
+      if (auto repeat = dyn_cast<RepeatOp>(op)) {
+        if (llvm::Error error =
+                walk(repeat.getBody().front(), layers * repeat.getCount()))
+          return error;
+        continue;
+      }
+      auto stageWork = dyn_cast<StageWorkOpInterface>(op);
+      if (!stageWork)
+        continue;
+      unsigned index = nextIndex++;
+      WorkContext opContext = context;
+      // Each MoE op draws its own routing.
+      if (isa<MoEOp>(op))
+        opContext.routingStream = context.routingStream * 1000003 + moeOps++;
+      llvm::SmallVector<OpWork, 2> parts;
+      stageWork.getStageWork(opContext, parts);
+      for (OpWork &part : parts) {
+        WorkRecord record;
+        record.index = index;
+        record.op = &op;
+        record.label = describeOp(&op);
+        record.layers = layers;
+        for (const Kernel &kernel : part.kernels) {
+          llvm::Expected<cost::Workload> workload = workloadOf(kernel);
+          if (!workload)
+            return workload.takeError();
+          record.flops += workload->flops;
+          record.bytes += workload->bytes();
+        }
+        record.work = std::move(part);
+        records.push_back(std::move(record));
+      }
+    }
+    return llvm::Error::success();
+  }
+};
+} // namespace
+
+llvm::Expected<std::vector<WorkRecord>>
+duplex::collectStageWork(ModelOp model, const WorkContext &context) {
+  Collector collector{context, {}};
+  if (llvm::Error error = collector.walk(model.getBody().front(), 1))
+    return std::move(error);
+  return std::move(collector.records);
+}
+
+llvm::json::Object duplex::toJSON(const WorkRecord &record) {
+  llvm::json::Object object{
+      {"index", record.index},
+      {"op", record.label},
+      {"part", toString(record.work.part)},
+      {"category", toString(record.work.category)},
+      {"layers", record.layers},
+      {"flops", record.flops},
+      {"bytes", record.bytes},
+      {"opb", record.opb()},
+  };
+  if (!record.work.tokensPerExpert.empty()) {
+    llvm::json::Array tokens;
+    for (uint64_t count : record.work.tokensPerExpert)
+      tokens.push_back(count);
+    object["tokens_per_expert"] = std::move(tokens);
+  }
+  return object;
+}

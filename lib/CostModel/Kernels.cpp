@@ -1,0 +1,165 @@
+//===- Kernels.cpp - kernel shapes and their workloads --------------------===//
+
+#include "duplex/CostModel/Kernels.h"
+
+#include "llvm/Support/FormatVariadic.h"
+
+using namespace llvm;
+
+namespace duplex::cost {
+
+// Arithmetic conventions, not hardware numbers.
+static constexpr double kBitsPerByte = 8;
+static constexpr double kFlopsPerMac = 2;
+/// max, subtract, exp, sum, divide per element.
+static constexpr double kSoftmaxFlopsPerElement = 5;
+
+static double bytesOf(double elements, unsigned bits) {
+  return elements * bits / kBitsPerByte;
+}
+
+static Error invalid(const Twine &message) {
+  return createStringError(inconvertibleErrorCode(), message);
+}
+
+static Error checkBits(StringRef what, unsigned bits) {
+  if (bits == 0)
+    return invalid(what + " must be positive");
+  return Error::success();
+}
+
+static void addSegment(Workload &workload, double bytes, double count = 1) {
+  if (bytes > 0 && count > 0)
+    workload.segments.push_back({bytes, count});
+}
+
+Expected<Workload> workloadOf(const GemmShape &gemm) {
+  if (Error error = checkBits("GEMM weight bits", gemm.weightBits))
+    return std::move(error);
+  if (Error error = checkBits("GEMM activation bits", gemm.activationBits))
+    return std::move(error);
+  double m = gemm.m, k = gemm.k, n = gemm.n;
+  Workload workload;
+  workload.computeType = gemm.computeType;
+  workload.flops = kFlopsPerMac * m * k * n;
+  double weightBytes = bytesOf(k * n, gemm.weightBits);
+  double inputBytes = bytesOf(m * k, gemm.activationBits);
+  double outputBytes = bytesOf(m * n, gemm.activationBits);
+  workload.readBytes = weightBytes + inputBytes;
+  workload.writeBytes = outputBytes;
+  addSegment(workload, weightBytes);
+  addSegment(workload, inputBytes);
+  addSegment(workload, outputBytes);
+  return workload;
+}
+
+static Error checkAttention(const AttentionShape &shape) {
+  if (shape.heads == 0 || shape.kvHeads == 0 || shape.headDim == 0)
+    return invalid(formatv("attention needs positive heads ({0}), kv heads "
+                           "({1}) and head dim ({2})",
+                           shape.heads, shape.kvHeads, shape.headDim));
+  if (shape.heads % shape.kvHeads != 0)
+    return invalid(formatv("attention heads ({0}) must be a multiple of kv "
+                           "heads ({1})",
+                           shape.heads, shape.kvHeads));
+  if (Error error = checkBits("attention KV bits", shape.kvBits))
+    return error;
+  return checkBits("attention activation bits", shape.activationBits);
+}
+
+Expected<Workload> workloadOf(const PrefillAttention &attention) {
+  const AttentionShape &shape = attention.shape;
+  if (Error error = checkAttention(shape))
+    return std::move(error);
+  Workload workload;
+  workload.computeType = shape.computeType;
+  for (uint64_t promptTokens : attention.promptTokens) {
+    double tokens = promptTokens;
+    // Query-key pairs: the lower triangle with the diagonal when causal.
+    double pairs =
+        attention.causal ? tokens * (tokens + 1) / 2 : tokens * tokens;
+    // Q.K^T and P.V: one MAC per pair, head dimension and head each.
+    workload.flops += 2 * kFlopsPerMac * pairs * shape.headDim * shape.heads;
+    double kvSegmentBytes = bytesOf(tokens * shape.headDim, shape.kvBits);
+    double queryBytes =
+        bytesOf(tokens * shape.headDim * shape.heads, shape.activationBits);
+    workload.readBytes += queryBytes + 2 * shape.kvHeads * kvSegmentBytes;
+    workload.writeBytes += queryBytes; // O has Q's shape.
+    addSegment(workload, kvSegmentBytes, 2.0 * shape.kvHeads);
+    addSegment(workload, queryBytes, 2);
+  }
+  return workload;
+}
+
+Expected<Workload> workloadOf(const DecodeAttention &attention) {
+  const AttentionShape &shape = attention.shape;
+  if (Error error = checkAttention(shape))
+    return std::move(error);
+  Workload workload;
+  workload.computeType = shape.computeType;
+  double queryBytes =
+      bytesOf(double(shape.headDim) * shape.heads, shape.activationBits);
+  for (uint64_t contextTokens : attention.contextTokens) {
+    double tokens = contextTokens;
+    // One query token per head against every cached token: Q.K^T and P.V.
+    workload.flops += 2 * kFlopsPerMac * tokens * shape.headDim * shape.heads;
+    // K and V of each KV head are read once, whatever the group size.
+    double kvSegmentBytes = bytesOf(tokens * shape.headDim, shape.kvBits);
+    workload.readBytes += 2 * shape.kvHeads * kvSegmentBytes + queryBytes;
+    workload.writeBytes += queryBytes;
+    addSegment(workload, kvSegmentBytes, 2.0 * shape.kvHeads);
+    addSegment(workload, queryBytes, 2);
+  }
+  return workload;
+}
+
+Expected<Workload> workloadOf(const ExpertFfn &expert) {
+  if (Error error = checkBits("expert weight bits", expert.weightBits))
+    return std::move(error);
+  if (Error error = checkBits("expert activation bits", expert.activationBits))
+    return std::move(error);
+  double matrices = expert.gated ? 3 : 2;
+  double tokens = expert.tokens;
+  double matrixElements = double(expert.hidden) * expert.intermediate;
+  Workload workload;
+  workload.computeType = expert.computeType;
+  workload.flops = kFlopsPerMac * tokens * matrixElements * matrices;
+  double matrixBytes = bytesOf(matrixElements, expert.weightBits);
+  double tokenBytes = bytesOf(tokens * expert.hidden, expert.activationBits);
+  workload.readBytes = matrices * matrixBytes + tokenBytes;
+  workload.writeBytes = tokenBytes;
+  addSegment(workload, matrixBytes, matrices);
+  addSegment(workload, tokenBytes, 2);
+  return workload;
+}
+
+Expected<Workload> workloadOf(const Softmax &softmax) {
+  if (Error error = checkBits("softmax bits", softmax.bits))
+    return std::move(error);
+  double elements = double(softmax.rows) * softmax.cols;
+  Workload workload;
+  workload.computeType = softmax.computeType;
+  workload.flops = kSoftmaxFlopsPerElement * elements;
+  workload.readBytes = bytesOf(elements, softmax.bits);
+  workload.writeBytes = workload.readBytes;
+  addSegment(workload, workload.readBytes, 2);
+  return workload;
+}
+
+Expected<Workload> workloadOf(const Elementwise &elementwise) {
+  if (Error error = checkBits("element-wise bits", elementwise.bits))
+    return std::move(error);
+  if (elementwise.flopsPerElement < 0)
+    return invalid("element-wise FLOPs per element must not be negative");
+  double elements = elementwise.elements;
+  Workload workload;
+  workload.computeType = elementwise.computeType;
+  workload.flops = elementwise.flopsPerElement * elements;
+  double operandBytes = bytesOf(elements, elementwise.bits);
+  workload.readBytes = elementwise.inputs * operandBytes;
+  workload.writeBytes = operandBytes;
+  addSegment(workload, operandBytes, elementwise.inputs + 1.0);
+  return workload;
+}
+
+} // namespace duplex::cost

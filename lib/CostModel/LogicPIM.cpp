@@ -1,0 +1,65 @@
+//===- LogicPIM.cpp - Logic-PIM and BankGroup-PIM: bank bundles -----------===//
+//
+// Duplex reads a bank bundle (banksPerBankGroup banks of every bank group of
+// one rank) of each pseudo-channel together at tCCD_L: per pseudo-channel
+// 8 banks x 32 B per 2 x tCCD_S, i.e. 4x the 32 B per tCCD_S of the external
+// path. Logic-PIM also crosses the TSVs to the base die, whose bandwidth is
+// logic_die_bandwidth_multiplier x external; BankGroup-PIM sits on the DRAM
+// die and does not. Other bundles of the pseudo-channel are idle to the PIM
+// path, so the next row can open while the current one streams.
+//
+//===----------------------------------------------------------------------===//
+
+#include "UnitModels.h"
+
+#include <algorithm>
+
+namespace duplex::cost::detail {
+
+LockstepGeometry bundleGeometry(const hw::Memory &memory) {
+  const hw::HbmOrganization &hbm = *memory.hbm;
+  const hw::BankBundle &bundle = *hbm.bankBundle;
+  double banksPerBundle =
+      static_cast<double>(bundle.banksPerBankGroup) * hbm.bankGroupsPerRank;
+  LockstepGeometry geometry;
+  geometry.groups = static_cast<double>(hbm.pseudoChannels()) *
+                    bundle.activeBundlesPerPseudoChannel;
+  geometry.banksPerGroup = banksPerBundle;
+  geometry.accessBytes = banksPerBundle * hbm.bytesPerColumnAccess();
+  geometry.rowBytes = banksPerBundle * hbm.rowBytes;
+  unsigned bundlesPerPseudoChannel =
+      hbm.ranksPerPseudoChannel *
+      (hbm.banksPerBankGroup / bundle.banksPerBankGroup);
+  geometry.canHideActivation =
+      bundlesPerPseudoChannel > bundle.activeBundlesPerPseudoChannel;
+  return geometry;
+}
+
+/// The TSV limit of the logic-die path; none for BankGroup-PIM.
+static double tsvBytesPerSecond(const hw::Unit &unit,
+                                const hw::Memory &memory) {
+  if (unit.kind != hw::UnitKind::LogicPim)
+    return 0;
+  return *memory.logicDieBandwidthMultiplier * memory.bytesPerSecond;
+}
+
+double bundlePimBytesPerSecond(const hw::Unit &unit, const hw::Memory &memory,
+                               Rate rate) {
+  LockstepGeometry geometry = bundleGeometry(memory);
+  double banksBytesPerSecond =
+      rate == Rate::Peak ? peakBytesPerSecond(geometry, memory.timing)
+                         : sustainedBytesPerSecond(geometry, memory.timing);
+  double tsv = tsvBytesPerSecond(unit, memory);
+  return tsv > 0 ? std::min(banksBytesPerSecond, tsv) : banksBytesPerSecond;
+}
+
+MemoryTime bundlePimMemoryTime(const hw::Unit &unit, const hw::Memory &memory,
+                               const Workload &workload) {
+  MemoryTime time =
+      streamSegments(bundleGeometry(memory), memory.timing, workload);
+  if (double tsv = tsvBytesPerSecond(unit, memory))
+    time.seconds = std::max(time.seconds, workload.bytes() / tsv);
+  return time;
+}
+
+} // namespace duplex::cost::detail

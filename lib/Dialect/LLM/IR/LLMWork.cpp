@@ -1,0 +1,258 @@
+//===- LLMWork.cpp - stage work of every llm op ---------------------------===//
+//
+// Each op lists its work for one layer on one device. Tensor parallelism
+// splits output columns (Q/K/V, MLP up/gate, LM head) or input rows (output
+// projection, MLP down) and attention heads; the per-device share is what
+// the unit models price. Biases and rotary embedding are left out: they are
+// element-wise passes far below the matrices they accompany.
+//
+//===----------------------------------------------------------------------===//
+
+#include "duplex/Dialect/LLM/IR/LLMOps.h"
+
+#include "llvm/ADT/STLExtras.h"
+
+using namespace mlir;
+using namespace duplex;
+using namespace duplex::llm;
+
+llvm::StringRef duplex::llm::toString(WorkPart part) {
+  switch (part) {
+  case WorkPart::Whole:
+    return "whole";
+  case WorkPart::Prefill:
+    return "prefill";
+  case WorkPart::Decode:
+    return "decode";
+  }
+  llvm_unreachable("unknown WorkPart");
+}
+
+llvm::StringRef duplex::llm::toString(WorkCategory category) {
+  switch (category) {
+  case WorkCategory::FC:
+    return "fc";
+  case WorkCategory::AttentionPrefill:
+    return "attention_prefill";
+  case WorkCategory::AttentionDecode:
+    return "attention_decode";
+  case WorkCategory::MoE:
+    return "moe";
+  case WorkCategory::Other:
+    return "other";
+  }
+  llvm_unreachable("unknown WorkCategory");
+}
+
+namespace {
+
+uint64_t ceilDiv(uint64_t value, uint64_t parts) {
+  return (value + parts - 1) / parts;
+}
+
+uint64_t widthOf(Value value) {
+  return cast<ActType>(value.getType()).getWidth();
+}
+
+/// The arithmetic runs at the activation precision.
+hw::DType computeTypeFor(unsigned activationBits) {
+  switch (activationBits) {
+  case 32:
+    return hw::DType::FP32;
+  case 8:
+    return hw::DType::FP8;
+  default:
+    return hw::DType::FP16;
+  }
+}
+
+OpWork single(WorkCategory category, Kernel kernel) {
+  OpWork work;
+  work.category = category;
+  work.kernels.push_back(std::move(kernel));
+  return work;
+}
+
+/// A pass over every token's `width` elements reading `inputs` operands.
+void elementwise(const WorkContext &context, uint64_t width, unsigned inputs,
+                 double flopsPerElement, llvm::SmallVectorImpl<OpWork> &work) {
+  if (context.stage.tokens() == 0)
+    return;
+  cost::Elementwise pass;
+  pass.elements = context.stage.tokens() * width;
+  pass.inputs = inputs;
+  pass.flopsPerElement = flopsPerElement;
+  pass.bits = context.activationBits;
+  pass.computeType = computeTypeFor(context.activationBits);
+  work.push_back(single(WorkCategory::Other, pass));
+}
+
+cost::GemmShape gemm(const WorkContext &context, uint64_t rows, uint64_t in,
+                     uint64_t out, DType weights) {
+  cost::GemmShape shape;
+  shape.m = rows;
+  shape.k = in;
+  shape.n = out;
+  shape.weightBits = getDTypeBits(weights);
+  shape.activationBits = context.activationBits;
+  shape.computeType = computeTypeFor(context.activationBits);
+  return shape;
+}
+
+cost::ExpertFfn ffn(const WorkContext &context, uint64_t tokens,
+                    uint64_t hidden, uint64_t intermediate, bool gated,
+                    DType weights) {
+  cost::ExpertFfn shape;
+  shape.tokens = tokens;
+  shape.hidden = hidden;
+  shape.intermediate = intermediate;
+  shape.gated = gated;
+  shape.weightBits = getDTypeBits(weights);
+  shape.activationBits = context.activationBits;
+  shape.computeType = computeTypeFor(context.activationBits);
+  return shape;
+}
+
+} // namespace
+
+void TokenEmbeddingOp::getStageWork(const WorkContext &context,
+                                    llvm::SmallVectorImpl<OpWork> &work) {
+  // A gather: read one table row per token, write it out.
+  elementwise(context, widthOf(getResult()), 1, 0, work);
+}
+
+void PositionEmbeddingOp::getStageWork(const WorkContext &context,
+                                       llvm::SmallVectorImpl<OpWork> &work) {
+  elementwise(context, widthOf(getResult()), 2, 1, work);
+}
+
+void RMSNormOp::getStageWork(const WorkContext &context,
+                             llvm::SmallVectorImpl<OpWork> &work) {
+  // Square, sum, scale by the rsqrt, multiply by the weight.
+  elementwise(context, widthOf(getResult()), 1, 4, work);
+}
+
+void LayerNormOp::getStageWork(const WorkContext &context,
+                               llvm::SmallVectorImpl<OpWork> &work) {
+  // Mean, variance, normalise, scale and shift.
+  elementwise(context, widthOf(getResult()), 1, 7, work);
+}
+
+void ResidualAddOp::getStageWork(const WorkContext &context,
+                                 llvm::SmallVectorImpl<OpWork> &work) {
+  elementwise(context, widthOf(getResult()), 2, 1, work);
+}
+
+void LinearOp::getStageWork(const WorkContext &context,
+                            llvm::SmallVectorImpl<OpWork> &work) {
+  uint64_t tokens = context.stage.tokens();
+  if (tokens == 0)
+    return;
+  uint64_t in = getInFeatures(), out = getOutFeatures();
+  // The output projection is row-parallel; the others column-parallel.
+  if (getKind() == LinearKind::output)
+    in = ceilDiv(in, context.tensorParallel);
+  else
+    out = ceilDiv(out, context.tensorParallel);
+  work.push_back(single(WorkCategory::FC,
+                        gemm(context, tokens, in, out, getWeightDtype())));
+}
+
+void LMHeadOp::getStageWork(const WorkContext &context,
+                            llvm::SmallVectorImpl<OpWork> &work) {
+  // Only the last position of each request is projected to logits.
+  uint64_t rows = context.stage.requests();
+  if (rows == 0)
+    return;
+  work.push_back(single(WorkCategory::FC,
+                        gemm(context, rows, widthOf(getInput()),
+                             ceilDiv(getVocabSize(), context.tensorParallel),
+                             getWeightDtype())));
+}
+
+void MLPOp::getStageWork(const WorkContext &context,
+                         llvm::SmallVectorImpl<OpWork> &work) {
+  uint64_t tokens = context.stage.tokens();
+  if (tokens == 0)
+    return;
+  work.push_back(
+      single(WorkCategory::FC,
+             ffn(context, tokens, widthOf(getResult()),
+                 ceilDiv(getIntermediateSize(), context.tensorParallel),
+                 getGated(), getWeightDtype())));
+}
+
+void MoEOp::getStageWork(const WorkContext &context,
+                         llvm::SmallVectorImpl<OpWork> &work) {
+  uint64_t tokens = context.stage.tokens();
+  if (tokens == 0)
+    return;
+  uint64_t hidden = widthOf(getResult());
+  OpWork moe;
+  moe.category = WorkCategory::MoE;
+  // The router scores every token against every expert on each device.
+  moe.kernels.push_back(
+      gemm(context, tokens, hidden, getNumExperts(), getWeightDtype()));
+
+  llvm::SmallVector<uint64_t, 16> counts =
+      tokensPerExpert(tokens, getNumExperts(), getTopK(), context.routing,
+                      context.routingStream);
+  // Expert parallel: this device holds experts e with e % EP == 0. Without
+  // it every device holds a 1/TP column slice of every expert.
+  unsigned expertParallel = std::max(1u, context.expertParallel);
+  uint64_t slice = expertParallel > 1
+                       ? getIntermediateSize()
+                       : ceilDiv(getIntermediateSize(), context.tensorParallel);
+  for (auto [expert, count] : llvm::enumerate(counts)) {
+    if (expert % expertParallel != 0)
+      continue;
+    moe.tokensPerExpert.push_back(count);
+    if (count > 0)
+      moe.kernels.push_back(
+          ffn(context, count, hidden, slice, getGated(), getWeightDtype()));
+  }
+  for (int64_t shared = 0; shared < getNumSharedExperts(); ++shared)
+    moe.kernels.push_back(
+        ffn(context, tokens, hidden,
+            ceilDiv(*getSharedIntermediateSize(), context.tensorParallel),
+            getGated(), getWeightDtype()));
+  work.push_back(std::move(moe));
+}
+
+void AttentionOp::getStageWork(const WorkContext &context,
+                               llvm::SmallVectorImpl<OpWork> &work) {
+  cost::AttentionShape shape;
+  unsigned tp = context.tensorParallel;
+  shape.heads = ceilDiv(getNumHeads(), tp);
+  // Fewer KV heads than devices: each device keeps a replica of one.
+  shape.kvHeads = ceilDiv(getNumKvHeads(), tp);
+  if (shape.heads % shape.kvHeads != 0)
+    shape.kvHeads = 1;
+  shape.headDim = getHeadDim();
+  shape.kvBits = getDTypeBits(getKvDtype());
+  shape.activationBits = context.activationBits;
+  shape.computeType = computeTypeFor(context.activationBits);
+
+  const Stage &stage = context.stage;
+  if (!stage.prefillTokens.empty()) {
+    cost::PrefillAttention prefill;
+    prefill.shape = shape;
+    prefill.causal = getCausal();
+    prefill.promptTokens.assign(stage.prefillTokens.begin(),
+                                stage.prefillTokens.end());
+    OpWork part = single(WorkCategory::AttentionPrefill, prefill);
+    part.part = WorkPart::Prefill;
+    work.push_back(std::move(part));
+  }
+  if (!stage.decodeContexts.empty()) {
+    cost::DecodeAttention decode;
+    decode.shape = shape;
+    std::optional<uint64_t> window = getSlidingWindow();
+    for (uint64_t context : stage.decodeContexts)
+      decode.contextTokens.push_back(window ? std::min(context, *window)
+                                            : context);
+    OpWork part = single(WorkCategory::AttentionDecode, decode);
+    part.part = WorkPart::Decode;
+    work.push_back(std::move(part));
+  }
+}

@@ -1,0 +1,167 @@
+//===- System.cpp - a system of devices, units, memories and links --------===//
+
+#include "duplex/Hardware/System.h"
+
+#include "llvm/Support/FormatVariadic.h"
+
+using namespace llvm;
+
+namespace duplex::hw {
+
+const PathEnergy *Memory::findPathEnergy(AccessPath path) const {
+  for (const PathEnergy &energy : pathEnergies)
+    if (energy.path == path)
+      return &energy;
+  return nullptr;
+}
+
+double Memory::pinBytesPerSecond() const {
+  unsigned pins = hbm ? hbm->pinCount() : dimm->pinCount();
+  return pins * transfersPerSecondPerPin / 8.0;
+}
+
+static std::string
+listTypes(const SmallVectorImpl<std::pair<DType, double>> &values) {
+  std::string text;
+  for (const auto &entry : values) {
+    if (!text.empty())
+      text += ", ";
+    text += toString(entry.first).str();
+  }
+  return text.empty() ? "none" : text;
+}
+
+bool Unit::hasPeakFor(DType type) const {
+  for (const auto &entry : datasheetFlopsPerSecond)
+    if (entry.first == type)
+      return true;
+  for (const auto &entry : flopsPerCyclePerUnit)
+    if (entry.first == type)
+      return true;
+  return false;
+}
+
+Expected<double> Unit::peakFlopsPerSecond(DType type) const {
+  for (const auto &entry : datasheetFlopsPerSecond)
+    if (entry.first == type)
+      return entry.second;
+  for (const auto &entry : flopsPerCyclePerUnit)
+    if (entry.first == type)
+      return count * clockHz * entry.second;
+  const auto &listed =
+      isPim(kind) ? flopsPerCyclePerUnit : datasheetFlopsPerSecond;
+  return createStringError(
+      inconvertibleErrorCode(),
+      formatv("unit '{0}' ({1}) has no peak for {2}; it lists: {3}", name,
+              toString(kind), toString(type), listTypes(listed))
+          .str());
+}
+
+const Unit *System::findUnit(StringRef unitName) const {
+  for (const Unit &unit : units)
+    if (unit.name == unitName)
+      return &unit;
+  return nullptr;
+}
+
+const Memory *System::findMemory(StringRef memoryName) const {
+  for (const Memory &memory : memories)
+    if (memory.name == memoryName)
+      return &memory;
+  return nullptr;
+}
+
+SmallVector<const Unit *, 4> System::unitsOfKind(UnitKind kind) const {
+  SmallVector<const Unit *, 4> found;
+  for (const Unit &unit : units)
+    if (unit.kind == kind)
+      found.push_back(&unit);
+  return found;
+}
+
+const Unit *System::firstUnitOfKind(UnitKind kind) const {
+  for (const Unit &unit : units)
+    if (unit.kind == kind)
+      return &unit;
+  return nullptr;
+}
+
+const Unit *System::hostProcessor() const {
+  for (const Unit &unit : units)
+    if (!isPim(unit.kind))
+      return &unit;
+  return nullptr;
+}
+
+const PathEnergy &System::pathEnergyOf(const Unit &unit) const {
+  const PathEnergy *energy = memoryOf(unit).findPathEnergy(unit.accessPath());
+  assert(energy && "the loader checks that every unit's path has energies");
+  return *energy;
+}
+
+const Link *System::findLink(LinkScope scope) const {
+  for (const Link &link : links)
+    if (link.scope == scope)
+      return &link;
+  return nullptr;
+}
+
+Expected<const Link &> System::linkFor(LinkScope scope) const {
+  if (const Link *link = findLink(scope))
+    return *link;
+  return createStringError(inconvertibleErrorCode(),
+                           "system '%s' describes no %s link", name.c_str(),
+                           toString(scope).str().c_str());
+}
+
+static double capacityAt(const SmallVectorImpl<Memory> &memories,
+                         Placement placement) {
+  double bytes = 0;
+  for (const Memory &memory : memories)
+    if (memory.placement == placement)
+      bytes += memory.capacityBytes;
+  return bytes;
+}
+
+double System::deviceMemoryBytes() const {
+  return capacityAt(memories, Placement::Device);
+}
+
+double System::hostMemoryBytes() const {
+  return capacityAt(memories, Placement::Host);
+}
+
+Expected<System> System::withTopology(unsigned devicesPerNode,
+                                      unsigned nodes) const {
+  if (devicesPerNode == 0 || nodes == 0)
+    return createStringError(
+        inconvertibleErrorCode(),
+        "system '%s': devices per node (%u) and nodes (%u) must be positive",
+        name.c_str(), devicesPerNode, nodes);
+  if (devicesPerNode > topology.maxDevicesPerNode)
+    return createStringError(
+        inconvertibleErrorCode(),
+        "system '%s': %u devices per node exceed the %u that its intra-node "
+        "link connects; use more nodes",
+        name.c_str(), devicesPerNode, topology.maxDevicesPerNode);
+  if (nodes > 1 && !findLink(LinkScope::InterNode))
+    return createStringError(inconvertibleErrorCode(),
+                             "system '%s': %u nodes need an inter_node link",
+                             name.c_str(), nodes);
+  if (devicesPerNode > 1 && !findLink(LinkScope::IntraNode))
+    return createStringError(
+        inconvertibleErrorCode(),
+        "system '%s': %u devices per node need an intra_node link",
+        name.c_str(), devicesPerNode);
+  System scaled = *this;
+  scaled.topology.devicesPerNode = devicesPerNode;
+  scaled.topology.nodes = nodes;
+  return scaled;
+}
+
+StringRef System::sourceOf(StringRef jsonPath) const {
+  auto it = sources.find(jsonPath);
+  return it == sources.end() ? StringRef() : StringRef(it->second);
+}
+
+} // namespace duplex::hw

@@ -1,0 +1,86 @@
+//===- Stage.cpp - stage specs --------------------------------------------===//
+
+#include "duplex/Support/Stage.h"
+
+#include "llvm/ADT/StringExtras.h"
+
+using namespace llvm;
+
+namespace duplex {
+
+uint64_t Stage::tokens() const {
+  uint64_t total = decodeContexts.size();
+  for (uint64_t prompt : prefillTokens)
+    total += prompt;
+  return total;
+}
+
+static void appendRuns(std::string &out, StringRef kind,
+                       ArrayRef<uint64_t> lengths) {
+  for (size_t i = 0; i < lengths.size();) {
+    size_t j = i;
+    while (j < lengths.size() && lengths[j] == lengths[i])
+      ++j;
+    if (!out.empty())
+      out += ',';
+    out += (kind + "=" + Twine(j - i) + "@" + Twine(lengths[i])).str();
+    i = j;
+  }
+}
+
+std::string Stage::str() const {
+  std::string out;
+  appendRuns(out, "prefill", prefillTokens);
+  appendRuns(out, "decode", decodeContexts);
+  return out;
+}
+
+static Error specError(StringRef spec, StringRef entry, const Twine &why) {
+  return createStringError(inconvertibleErrorCode(), "invalid stage spec '" +
+                                                         spec + "': entry '" +
+                                                         entry + "' " + why);
+}
+
+// Requests and lengths beyond these are certainly typos and would make the
+// stage's token count overflow.
+static constexpr uint64_t kMaxRequests = 1u << 20;
+static constexpr uint64_t kMaxLength = 1u << 24;
+
+Expected<Stage> parseStageSpec(StringRef spec) {
+  Stage stage;
+  if (spec.trim().empty())
+    return createStringError(
+        inconvertibleErrorCode(),
+        "invalid stage spec '': expected entries like 'decode=64@1024' or "
+        "'prefill=2@4096,decode=62@1024'");
+  SmallVector<StringRef, 4> entries;
+  spec.split(entries, ',');
+  for (StringRef rawEntry : entries) {
+    StringRef entry = rawEntry.trim();
+    auto [kind, rest] = entry.split('=');
+    auto [countText, lengthText] = rest.split('@');
+    if (kind != "prefill" && kind != "decode")
+      return specError(spec, entry, "must start with 'prefill=' or 'decode='");
+    if (!rest.contains('@'))
+      return specError(spec, entry,
+                       "must be KIND=COUNT@LENGTH, e.g. 'decode=64@1024'");
+    uint64_t count, length;
+    if (!to_integer(countText.trim(), count, 10) || count == 0 ||
+        count > kMaxRequests)
+      return specError(spec, entry,
+                       "has a request count that is not a positive integer "
+                       "up to " +
+                           Twine(kMaxRequests));
+    if (!to_integer(lengthText.trim(), length, 10) || length == 0 ||
+        length > kMaxLength)
+      return specError(spec, entry,
+                       "has a length that is not a positive integer up to " +
+                           Twine(kMaxLength));
+    auto &lengths =
+        kind == "prefill" ? stage.prefillTokens : stage.decodeContexts;
+    lengths.append(count, length);
+  }
+  return stage;
+}
+
+} // namespace duplex

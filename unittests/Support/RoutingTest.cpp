@@ -1,0 +1,79 @@
+//===- RoutingTest.cpp - tokens per expert --------------------------------===//
+
+#include "duplex/Support/Routing.h"
+
+#include "gtest/gtest.h"
+
+#include <numeric>
+
+using namespace duplex;
+
+namespace {
+
+uint64_t sum(llvm::ArrayRef<uint64_t> counts) {
+  return std::accumulate(counts.begin(), counts.end(), uint64_t(0));
+}
+
+TEST(Routing, ExpectedIsEvenWhenEveryExpertIsHit) {
+  // Mixtral, 64 tokens, top-2 of 8: 64*2/8 = 16 each; 1-(6/8)^64 ~ 1.
+  RoutingOptions options;
+  llvm::SmallVector<uint64_t, 16> counts = tokensPerExpert(64, 8, 2, options);
+  EXPECT_EQ(counts, (llvm::SmallVector<uint64_t, 16>(8, 16)));
+}
+
+TEST(Routing, ExpectedSpreadsOverTheExpertsLikelyHit) {
+  // GLaM, 4 tokens, top-2 of 64: 64*(1-(62/64)^4) = 7.5 -> 8 experts get
+  // the 8 assignments, one each (never 64 experts with 1/8 token).
+  RoutingOptions options;
+  llvm::SmallVector<uint64_t, 16> counts = tokensPerExpert(4, 64, 2, options);
+  EXPECT_EQ(sum(counts), 8u);
+  EXPECT_EQ(std::count(counts.begin(), counts.end(), 1u), 8);
+}
+
+TEST(Routing, UniformIsSeededAndSums) {
+  RoutingOptions options;
+  options.mode = RoutingOptions::Mode::Uniform;
+  options.seed = 42;
+  auto first = tokensPerExpert(1000, 8, 2, options, /*stream=*/3);
+  auto again = tokensPerExpert(1000, 8, 2, options, /*stream=*/3);
+  auto other = tokensPerExpert(1000, 8, 2, options, /*stream=*/4);
+  EXPECT_EQ(first, again);
+  EXPECT_NE(first, other);
+  EXPECT_EQ(sum(first), 2000u);
+  // 250 expected per expert; a binomial(1000, 1/4) has sigma 13.7, so a
+  // count outside 250 +- 70 (5 sigma) means the draw is not uniform.
+  for (uint64_t count : first) {
+    EXPECT_GT(count, 180u);
+    EXPECT_LT(count, 320u);
+  }
+}
+
+TEST(Routing, TopKExpertsAreDistinct) {
+  // top-2 of 2: every token must hit both experts exactly once.
+  RoutingOptions options;
+  options.mode = RoutingOptions::Mode::Uniform;
+  auto counts = tokensPerExpert(100, 2, 2, options);
+  EXPECT_EQ(counts, (llvm::SmallVector<uint64_t, 16>{100, 100}));
+}
+
+TEST(Routing, ZipfFavoursTheFirstExperts) {
+  RoutingOptions options;
+  options.mode = RoutingOptions::Mode::Zipf;
+  options.zipfExponent = 1.2;
+  auto counts = tokensPerExpert(4000, 8, 1, options);
+  EXPECT_EQ(sum(counts), 4000u);
+  // Weights 1/(i+1)^1.2 sum to H = 2.333: expert 0 holds 1/H = 43% of the
+  // tokens (~1714), expert 7 holds 0.0825/H = 3.5% (~141).
+  EXPECT_GT(counts[0], 1500u);
+  EXPECT_LT(counts[7], 250u);
+}
+
+TEST(Routing, ParseErrors) {
+  EXPECT_FALSE(bool(parseRoutingMode("zipf:0", 0)));
+  llvm::Expected<RoutingOptions> bad = parseRoutingMode("random", 0);
+  ASSERT_FALSE(bool(bad));
+  EXPECT_EQ(llvm::toString(bad.takeError()),
+            "unknown routing 'random' (expected, uniform, or zipf:S)");
+}
+
+} // namespace
