@@ -24,8 +24,7 @@ LockstepGeometry hbmBankGeometry(const hw::Memory &memory) {
 
 double bankPimBytesPerSecond(const hw::Memory &memory, Rate rate) {
   LockstepGeometry geometry = hbmBankGeometry(memory);
-  return rate == Rate::Peak ? peakBytesPerSecond(geometry, memory.timing)
-                            : sustainedBytesPerSecond(geometry, memory.timing);
+  return lockstepBytesPerSecond(geometry, memory.timing, rate);
 }
 
 MemoryTime bankPimMemoryTime(const hw::Memory &memory,

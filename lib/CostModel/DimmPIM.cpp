@@ -30,8 +30,7 @@ LockstepGeometry dimmBankGeometry(const hw::Memory &memory) {
 
 double dimmPimBytesPerSecond(const hw::Memory &memory, Rate rate) {
   LockstepGeometry geometry = dimmBankGeometry(memory);
-  return rate == Rate::Peak ? peakBytesPerSecond(geometry, memory.timing)
-                            : sustainedBytesPerSecond(geometry, memory.timing);
+  return lockstepBytesPerSecond(geometry, memory.timing, rate);
 }
 
 MemoryTime dimmPimMemoryTime(const hw::Memory &memory,

@@ -53,6 +53,12 @@ double sustainedBytesPerSecond(const LockstepGeometry &geometry,
          rowSeconds(geometry, timing, columnsPerRow);
 }
 
+double lockstepBytesPerSecond(const LockstepGeometry &geometry,
+                              const hw::DramTiming &timing, Rate rate) {
+  return rate == Rate::Peak ? peakBytesPerSecond(geometry, timing)
+                            : sustainedBytesPerSecond(geometry, timing);
+}
+
 MemoryTime streamSegments(const LockstepGeometry &geometry,
                           const hw::DramTiming &timing,
                           const Workload &workload) {

@@ -47,8 +47,7 @@ double bundlePimBytesPerSecond(const hw::Unit &unit, const hw::Memory &memory,
                                Rate rate) {
   LockstepGeometry geometry = bundleGeometry(memory);
   double banksBytesPerSecond =
-      rate == Rate::Peak ? peakBytesPerSecond(geometry, memory.timing)
-                         : sustainedBytesPerSecond(geometry, memory.timing);
+      lockstepBytesPerSecond(geometry, memory.timing, rate);
   double tsv = tsvBytesPerSecond(unit, memory);
   return tsv > 0 ? std::min(banksBytesPerSecond, tsv) : banksBytesPerSecond;
 }

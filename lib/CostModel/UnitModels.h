@@ -37,6 +37,9 @@ double peakBytesPerSecond(const LockstepGeometry &geometry,
                           const hw::DramTiming &timing);
 double sustainedBytesPerSecond(const LockstepGeometry &geometry,
                                const hw::DramTiming &timing);
+/// peakBytesPerSecond or sustainedBytesPerSecond, as `rate` asks.
+double lockstepBytesPerSecond(const LockstepGeometry &geometry,
+                              const hw::DramTiming &timing, Rate rate);
 MemoryTime streamSegments(const LockstepGeometry &geometry,
                           const hw::DramTiming &timing,
                           const Workload &workload);

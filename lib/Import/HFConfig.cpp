@@ -31,9 +31,9 @@ using FamilyReader = void (*)(ConfigReader &, ModelDescription &);
 
 std::optional<Activation> parseActivation(StringRef name) {
   return StringSwitch<std::optional<Activation>>(name)
-      .Cases("silu", "swish", Activation::silu)
+      .Cases({"silu", "swish"}, Activation::silu)
       .Case("gelu", Activation::gelu)
-      .Cases("gelu_new", "gelu_pytorch_tanh", "gelu_fast", "gelu_tanh",
+      .Cases({"gelu_new", "gelu_pytorch_tanh", "gelu_fast", "gelu_tanh"},
              Activation::gelu_tanh)
       .Case("relu", Activation::relu)
       .Case("quick_gelu", Activation::quick_gelu)
@@ -372,10 +372,10 @@ ArrayRef<StringRef> duplex::getSupportedHFModelTypes() {
 
 std::optional<DType> duplex::parseDTypeName(StringRef name) {
   return StringSwitch<std::optional<DType>>(name.lower())
-      .Cases("f32", "float32", "float", "fp32", DType::f32)
-      .Cases("f16", "float16", "half", "fp16", DType::f16)
-      .Cases("bf16", "bfloat16", DType::bf16)
-      .Cases("fp8", "f8", "float8", "float8_e4m3fn", DType::fp8)
+      .Cases({"f32", "float32", "float", "fp32"}, DType::f32)
+      .Cases({"f16", "float16", "half", "fp16"}, DType::f16)
+      .Cases({"bf16", "bfloat16"}, DType::bf16)
+      .Cases({"fp8", "f8", "float8", "float8_e4m3fn"}, DType::fp8)
       .Case("int8", DType::int8)
       .Case("int4", DType::int4)
       .Default(std::nullopt);

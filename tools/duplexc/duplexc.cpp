@@ -154,6 +154,12 @@ static bool parseDTypeFlag(StringRef flag, StringRef value,
   return false;
 }
 
+/// The --weight-dtype / --kv-dtype overrides shared by the subcommands.
+static bool parseImportFlags(duplex::HFImportOptions &import) {
+  return parseDTypeFlag("weight-dtype", weightDType, import.weightDType) &&
+         parseDTypeFlag("kv-dtype", kvDType, import.kvDType);
+}
+
 int main(int argc, char **argv) {
   InitLLVM init(argc, argv);
   cl::HideUnrelatedOptions(duplexCategory);
@@ -173,9 +179,7 @@ int main(int argc, char **argv) {
     options.model = statsModel;
     options.json = statsJSON;
     options.outputFile = statsOutput;
-    if (!parseDTypeFlag("weight-dtype", weightDType,
-                        options.import.weightDType) ||
-        !parseDTypeFlag("kv-dtype", kvDType, options.import.kvDType))
+    if (!parseImportFlags(options.import))
       return 1;
     return duplex::runStatsCommand(options);
   }
@@ -194,9 +198,7 @@ int main(int argc, char **argv) {
     options.placementFile = compilePlacement;
     options.savePlacementFile = compileSavePlacement;
     options.outputFile = compileOutput;
-    if (!parseDTypeFlag("weight-dtype", weightDType,
-                        options.import.weightDType) ||
-        !parseDTypeFlag("kv-dtype", kvDType, options.import.kvDType))
+    if (!parseImportFlags(options.import))
       return 1;
     return duplex::runCompileCommand(options);
   }

@@ -211,7 +211,7 @@ void MoEOp::getStageWork(const WorkContext &context,
       moe.kernels.push_back(
           ffn(context, count, hidden, slice, getGated(), getWeightDtype()));
   }
-  for (int64_t shared = 0; shared < getNumSharedExperts(); ++shared)
+  for (uint64_t shared = 0; shared < getNumSharedExperts(); ++shared)
     moe.kernels.push_back(
         ffn(context, tokens, hidden,
             ceilDiv(*getSharedIntermediateSize(), context.tensorParallel),
