@@ -13,10 +13,17 @@ using namespace duplex::dx;
 
 #include "duplex/Dialect/Dx/IR/DxDialect.cpp.inc"
 
+#define GET_TYPEDEF_CLASSES
+#include "duplex/Dialect/Dx/IR/DxTypes.cpp.inc"
+
 #define GET_ATTRDEF_CLASSES
 #include "duplex/Dialect/Dx/IR/DxAttrs.cpp.inc"
 
 void DxDialect::initialize() {
+  addTypes<
+#define GET_TYPEDEF_LIST
+#include "duplex/Dialect/Dx/IR/DxTypes.cpp.inc"
+      >();
   addAttributes<
 #define GET_ATTRDEF_LIST
 #include "duplex/Dialect/Dx/IR/DxAttrs.cpp.inc"

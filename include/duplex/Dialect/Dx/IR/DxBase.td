@@ -22,13 +22,18 @@ def Dx_Dialect : Dialect {
     - the unit each op (or each part of an attention op) runs on
       (`#dx.placement`, attached as `dx.placement`);
     - explicit data movement where placement changes memories
-      (`dx.transfer`).
+      (`dx.transfer`);
+    - co-processing schedules (`dx.schedule`): per-unit streams of tasks
+      (`dx.task`, each an op or a slice of one: a subset of experts, of
+      requests, of heads) with dependencies (`!dx.token` operands) and
+      synchronisation (`dx.sync`), readable and testable on their own.
 
     Hardware numbers in these attributes are copied from the device
     description the module was compiled for; they are never literals of the
     compiler.
   }];
   let useDefaultAttributePrinterParser = 1;
+  let useDefaultTypePrinterParser = 1;
 }
 
 #endif // DUPLEX_DIALECT_DX_IR_DXBASE_TD

@@ -9,8 +9,13 @@
 #include "mlir/Bytecode/BytecodeOpInterface.h"
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/OpDefinition.h"
+#include "mlir/IR/RegionKindInterface.h"
+#include "mlir/IR/SymbolTable.h"
 #include "mlir/Interfaces/InferTypeOpInterface.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
+
+#define GET_TYPEDEF_CLASSES
+#include "duplex/Dialect/Dx/IR/DxTypes.h.inc"
 
 #define GET_ATTRDEF_CLASSES
 #include "duplex/Dialect/Dx/IR/DxAttrs.h.inc"

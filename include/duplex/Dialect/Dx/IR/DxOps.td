@@ -4,6 +4,7 @@
 #define DUPLEX_DIALECT_DX_IR_DXOPS_TD
 
 include "duplex/Dialect/Dx/IR/DxAttrs.td"
+include "duplex/Dialect/Dx/IR/DxSchedule.td"
 include "mlir/Interfaces/SideEffectInterfaces.td"
 include "mlir/Interfaces/InferTypeOpInterface.td"
 

@@ -1,0 +1,61 @@
+//===- Report.h - serving metrics as the literature names them -*- C++ -*-===//
+//
+// Throughput, TTFT, TBT and end-to-end latency (mean, p50, p90, p99),
+// energy per token, time and energy breakdowns, stage counts — the keys of
+// `duplexc simulate --json`.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef DUPLEX_SERVING_REPORT_H
+#define DUPLEX_SERVING_REPORT_H
+
+#include "duplex/Serving/Simulator.h"
+
+#include "llvm/Support/JSON.h"
+#include "llvm/Support/raw_ostream.h"
+
+namespace duplex::serving {
+
+struct Distribution {
+  double mean = 0;
+  double p50 = 0;
+  double p90 = 0;
+  double p99 = 0;
+};
+
+/// Mean and percentiles with linear interpolation between closest ranks
+/// (numpy's default); all zero for no samples.
+Distribution summarize(std::vector<double> values);
+
+struct ServingReport {
+  double throughputTokensPerSecond = 0;
+  double requestsPerSecond = 0;
+  Distribution ttftSeconds;
+  Distribution tbtSeconds;
+  Distribution e2eSeconds;
+  double joulesPerToken = 0;
+  /// Fractions of the categories' summed busy time and energy.
+  std::array<double, kNumCostCategories> timeBreakdown{};
+  std::array<double, kNumCostCategories> energyBreakdown{};
+  std::array<uint64_t, 3> stages{};
+  uint64_t preemptions = 0;
+  uint64_t requests = 0;
+  uint64_t generatedTokens = 0;
+  double simulatedSeconds = 0;
+  double wallSeconds = 0;
+};
+
+/// Merges the results of data-parallel replicas (which ran side by side:
+/// the run lasts as long as the slowest) into one report.
+ServingReport makeReport(llvm::ArrayRef<ServingResult> replicas,
+                         double wallSeconds);
+
+/// The `duplexc simulate --json` object.
+llvm::json::Object toJSON(const ServingReport &report);
+
+/// A report for people.
+void printReport(const ServingReport &report, llvm::raw_ostream &os);
+
+} // namespace duplex::serving
+
+#endif // DUPLEX_SERVING_REPORT_H

@@ -1,0 +1,40 @@
+//===- Request.h - requests of a serving workload ---------------*- C++ -*-===//
+//
+// What a serving simulation consumes: requests with an arrival time, a prompt
+// length and an output length, from a trace file or a generator.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef DUPLEX_SERVING_REQUEST_H
+#define DUPLEX_SERVING_REQUEST_H
+
+#include "llvm/ADT/StringRef.h"
+#include "llvm/Support/Error.h"
+
+#include <cstdint>
+#include <vector>
+
+namespace duplex::serving {
+
+struct RequestSpec {
+  /// Seconds after the first request of the workload.
+  double arrivalSeconds = 0;
+  uint64_t inputTokens = 0;
+  uint64_t outputTokens = 0;
+};
+
+/// Reads an Azure LLM inference trace (`TIMESTAMP,ContextTokens,
+/// GeneratedTokens`, timestamps `YYYY-MM-DD HH:MM:SS[.fraction]` or plain
+/// seconds). Arrivals are made relative to the first row. A missing column,
+/// a negative or non-numeric length, or an unreadable timestamp is an error
+/// naming the file and line. `limit` stops after that many requests (0: all).
+llvm::Expected<std::vector<RequestSpec>> readTraceCSV(llvm::StringRef path,
+                                                      uint64_t limit = 0);
+
+/// The same, from text already in memory (`name` appears in errors).
+llvm::Expected<std::vector<RequestSpec>>
+parseTraceCSV(llvm::StringRef text, llvm::StringRef name, uint64_t limit = 0);
+
+} // namespace duplex::serving
+
+#endif // DUPLEX_SERVING_REQUEST_H

@@ -1,0 +1,76 @@
+//===- Simulator.h - continuous-batching serving loop -----------*- C++ -*-===//
+//
+// Orca/vLLM-style continuous batching at stage granularity. Every stage the
+// scheduler keeps the running requests decoding, admits waiting requests
+// (first come, first served) while the batch, the per-stage token budget and
+// the KV cache allow, optionally chunks a prompt to fit the budget, and asks
+// the oracle what the stage costs. When decode growth overflows the KV
+// cache, the most recently admitted request is preempted: its cache is freed
+// and it is queued again to recompute it (vLLM's recompute policy).
+//
+// Closed loop (the Duplex paper's setting): a finished request is replaced
+// at once by the next one. Open loop: requests arrive at their times.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef DUPLEX_SERVING_SIMULATOR_H
+#define DUPLEX_SERVING_SIMULATOR_H
+
+#include "duplex/Serving/Request.h"
+#include "duplex/Serving/StageCost.h"
+
+#include "llvm/ADT/ArrayRef.h"
+
+#include <array>
+#include <functional>
+
+namespace duplex::serving {
+
+struct ServingOptions {
+  /// Requests in the running batch at most.
+  uint64_t maxBatch = 64;
+  /// Tokens one stage may process (prompt tokens + one per decode); 0 for
+  /// no limit.
+  uint64_t maxTokensPerStage = 0;
+  /// Split a prompt across stages to fill the token budget.
+  bool chunkedPrefill = false;
+  /// Replace each finished request at once (arrival times are ignored).
+  bool closedLoop = false;
+  /// Called with the fraction of requests finished, now and then.
+  std::function<void(double)> progress;
+};
+
+/// What happened to one request.
+struct RequestRecord {
+  double arrivalSeconds = 0;
+  double firstTokenSeconds = 0;
+  double finishSeconds = 0;
+  uint64_t inputTokens = 0;
+  uint64_t outputTokens = 0;
+  uint64_t preemptions = 0;
+};
+
+enum class StageKind { PrefillOnly, Mixed, DecodeOnly };
+
+struct ServingResult {
+  std::vector<RequestRecord> requests;
+  /// Gaps between consecutive tokens of every request (TBT samples).
+  std::vector<double> tokenGapSeconds;
+  double simulatedSeconds = 0;
+  uint64_t generatedTokens = 0;
+  /// Sums over all stages.
+  StageCost totals;
+  std::array<uint64_t, 3> stagesByKind{};
+  uint64_t preemptions = 0;
+};
+
+/// Serves `requests` (in arrival order) on one replica whose stages cost
+/// what `oracle` says. A request whose prompt alone exceeds the KV cache is
+/// an error naming it.
+llvm::Expected<ServingResult>
+simulateServing(llvm::ArrayRef<RequestSpec> requests, StageOracle &oracle,
+                const ServingOptions &options);
+
+} // namespace duplex::serving
+
+#endif // DUPLEX_SERVING_SIMULATOR_H

@@ -1,0 +1,58 @@
+//===- StageCost.h - what one serving stage costs ---------------*- C++ -*-===//
+//
+// The serving loop asks a StageOracle for the time and energy of each stage
+// it forms. The oracle the tools use compiles the model for the device once
+// and evaluates every stage through the placement/co-processing policy and
+// the stage evaluator; tests use hand-made oracles with known stage times.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef DUPLEX_SERVING_STAGECOST_H
+#define DUPLEX_SERVING_STAGECOST_H
+
+#include "duplex/Support/Stage.h"
+
+#include "llvm/ADT/StringRef.h"
+#include "llvm/Support/Error.h"
+
+#include <array>
+
+namespace duplex::serving {
+
+/// Where time and energy go, as the serving literature reports it.
+enum class CostCategory {
+  FC,
+  AttentionPrefill,
+  AttentionDecode,
+  MoE,
+  Communication,
+  Other
+};
+constexpr size_t kNumCostCategories = 6;
+llvm::StringRef toString(CostCategory category);
+
+struct StageCost {
+  double seconds = 0;
+  double joules = 0;
+  /// Busy time per category (they may overlap across units, so they need
+  /// not sum to `seconds`; the report normalises them).
+  std::array<double, kNumCostCategories> secondsByCategory{};
+  std::array<double, kNumCostCategories> joulesByCategory{};
+
+  double &secondsOf(CostCategory c) { return secondsByCategory[size_t(c)]; }
+  double &joulesOf(CostCategory c) { return joulesByCategory[size_t(c)]; }
+};
+
+class StageOracle {
+public:
+  virtual ~StageOracle();
+  /// Time and energy of `stage` on the whole system (all devices of one
+  /// data-parallel replica).
+  virtual llvm::Expected<StageCost> cost(const Stage &stage) = 0;
+  /// KV-cache tokens one replica can hold (memory minus weights).
+  virtual uint64_t kvCapacityTokens() const = 0;
+};
+
+} // namespace duplex::serving
+
+#endif // DUPLEX_SERVING_STAGECOST_H

@@ -1,0 +1,49 @@
+//===- Workload.h - synthetic request streams -------------------*- C++ -*-===//
+//
+// Requests for a serving run when no trace is given: lengths fixed or drawn
+// from a Gaussian around (Lin, Lout) as in the Duplex paper, arrivals as a
+// Poisson process at a QPS, or all at time 0 for a closed loop (the
+// simulator then admits a new request the moment one finishes). Seeded with
+// a portable generator: the same seed gives the same requests everywhere.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef DUPLEX_SERVING_WORKLOAD_H
+#define DUPLEX_SERVING_WORKLOAD_H
+
+#include "duplex/Serving/Request.h"
+
+#include <cstdint>
+#include <optional>
+
+namespace duplex::serving {
+
+struct LengthDistribution {
+  double inputMean = 0;
+  double outputMean = 0;
+  /// Standard deviation of both lengths as a fraction of their mean (0:
+  /// fixed lengths). Draws are rounded and kept at 1 token or more.
+  double relativeStd = 0;
+};
+
+struct SyntheticWorkload {
+  uint64_t requests = 0;
+  LengthDistribution lengths;
+  /// Poisson arrivals at this rate; unset: every request at time 0.
+  std::optional<double> queriesPerSecond;
+  uint64_t seed = 0;
+};
+
+/// Checks the numbers (positive means, non-negative std, positive QPS) and
+/// draws the requests.
+llvm::Expected<std::vector<RequestSpec>>
+generateRequests(const SyntheticWorkload &workload);
+
+/// Replaces the lengths of trace requests with draws from `lengths` (for a
+/// trace's arrival pattern with the paper's length distribution).
+void redrawLengths(std::vector<RequestSpec> &requests,
+                   const LengthDistribution &lengths, uint64_t seed);
+
+} // namespace duplex::serving
+
+#endif // DUPLEX_SERVING_WORKLOAD_H

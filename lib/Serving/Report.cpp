@@ -1,0 +1,150 @@
+//===- Report.cpp - serving metrics ---------------------------------------===//
+
+#include "duplex/Serving/Report.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+
+using namespace llvm;
+
+namespace duplex::serving {
+
+static double percentile(const std::vector<double> &sorted, double p) {
+  double rank = p / 100.0 * (sorted.size() - 1);
+  size_t below = size_t(std::floor(rank));
+  size_t above = std::min(below + 1, sorted.size() - 1);
+  return sorted[below] + (rank - below) * (sorted[above] - sorted[below]);
+}
+
+Distribution summarize(std::vector<double> values) {
+  Distribution d;
+  if (values.empty())
+    return d;
+  std::sort(values.begin(), values.end());
+  d.mean = std::accumulate(values.begin(), values.end(), 0.0) / values.size();
+  d.p50 = percentile(values, 50);
+  d.p90 = percentile(values, 90);
+  d.p99 = percentile(values, 99);
+  return d;
+}
+
+static std::array<double, kNumCostCategories>
+fractions(const std::array<double, kNumCostCategories> &values) {
+  double total = std::accumulate(values.begin(), values.end(), 0.0);
+  std::array<double, kNumCostCategories> out{};
+  if (total > 0)
+    for (size_t c = 0; c < kNumCostCategories; ++c)
+      out[c] = values[c] / total;
+  return out;
+}
+
+ServingReport makeReport(ArrayRef<ServingResult> replicas, double wallSeconds) {
+  ServingReport report;
+  std::vector<double> ttft, tbt, e2e;
+  std::array<double, kNumCostCategories> seconds{}, joules{};
+  double totalJoules = 0;
+  for (const ServingResult &result : replicas) {
+    report.simulatedSeconds =
+        std::max(report.simulatedSeconds, result.simulatedSeconds);
+    report.generatedTokens += result.generatedTokens;
+    report.preemptions += result.preemptions;
+    totalJoules += result.totals.joules;
+    for (size_t k = 0; k < 3; ++k)
+      report.stages[k] += result.stagesByKind[k];
+    for (size_t c = 0; c < kNumCostCategories; ++c) {
+      seconds[c] += result.totals.secondsByCategory[c];
+      joules[c] += result.totals.joulesByCategory[c];
+    }
+    for (const RequestRecord &record : result.requests) {
+      ++report.requests;
+      ttft.push_back(record.firstTokenSeconds - record.arrivalSeconds);
+      e2e.push_back(record.finishSeconds - record.arrivalSeconds);
+    }
+    tbt.insert(tbt.end(), result.tokenGapSeconds.begin(),
+               result.tokenGapSeconds.end());
+  }
+  if (report.simulatedSeconds > 0) {
+    report.throughputTokensPerSecond =
+        report.generatedTokens / report.simulatedSeconds;
+    report.requestsPerSecond = report.requests / report.simulatedSeconds;
+  }
+  if (report.generatedTokens > 0)
+    report.joulesPerToken = totalJoules / report.generatedTokens;
+  report.ttftSeconds = summarize(std::move(ttft));
+  report.tbtSeconds = summarize(std::move(tbt));
+  report.e2eSeconds = summarize(std::move(e2e));
+  report.timeBreakdown = fractions(seconds);
+  report.energyBreakdown = fractions(joules);
+  report.wallSeconds = wallSeconds;
+  return report;
+}
+
+static json::Object toJSON(const Distribution &d) {
+  return json::Object{
+      {"mean", d.mean}, {"p50", d.p50}, {"p90", d.p90}, {"p99", d.p99}};
+}
+
+static json::Object
+breakdownJSON(const std::array<double, kNumCostCategories> &values) {
+  json::Object object;
+  for (size_t c = 0; c < kNumCostCategories; ++c)
+    object[toString(CostCategory(c))] = values[c];
+  return object;
+}
+
+json::Object toJSON(const ServingReport &report) {
+  return json::Object{
+      {"throughput_tokens_per_s", report.throughputTokensPerSecond},
+      {"requests_per_s", report.requestsPerSecond},
+      {"ttft_s", toJSON(report.ttftSeconds)},
+      {"tbt_s", toJSON(report.tbtSeconds)},
+      {"e2e_s", toJSON(report.e2eSeconds)},
+      {"energy_j_per_token", report.joulesPerToken},
+      {"time_breakdown", breakdownJSON(report.timeBreakdown)},
+      {"energy_breakdown", breakdownJSON(report.energyBreakdown)},
+      {"stages", json::Object{{"prefill_only", report.stages[0]},
+                              {"mixed", report.stages[1]},
+                              {"decode_only", report.stages[2]}}},
+      {"preemptions", report.preemptions},
+      {"requests", report.requests},
+      {"generated_tokens", report.generatedTokens},
+      {"simulated_seconds", report.simulatedSeconds},
+      {"wall_seconds", report.wallSeconds},
+  };
+}
+
+void printReport(const ServingReport &report, raw_ostream &os) {
+  std::string text;
+  auto line = [&](const char *name, const std::string &value) {
+    text += fmt::format("  {:<28}{}\n", name, value);
+  };
+  auto latency = [](const Distribution &d) {
+    return fmt::format("mean {:9.4f}  p50 {:9.4f}  p90 {:9.4f}  p99 {:9.4f} s",
+                       d.mean, d.p50, d.p90, d.p99);
+  };
+  line("requests", fmt::format("{} ({} tokens generated)", report.requests,
+                               report.generatedTokens));
+  line("simulated time", fmt::format("{:.3f} s", report.simulatedSeconds));
+  line("throughput",
+       fmt::format("{:.1f} tokens/s, {:.3f} requests/s",
+                   report.throughputTokensPerSecond, report.requestsPerSecond));
+  line("TTFT", latency(report.ttftSeconds));
+  line("TBT", latency(report.tbtSeconds));
+  line("E2E", latency(report.e2eSeconds));
+  line("energy", fmt::format("{:.3f} J/token", report.joulesPerToken));
+  line("stages",
+       fmt::format("{} prefill-only, {} mixed, {} decode-only",
+                   report.stages[0], report.stages[1], report.stages[2]));
+  line("preemptions", fmt::format("{}", report.preemptions));
+  text += fmt::format("\n  {:<28}{:>8}{:>9}\n", "breakdown", "time", "energy");
+  for (size_t c = 0; c < kNumCostCategories; ++c)
+    text += fmt::format(
+        "  {:<28}{:>7.1f}%{:>8.1f}%\n", toString(CostCategory(c)).str(),
+        100 * report.timeBreakdown[c], 100 * report.energyBreakdown[c]);
+  os << text;
+}
+
+} // namespace duplex::serving

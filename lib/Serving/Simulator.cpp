@@ -1,0 +1,283 @@
+//===- Simulator.cpp - continuous-batching serving loop -------------------===//
+
+#include "duplex/Serving/Simulator.h"
+
+#include <algorithm>
+#include <deque>
+#include <limits>
+
+using namespace llvm;
+
+namespace duplex::serving {
+
+StageOracle::~StageOracle() = default;
+
+StringRef toString(CostCategory category) {
+  static const char *const names[] = {
+      "fc",  "attention_prefill", "attention_decode",
+      "moe", "communication",     "other"};
+  return names[size_t(category)];
+}
+
+namespace {
+
+/// A request while it is being served.
+struct Live {
+  size_t index = 0; ///< Into the result's records.
+  /// Tokens whose KV must be (re)computed before decoding: the prompt, plus
+  /// the tokens generated before a preemption.
+  uint64_t promptTokens = 0;
+  uint64_t prefilled = 0;
+  uint64_t generated = 0;
+  /// KV-cache tokens held.
+  uint64_t kvTokens = 0;
+  double lastTokenSeconds = 0;
+  uint64_t admissionOrder = 0;
+
+  bool prefilling() const { return prefilled < promptTokens; }
+};
+
+class Loop {
+public:
+  Loop(ArrayRef<RequestSpec> specs, StageOracle &oracle,
+       const ServingOptions &options)
+      : specs(specs), oracle(oracle), options(options),
+        capacity(oracle.kvCapacityTokens()) {
+    result.requests.resize(specs.size());
+    for (size_t i = 0; i < specs.size(); ++i) {
+      result.requests[i].inputTokens = specs[i].inputTokens;
+      result.requests[i].outputTokens =
+          std::max<uint64_t>(1, specs[i].outputTokens);
+    }
+  }
+
+  Expected<ServingResult> run() {
+    if (options.closedLoop) {
+      for (uint64_t i = 0; i < options.maxBatch && nextArrival < specs.size();
+           ++i)
+        arrive(0.0);
+    }
+    while (finished < specs.size()) {
+      if (!options.closedLoop)
+        while (nextArrival < specs.size() &&
+               specs[nextArrival].arrivalSeconds <= now)
+          arrive(specs[nextArrival].arrivalSeconds);
+      if (running.empty() && waiting.empty()) {
+        if (options.closedLoop || nextArrival >= specs.size())
+          break; // Nothing can happen any more.
+        now = specs[nextArrival].arrivalSeconds;
+        continue;
+      }
+      if (Error error = step())
+        return std::move(error);
+      if (options.progress && (++stepsSinceProgress % 256 == 0))
+        options.progress(double(finished) / specs.size());
+    }
+    result.simulatedSeconds = now;
+    if (options.progress)
+      options.progress(1.0);
+    return std::move(result);
+  }
+
+private:
+  void arrive(double at) {
+    size_t index = nextArrival++;
+    result.requests[index].arrivalSeconds = at;
+    Live live;
+    live.index = index;
+    live.promptTokens = std::max<uint64_t>(1, specs[index].inputTokens);
+    waiting.push_back(live);
+  }
+
+  uint64_t kvUsed() const {
+    uint64_t used = 0;
+    for (const Live &live : running)
+      used += live.kvTokens;
+    return used;
+  }
+
+  uint64_t decodingCount() const {
+    return count_if(running, [](const Live &l) { return !l.prefilling(); });
+  }
+
+  /// Frees the most recently admitted request and queues it to recompute
+  /// its prompt and the tokens it has generated.
+  void preemptLatest() {
+    auto latest = std::max_element(running.begin(), running.end(),
+                                   [](const Live &a, const Live &b) {
+                                     return a.admissionOrder < b.admissionOrder;
+                                   });
+    Live live = *latest;
+    running.erase(latest);
+    live.promptTokens =
+        std::max<uint64_t>(1, result.requests[live.index].inputTokens) +
+        live.generated;
+    live.prefilled = 0;
+    live.kvTokens = 0;
+    ++result.requests[live.index].preemptions;
+    ++result.preemptions;
+    waiting.push_front(live);
+  }
+
+  /// Tokens of `live`'s prompt that fit this stage, or 0.
+  uint64_t chunkFor(const Live &live, uint64_t budget, uint64_t kvFree,
+                    bool first) const {
+    uint64_t remaining = live.promptTokens - live.prefilled;
+    uint64_t limit = std::min(budget, kvFree);
+    if (options.chunkedPrefill)
+      return std::min(remaining, limit);
+    // A whole prompt at once; the first of a stage may exceed the token
+    // budget (it could never run otherwise), never the KV cache.
+    if (remaining <= limit || (first && remaining <= kvFree))
+      return remaining;
+    return 0;
+  }
+
+  Error step() {
+    // Decode growth: every decoding request adds one token of KV.
+    while (!running.empty() && kvUsed() + decodingCount() > capacity)
+      preemptLatest();
+    uint64_t decoding = decodingCount();
+    uint64_t budget = options.maxTokensPerStage
+                          ? options.maxTokensPerStage
+                          : std::numeric_limits<uint64_t>::max();
+    budget = budget > decoding ? budget - decoding : 0;
+    uint64_t kvFree = capacity - std::min(capacity, kvUsed() + decoding);
+
+    // Prompt work: admitted requests still prefilling (chunked or
+    // recomputing), then new admissions, first come first served. Indices
+    // into `running` stay valid: it only grows until the stage is formed.
+    SmallVector<std::pair<size_t, uint64_t>, 8> chunks;
+    auto take = [&](size_t i) {
+      uint64_t chunk = chunkFor(running[i], budget, kvFree, chunks.empty());
+      if (chunk == 0)
+        return false;
+      chunks.push_back({i, chunk});
+      budget -= std::min(budget, chunk);
+      kvFree -= chunk;
+      return true;
+    };
+    for (size_t i = 0; i < running.size(); ++i)
+      if (running[i].prefilling() && !take(i))
+        break;
+    while (!waiting.empty() && running.size() < options.maxBatch) {
+      if (waiting.front().promptTokens > capacity)
+        return createStringError(
+            inconvertibleErrorCode(),
+            "request %zu needs %llu tokens of KV cache for its prompt but "
+            "the system holds %llu",
+            waiting.front().index,
+            (unsigned long long)waiting.front().promptTokens,
+            (unsigned long long)capacity);
+      running.push_back(waiting.front());
+      if (!take(running.size() - 1)) {
+        running.pop_back();
+        break;
+      }
+      running.back().admissionOrder = admissions++;
+      waiting.pop_front();
+    }
+
+    Stage stage;
+    for (auto [i, chunk] : chunks)
+      stage.prefillTokens.push_back(chunk);
+    for (const Live &live : running)
+      if (!live.prefilling())
+        stage.decodeContexts.push_back(live.kvTokens);
+    if (stage.empty())
+      return createStringError(inconvertibleErrorCode(),
+                               "the serving loop formed an empty stage: the "
+                               "KV cache (%llu tokens) cannot hold any "
+                               "waiting request",
+                               (unsigned long long)capacity);
+
+    Expected<StageCost> cost = oracle.cost(stage);
+    if (!cost)
+      return cost.takeError();
+    now += cost->seconds;
+    accumulate(*cost, stage);
+
+    // Decoding requests append their token's KV and emit the next token.
+    for (Live &live : running) {
+      if (live.prefilling())
+        continue;
+      ++live.kvTokens;
+      emitToken(live);
+    }
+    // Prompt chunks fill the cache; a completed prompt emits a token (the
+    // first, or the next one after a recompute).
+    for (auto [i, chunk] : chunks) {
+      Live &live = running[i];
+      live.prefilled += chunk;
+      live.kvTokens += chunk;
+      if (!live.prefilling())
+        emitToken(live);
+    }
+    // Retire finished requests (and replace them in a closed loop).
+    for (size_t i = 0; i < running.size();) {
+      Live &live = running[i];
+      RequestRecord &record = result.requests[live.index];
+      if (!live.prefilling() && live.generated >= record.outputTokens) {
+        record.finishSeconds = now;
+        ++finished;
+        running.erase(running.begin() + i);
+        if (options.closedLoop && nextArrival < specs.size())
+          arrive(now);
+        continue;
+      }
+      ++i;
+    }
+    return Error::success();
+  }
+
+  void emitToken(Live &live) {
+    RequestRecord &record = result.requests[live.index];
+    if (live.generated == 0)
+      record.firstTokenSeconds = now;
+    else
+      result.tokenGapSeconds.push_back(now - live.lastTokenSeconds);
+    ++live.generated;
+    live.lastTokenSeconds = now;
+    ++result.generatedTokens;
+  }
+
+  void accumulate(const StageCost &cost, const Stage &stage) {
+    StageCost &totals = result.totals;
+    totals.seconds += cost.seconds;
+    totals.joules += cost.joules;
+    for (size_t c = 0; c < kNumCostCategories; ++c) {
+      totals.secondsByCategory[c] += cost.secondsByCategory[c];
+      totals.joulesByCategory[c] += cost.joulesByCategory[c];
+    }
+    StageKind kind = stage.isPrefillOnly()  ? StageKind::PrefillOnly
+                     : stage.isDecodeOnly() ? StageKind::DecodeOnly
+                                            : StageKind::Mixed;
+    ++result.stagesByKind[size_t(kind)];
+  }
+
+  ArrayRef<RequestSpec> specs;
+  StageOracle &oracle;
+  const ServingOptions &options;
+  uint64_t capacity;
+  ServingResult result;
+  std::deque<Live> waiting;
+  std::vector<Live> running;
+  size_t nextArrival = 0;
+  size_t finished = 0;
+  uint64_t admissions = 0;
+  uint64_t stepsSinceProgress = 0;
+  double now = 0;
+};
+
+} // namespace
+
+Expected<ServingResult> simulateServing(ArrayRef<RequestSpec> requests,
+                                        StageOracle &oracle,
+                                        const ServingOptions &options) {
+  if (options.maxBatch == 0)
+    return createStringError(inconvertibleErrorCode(),
+                             "the batch size must be positive");
+  return Loop(requests, oracle, options).run();
+}
+
+} // namespace duplex::serving

@@ -1,0 +1,123 @@
+//===- Trace.cpp - Azure LLM inference trace CSV reader -------------------===//
+
+#include "duplex/Serving/Request.h"
+
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/MemoryBuffer.h"
+
+#include <optional>
+
+using namespace llvm;
+
+namespace duplex::serving {
+
+namespace {
+
+Error lineError(StringRef name, size_t line, const Twine &message) {
+  return createStringError(inconvertibleErrorCode(),
+                           name + ":" + Twine(line) + ": " + message);
+}
+
+/// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's
+/// days_from_civil).
+int64_t daysFromCivil(int64_t year, unsigned month, unsigned day) {
+  year -= month <= 2;
+  int64_t era = (year >= 0 ? year : year - 399) / 400;
+  unsigned yearOfEra = unsigned(year - era * 400);
+  unsigned dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1;
+  unsigned dayOfEra =
+      yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear;
+  return era * 146097 + int64_t(dayOfEra) - 719468;
+}
+
+/// Seconds of `YYYY-MM-DD HH:MM:SS[.fraction]`, or of a plain number.
+std::optional<double> parseTimestamp(StringRef text) {
+  double seconds;
+  if (to_float(text, seconds))
+    return seconds;
+  auto [date, time] = text.split(' ');
+  SmallVector<StringRef, 3> ymd, hms;
+  date.split(ymd, '-');
+  time.split(hms, ':');
+  if (ymd.size() != 3 || hms.size() != 3)
+    return std::nullopt;
+  int64_t year;
+  unsigned month, day, hour, minute;
+  double second;
+  if (!to_integer(ymd[0], year, 10) || !to_integer(ymd[1], month, 10) ||
+      !to_integer(ymd[2], day, 10) || !to_integer(hms[0], hour, 10) ||
+      !to_integer(hms[1], minute, 10) || !to_float(hms[2], second) ||
+      month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 ||
+      minute > 59 || second < 0 || second >= 61)
+    return std::nullopt;
+  return double(daysFromCivil(year, month, day)) * 86400.0 + hour * 3600.0 +
+         minute * 60.0 + second;
+}
+
+} // namespace
+
+Expected<std::vector<RequestSpec>> parseTraceCSV(StringRef text, StringRef name,
+                                                 uint64_t limit) {
+  std::vector<RequestSpec> requests;
+  std::optional<double> first;
+  size_t lineNumber = 0;
+  while (!text.empty() && (limit == 0 || requests.size() < limit)) {
+    auto [rawLine, rest] = text.split('\n');
+    text = rest;
+    ++lineNumber;
+    StringRef line = rawLine.trim();
+    if (line.empty())
+      continue;
+    SmallVector<StringRef, 4> fields;
+    line.split(fields, ',');
+    if (lineNumber == 1 && !fields.empty() &&
+        fields[0].trim().equals_insensitive("TIMESTAMP"))
+      continue; // The header.
+    if (fields.size() != 3)
+      return lineError(name, lineNumber,
+                       "expected 3 columns (TIMESTAMP,ContextTokens,"
+                       "GeneratedTokens), found " +
+                           Twine(fields.size()));
+    std::optional<double> time = parseTimestamp(fields[0].trim());
+    if (!time)
+      return lineError(name, lineNumber,
+                       "TIMESTAMP '" + fields[0].trim() +
+                           "' is neither 'YYYY-MM-DD HH:MM:SS[.f]' nor a "
+                           "number of seconds");
+    const char *columns[] = {"ContextTokens", "GeneratedTokens"};
+    uint64_t lengths[2];
+    for (int i = 0; i < 2; ++i) {
+      StringRef value = fields[i + 1].trim();
+      int64_t parsed;
+      if (!to_integer(value, parsed, 10))
+        return lineError(name, lineNumber,
+                         Twine(columns[i]) + " '" + value +
+                             "' is not a whole number of tokens");
+      if (parsed < 0)
+        return lineError(name, lineNumber,
+                         Twine(columns[i]) + " " + Twine(parsed) +
+                             " is negative");
+      lengths[i] = uint64_t(parsed);
+    }
+    if (!first)
+      first = *time;
+    if (*time < *first)
+      return lineError(name, lineNumber,
+                       "TIMESTAMP goes back in time (the trace must be sorted "
+                       "by arrival)");
+    requests.push_back({*time - *first, lengths[0], lengths[1]});
+  }
+  return requests;
+}
+
+Expected<std::vector<RequestSpec>> readTraceCSV(StringRef path,
+                                                uint64_t limit) {
+  auto buffer = MemoryBuffer::getFile(path, /*IsText=*/true);
+  if (!buffer)
+    return createStringError(buffer.getError(), "cannot read trace '%s': %s",
+                             path.str().c_str(),
+                             buffer.getError().message().c_str());
+  return parseTraceCSV((*buffer)->getBuffer(), path, limit);
+}
+
+} // namespace duplex::serving

@@ -1,0 +1,60 @@
+//===- ReportTest.cpp - percentiles and report merging --------------------===//
+
+#include "duplex/Serving/Report.h"
+
+#include "gtest/gtest.h"
+
+using namespace duplex::serving;
+
+namespace {
+
+TEST(Report, PercentilesInterpolateBetweenRanks) {
+  // 1..101: rank p/100 * 100 lands on an element: p50 = 51, p90 = 91,
+  // p99 = 100; mean 51.
+  std::vector<double> values;
+  for (int i = 101; i >= 1; --i)
+    values.push_back(i);
+  Distribution d = summarize(values);
+  EXPECT_DOUBLE_EQ(d.mean, 51.0);
+  EXPECT_DOUBLE_EQ(d.p50, 51.0);
+  EXPECT_DOUBLE_EQ(d.p90, 91.0);
+  EXPECT_DOUBLE_EQ(d.p99, 100.0);
+  // {1, 2}: p50 halfway = 1.5 (numpy.percentile's linear method).
+  EXPECT_DOUBLE_EQ(summarize({2.0, 1.0}).p50, 1.5);
+  EXPECT_DOUBLE_EQ(summarize({}).p99, 0.0);
+}
+
+TEST(Report, ReplicasRunSideBySide) {
+  ServingResult a, b;
+  a.simulatedSeconds = 10;
+  a.generatedTokens = 100;
+  a.requests = {RequestRecord{0, 1, 10, 5, 50, 0},
+                RequestRecord{0, 2, 10, 5, 50, 0}};
+  a.totals.joules = 300;
+  a.totals.secondsByCategory[size_t(CostCategory::FC)] = 6;
+  a.totals.secondsByCategory[size_t(CostCategory::MoE)] = 2;
+  b.simulatedSeconds = 20;
+  b.generatedTokens = 100;
+  b.requests = {RequestRecord{0, 3, 20, 5, 100, 0}};
+  b.totals.joules = 100;
+  b.totals.secondsByCategory[size_t(CostCategory::MoE)] = 2;
+  b.stagesByKind = {1, 2, 3};
+  ServingReport report = makeReport({a, b}, 0.5);
+  // 200 tokens over the slower replica's 20 s.
+  EXPECT_DOUBLE_EQ(report.throughputTokensPerSecond, 10.0);
+  EXPECT_DOUBLE_EQ(report.requestsPerSecond, 3.0 / 20.0);
+  EXPECT_DOUBLE_EQ(report.joulesPerToken, 2.0);
+  EXPECT_DOUBLE_EQ(report.ttftSeconds.mean, 2.0);
+  // FC 6 of 10 busy seconds, MoE 4 of 10.
+  EXPECT_DOUBLE_EQ(report.timeBreakdown[size_t(CostCategory::FC)], 0.6);
+  EXPECT_DOUBLE_EQ(report.timeBreakdown[size_t(CostCategory::MoE)], 0.4);
+  EXPECT_EQ(report.stages, (std::array<uint64_t, 3>{1, 2, 3}));
+  llvm::json::Object json = toJSON(report);
+  for (const char *key :
+       {"throughput_tokens_per_s", "requests_per_s", "ttft_s", "tbt_s", "e2e_s",
+        "energy_j_per_token", "time_breakdown", "energy_breakdown", "stages",
+        "preemptions", "simulated_seconds", "wall_seconds"})
+    EXPECT_TRUE(json.get(key)) << key;
+}
+
+} // namespace

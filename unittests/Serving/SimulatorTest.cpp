@@ -1,0 +1,138 @@
+//===- SimulatorTest.cpp - the serving loop on hand-checkable cases -------===//
+
+#include "duplex/Serving/Simulator.h"
+
+#include "gtest/gtest.h"
+
+using namespace duplex;
+using namespace duplex::serving;
+
+namespace {
+
+/// Stages cost `prefillSeconds` when they hold any prompt work, else
+/// `decodeSeconds`; every stage is recorded.
+class FixedOracle : public StageOracle {
+public:
+  FixedOracle(double prefillSeconds, double decodeSeconds,
+              uint64_t capacity = 1 << 20)
+      : prefillSeconds(prefillSeconds), decodeSeconds(decodeSeconds),
+        capacity(capacity) {}
+  llvm::Expected<StageCost> cost(const Stage &stage) override {
+    stages.push_back(stage.str());
+    StageCost cost;
+    cost.seconds = stage.prefillTokens.empty() ? decodeSeconds : prefillSeconds;
+    cost.joules = 2 * cost.seconds;
+    cost.secondsOf(CostCategory::FC) = cost.seconds;
+    return cost;
+  }
+  uint64_t kvCapacityTokens() const override { return capacity; }
+
+  std::vector<std::string> stages;
+
+private:
+  double prefillSeconds, decodeSeconds;
+  uint64_t capacity;
+};
+
+TEST(Serving, TwoRequestsByHand) {
+  // r0 arrives at 0 (10 prompt, 3 output tokens), r1 at 0.5 (20, 2).
+  // Stage 1 [0, 1.0]: prefill r0 -> r0's first token at 1.0.
+  // Stage 2 [1.0, 2.0]: r0 decodes, r1 prefills -> r0 token 2, r1 token 1.
+  // Stage 3 [2.0, 2.1]: both decode -> r0 token 3 (done), r1 token 2 (done).
+  FixedOracle oracle(1.0, 0.1);
+  std::vector<RequestSpec> requests = {{0.0, 10, 3}, {0.5, 20, 2}};
+  ServingOptions options;
+  auto result = simulateServing(requests, oracle, options);
+  ASSERT_TRUE(bool(result)) << llvm::toString(result.takeError());
+  EXPECT_EQ(oracle.stages, (std::vector<std::string>{
+                               "prefill=1@10", "prefill=1@20,decode=1@10",
+                               "decode=1@11,decode=1@20"}));
+  const RequestRecord &r0 = result->requests[0], &r1 = result->requests[1];
+  EXPECT_DOUBLE_EQ(r0.firstTokenSeconds - r0.arrivalSeconds, 1.0); // TTFT
+  EXPECT_DOUBLE_EQ(r1.firstTokenSeconds - r1.arrivalSeconds, 1.5);
+  EXPECT_DOUBLE_EQ(r0.finishSeconds - r0.arrivalSeconds, 2.1); // E2E
+  EXPECT_DOUBLE_EQ(r1.finishSeconds - r1.arrivalSeconds, 1.6);
+  // TBT samples: r0 1.0 then 0.1; r1 0.1.
+  std::vector<double> gaps = result->tokenGapSeconds;
+  std::sort(gaps.begin(), gaps.end());
+  ASSERT_EQ(gaps.size(), 3u);
+  EXPECT_NEAR(gaps[0], 0.1, 1e-12); // 2.1 - 2.0 in binary floating point
+  EXPECT_NEAR(gaps[1], 0.1, 1e-12);
+  EXPECT_DOUBLE_EQ(gaps[2], 1.0);
+  EXPECT_EQ(result->generatedTokens, 5u);
+  EXPECT_DOUBLE_EQ(result->simulatedSeconds, 2.1);
+  EXPECT_EQ(result->stagesByKind,
+            (std::array<uint64_t, 3>{1, 1, 1})); // prefill, mixed, decode
+  EXPECT_DOUBLE_EQ(result->totals.joules, 2 * 2.1);
+}
+
+TEST(Serving, ClosedLoopThroughputIsBatchOverStageTime) {
+  // Every stage costs 0.02 s. Batch 4, 400 requests of 1 prompt token and
+  // 100 output tokens, replaced as they finish: every stage emits 4
+  // tokens, so throughput = 4 / 0.02 = 200 tokens/s; 40,000 tokens take
+  // 10,000 stages = 200 s.
+  FixedOracle oracle(0.02, 0.02);
+  std::vector<RequestSpec> requests(400, RequestSpec{0.0, 1, 100});
+  ServingOptions options;
+  options.maxBatch = 4;
+  options.closedLoop = true;
+  auto result = simulateServing(requests, oracle, options);
+  ASSERT_TRUE(bool(result)) << llvm::toString(result.takeError());
+  EXPECT_EQ(result->generatedTokens, 40000u);
+  EXPECT_NEAR(result->simulatedSeconds, 200.0, 1e-6);
+  EXPECT_NEAR(result->generatedTokens / result->simulatedSeconds, 200.0, 1e-6);
+}
+
+TEST(Serving, TokenBudgetAndChunkedPrefill) {
+  // Budget 8 tokens per stage: a 20-token prompt takes chunks 8, 8, 4.
+  FixedOracle oracle(1.0, 1.0);
+  std::vector<RequestSpec> requests = {{0.0, 20, 1}};
+  ServingOptions options;
+  options.maxTokensPerStage = 8;
+  options.chunkedPrefill = true;
+  auto result = simulateServing(requests, oracle, options);
+  ASSERT_TRUE(bool(result)) << llvm::toString(result.takeError());
+  EXPECT_EQ(oracle.stages, (std::vector<std::string>{
+                               "prefill=1@8", "prefill=1@8", "prefill=1@4"}));
+  EXPECT_DOUBLE_EQ(result->requests[0].firstTokenSeconds, 3.0);
+}
+
+TEST(Serving, KVExhaustionPreempts) {
+  // Capacity 30 tokens; two 10-token prompts fit (20), then each decode
+  // stage adds 2 tokens: after 5 stages 30 are used and the next growth
+  // (32 > 30) preempts the later request, which recomputes afterwards.
+  FixedOracle oracle(1.0, 0.1, /*capacity=*/30);
+  std::vector<RequestSpec> requests = {{0.0, 10, 12}, {0.0, 10, 12}};
+  ServingOptions options;
+  auto result = simulateServing(requests, oracle, options);
+  ASSERT_TRUE(bool(result)) << llvm::toString(result.takeError());
+  EXPECT_GE(result->preemptions, 1u);
+  EXPECT_EQ(result->requests[1].preemptions, result->preemptions);
+  EXPECT_EQ(result->requests[0].preemptions, 0u);
+  EXPECT_EQ(result->generatedTokens, 24u);
+  for (const RequestRecord &record : result->requests)
+    EXPECT_GT(record.finishSeconds, 0.0);
+}
+
+TEST(Serving, PromptLargerThanTheCacheIsAnError) {
+  FixedOracle oracle(1.0, 0.1, /*capacity=*/16);
+  std::vector<RequestSpec> requests = {{0.0, 40, 2}};
+  auto result = simulateServing(requests, oracle, {});
+  ASSERT_FALSE(bool(result));
+  EXPECT_EQ(llvm::toString(result.takeError()),
+            "request 0 needs 40 tokens of KV cache for its prompt but the "
+            "system holds 16");
+}
+
+TEST(Serving, IdleGapsJumpToTheNextArrival) {
+  // r1 arrives at 10 s, long after r0 is done at 1 s: its TTFT is one
+  // prefill stage, not 9 s of idling.
+  FixedOracle oracle(1.0, 0.1);
+  std::vector<RequestSpec> requests = {{0.0, 4, 1}, {10.0, 4, 1}};
+  auto result = simulateServing(requests, oracle, {});
+  ASSERT_TRUE(bool(result)) << llvm::toString(result.takeError());
+  EXPECT_DOUBLE_EQ(result->requests[1].firstTokenSeconds, 11.0);
+  EXPECT_DOUBLE_EQ(result->simulatedSeconds, 11.0);
+}
+
+} // namespace

@@ -1,0 +1,74 @@
+//===- WorkloadTest.cpp - synthetic request streams -----------------------===//
+
+#include "duplex/Serving/Workload.h"
+
+#include "gtest/gtest.h"
+
+#include <cmath>
+
+using namespace duplex::serving;
+
+namespace {
+
+TEST(Workload, FixedLengthsClosedLoop) {
+  SyntheticWorkload workload;
+  workload.requests = 3;
+  workload.lengths = {256, 128, 0};
+  auto requests = generateRequests(workload);
+  ASSERT_TRUE(bool(requests)) << llvm::toString(requests.takeError());
+  for (const RequestSpec &request : *requests) {
+    EXPECT_EQ(request.inputTokens, 256u);
+    EXPECT_EQ(request.outputTokens, 128u);
+    EXPECT_EQ(request.arrivalSeconds, 0.0);
+  }
+}
+
+TEST(Workload, GaussianMomentsAndSeed) {
+  SyntheticWorkload workload;
+  workload.requests = 20000;
+  workload.lengths = {1024, 1024, 0.1};
+  workload.seed = 5;
+  auto requests = generateRequests(workload);
+  auto again = generateRequests(workload);
+  ASSERT_TRUE(requests && again);
+  double sum = 0, squares = 0;
+  for (size_t i = 0; i < requests->size(); ++i) {
+    EXPECT_EQ((*requests)[i].inputTokens, (*again)[i].inputTokens);
+    sum += (*requests)[i].inputTokens;
+    squares += double((*requests)[i].inputTokens) * (*requests)[i].inputTokens;
+  }
+  double mean = sum / requests->size();
+  double std = std::sqrt(squares / requests->size() - mean * mean);
+  // N(1024, 102.4): the sample mean of 20,000 draws is within 5 standard
+  // errors (5 * 102.4 / sqrt(20000) = 3.6) of 1024; the std within 5%.
+  EXPECT_NEAR(mean, 1024.0, 3.6);
+  EXPECT_NEAR(std, 102.4, 5.1);
+}
+
+TEST(Workload, PoissonArrivals) {
+  SyntheticWorkload workload;
+  workload.requests = 10001;
+  workload.lengths = {16, 16, 0};
+  workload.queriesPerSecond = 8.0;
+  auto requests = generateRequests(workload);
+  ASSERT_TRUE(bool(requests));
+  // 10,000 exponential gaps of mean 1/8 s: total 1250 s, std of the sum
+  // sqrt(10000)/8 = 12.5 s; 5 sigma = 62.5 s.
+  EXPECT_NEAR(requests->back().arrivalSeconds, 1250.0, 62.5);
+  for (size_t i = 1; i < requests->size(); ++i)
+    EXPECT_GE((*requests)[i].arrivalSeconds, (*requests)[i - 1].arrivalSeconds);
+}
+
+TEST(Workload, Errors) {
+  SyntheticWorkload workload;
+  workload.requests = 1;
+  workload.lengths = {0, 16, 0};
+  EXPECT_FALSE(bool(generateRequests(workload)));
+  workload.lengths = {16, 16, 0};
+  workload.queriesPerSecond = -1.0;
+  auto bad = generateRequests(workload);
+  ASSERT_FALSE(bool(bad));
+  EXPECT_EQ(llvm::toString(bad.takeError()), "--qps must be positive (got -1)");
+}
+
+} // namespace
