@@ -8,6 +8,8 @@
 
 #include <fmt/format.h>
 
+#include <limits>
+
 using namespace llvm;
 using namespace duplex;
 using namespace duplex::llm;
@@ -232,18 +234,12 @@ struct KVRoom {
 /// split the same way, or held whole by the node's host memory.
 Expected<KVRoom> measureRoom(const hw::System &system,
                              const CapacityNeeds &needs, const Stage &stage) {
+  if (Error error = checkWeightsFit(system, needs))
+    return std::move(error);
   unsigned perNode = system.topology.devicesPerNode;
+  double deviceBytes = system.deviceMemoryBytes();
   KVRoom room;
   room.weightsPerDevice = needs.weightBytes / perNode;
-  double deviceBytes = system.deviceMemoryBytes();
-  if (room.weightsPerDevice > deviceBytes)
-    return createStringError(
-        inconvertibleErrorCode(),
-        "model '%s' does not fit: its weights need %s per device (%s over %u "
-        "device%s per node) but a device of '%s' has %s",
-        needs.modelName.c_str(), gibibytes(room.weightsPerDevice).c_str(),
-        gibibytes(needs.weightBytes).c_str(), perNode, perNode == 1 ? "" : "s",
-        system.name.c_str(), gibibytes(deviceBytes).c_str());
   room.kvPerNode =
       stageKVBytes(stage, needs.kvBytesPerToken) / system.topology.nodes;
   room.kvPerDevice = room.kvPerNode / perNode;
@@ -251,6 +247,43 @@ Expected<KVRoom> measureRoom(const hw::System &system,
   room.fitsHost = room.kvPerNode <= system.hostMemoryBytes();
   return room;
 }
+
+} // namespace
+
+Error duplex::checkWeightsFit(const hw::System &system,
+                              const CapacityNeeds &needs) {
+  unsigned perNode = system.topology.devicesPerNode;
+  double weightsPerDevice = needs.weightBytes / perNode;
+  double deviceBytes = system.deviceMemoryBytes();
+  if (weightsPerDevice <= deviceBytes)
+    return Error::success();
+  return createStringError(
+      inconvertibleErrorCode(),
+      "model '%s' does not fit: its weights need %s per device (%s over %u "
+      "device%s per node) but a device of '%s' has %s",
+      needs.modelName.c_str(), gibibytes(weightsPerDevice).c_str(),
+      gibibytes(needs.weightBytes).c_str(), perNode, perNode == 1 ? "" : "s",
+      system.name.c_str(), gibibytes(deviceBytes).c_str());
+}
+
+uint64_t duplex::kvCapacityTokens(const hw::System &system,
+                                  const CapacityNeeds &needs) {
+  if (needs.kvBytesPerToken <= 0)
+    return std::numeric_limits<uint64_t>::max();
+  Kernel probe = cost::DecodeAttention();
+  bool hostRunsDecode = any_of(system.units, [&](const hw::Unit &unit) {
+    return system.memoryOf(unit).placement == hw::Placement::Host &&
+           unitCanRun(unit.kind, probe);
+  });
+  unsigned perNode = system.topology.devicesPerNode;
+  double bytes = hostRunsDecode
+                     ? system.hostMemoryBytes()
+                     : std::max(0.0, system.deviceMemoryBytes() * perNode -
+                                         needs.weightBytes);
+  return uint64_t(bytes / needs.kvBytesPerToken);
+}
+
+namespace {
 
 Error kvNowhereError(const hw::System &system, const Stage &stage,
                      const KVRoom &room) {

@@ -125,6 +125,8 @@ void printReport(const ServingReport &report, raw_ostream &os) {
     return fmt::format("mean {:9.4f}  p50 {:9.4f}  p90 {:9.4f}  p99 {:9.4f} s",
                        d.mean, d.p50, d.p90, d.p99);
   };
+  if (!report.title.empty())
+    text += report.title + "\n";
   line("requests", fmt::format("{} ({} tokens generated)", report.requests,
                                report.generatedTokens));
   line("simulated time", fmt::format("{:.3f} s", report.simulatedSeconds));

@@ -22,6 +22,14 @@ static cl::SubCommand compileCommand(
     "(--emit=placed) or a placement table with each unit pair's ridge point "
     "(--emit=placement).");
 
+static cl::SubCommand simulateCommand(
+    "simulate",
+    "Serve a workload (closed loop, Poisson arrivals or a trace) on a device "
+    "with continuous batching and report throughput, TTFT, TBT, E2E latency "
+    "(mean/p50/p90/p99), energy per token, time and energy breakdowns, stage "
+    "counts and preemptions. Every stage is placed and co-processed by the "
+    "compiler's policy and timed by the stage evaluator.");
+
 //===----------------------------------------------------------------------===//
 // duplexc stats
 //===----------------------------------------------------------------------===//
@@ -51,7 +59,7 @@ static cl::opt<std::string> weightDType(
     cl::desc("Store every weight as this type instead of the config's "
              "(f32, f16, bf16, fp8, int8, int4)"),
     cl::value_desc("TYPE"), cl::sub(statsCommand), cl::sub(compileCommand),
-    cl::cat(duplexCategory));
+    cl::sub(simulateCommand), cl::cat(duplexCategory));
 static cl::opt<std::string>
     kvDType("kv-dtype",
             cl::desc("Store the KV cache as this type instead of the config's "
@@ -131,6 +139,111 @@ static cl::opt<std::string>
                   cl::sub(compileCommand), cl::cat(duplexCategory));
 
 //===----------------------------------------------------------------------===//
+// duplexc simulate
+//===----------------------------------------------------------------------===//
+
+static cl::opt<std::string> simModel(cl::Positional, cl::Required,
+                                     cl::desc("MODEL"),
+                                     cl::sub(simulateCommand),
+                                     cl::cat(duplexCategory));
+static cl::opt<std::string> simDevice(
+    "device", cl::desc("Device description: a bundled name or a JSON file"),
+    cl::value_desc("DEV"), cl::sub(simulateCommand), cl::cat(duplexCategory));
+static cl::opt<unsigned>
+    simDevices("devices",
+               cl::desc("Devices per node, tensor parallel (default: the "
+                        "description's)"),
+               cl::value_desc("N"), cl::init(0), cl::sub(simulateCommand),
+               cl::cat(duplexCategory));
+static cl::opt<unsigned>
+    simNodes("nodes",
+             cl::desc("Nodes, data-parallel replicas (default: the "
+                      "description's)"),
+             cl::value_desc("M"), cl::init(0), cl::sub(simulateCommand),
+             cl::cat(duplexCategory));
+static cl::opt<std::string> simCoprocess(
+    "coprocess",
+    cl::desc("none (one unit at a time), pe (expert and attention "
+             "co-processing; default), pe-et (plus tensor-parallel experts)"),
+    cl::value_desc("MODE"), cl::init("pe"), cl::sub(simulateCommand),
+    cl::cat(duplexCategory));
+static cl::opt<bool> simClosedLoop(
+    "closed-loop",
+    cl::desc("Replace each finished request at once (the default arrival "
+             "mode)"),
+    cl::sub(simulateCommand), cl::cat(duplexCategory));
+static cl::opt<uint64_t>
+    simBatch("batch", cl::desc("Maximum running batch (default 64)"),
+             cl::value_desc("B"), cl::init(64), cl::sub(simulateCommand),
+             cl::cat(duplexCategory));
+static cl::opt<double> simQPS("qps",
+                              cl::desc("Poisson arrivals at Q requests/s"),
+                              cl::value_desc("Q"), cl::init(0),
+                              cl::sub(simulateCommand),
+                              cl::cat(duplexCategory));
+static cl::opt<std::string> simTrace(
+    "trace",
+    cl::desc("Arrivals and lengths from a CSV trace "
+             "(TIMESTAMP,ContextTokens,GeneratedTokens, the Azure format)"),
+    cl::value_desc("FILE"), cl::sub(simulateCommand), cl::cat(duplexCategory));
+static cl::opt<uint64_t> simRequests(
+    "requests",
+    cl::desc("Requests to serve (default: the whole trace, or 256)"),
+    cl::value_desc("N"), cl::init(0), cl::sub(simulateCommand),
+    cl::cat(duplexCategory));
+static cl::opt<double> simLin("lin",
+                              cl::desc("Mean prompt length (default 1024)"),
+                              cl::value_desc("L"), cl::init(0),
+                              cl::sub(simulateCommand),
+                              cl::cat(duplexCategory));
+static cl::opt<double> simLout("lout",
+                               cl::desc("Mean output length (default 256)"),
+                               cl::value_desc("L"), cl::init(0),
+                               cl::sub(simulateCommand),
+                               cl::cat(duplexCategory));
+static cl::opt<double> simLenStd(
+    "len-std",
+    cl::desc("Lengths are Gaussian around --lin/--lout (the Duplex paper's "
+             "setup) with this standard deviation as a fraction of each mean "
+             "(default 0.1; 0: fixed lengths)"),
+    cl::value_desc("S"), cl::init(0.1), cl::sub(simulateCommand),
+    cl::cat(duplexCategory));
+static cl::opt<uint64_t> simMaxTokens(
+    "max-tokens",
+    cl::desc("Tokens per stage at most (prompt + decode; default: no limit)"),
+    cl::value_desc("T"), cl::init(0), cl::sub(simulateCommand),
+    cl::cat(duplexCategory));
+static cl::opt<bool>
+    simChunked("chunked-prefill",
+               cl::desc("Split prompts across stages to fit --max-tokens"),
+               cl::sub(simulateCommand), cl::cat(duplexCategory));
+static cl::opt<std::string> simRouting(
+    "routing",
+    cl::desc("Experts per token: uniform (sampled, the paper; default), "
+             "zipf:S (skewed), expected (no sampling)"),
+    cl::value_desc("MODE"), cl::init("uniform"), cl::sub(simulateCommand),
+    cl::cat(duplexCategory));
+static cl::opt<uint64_t> simSeed("seed",
+                                 cl::desc("Seed of lengths, arrivals and "
+                                          "routing (default 0)"),
+                                 cl::init(0), cl::sub(simulateCommand),
+                                 cl::cat(duplexCategory));
+static cl::opt<bool> simJSON(
+    "json",
+    cl::desc("Print JSON: throughput_tokens_per_s, requests_per_s, ttft_s, "
+             "tbt_s, e2e_s (mean/p50/p90/p99), energy_j_per_token, "
+             "time_breakdown, energy_breakdown, stages, preemptions, "
+             "simulated_seconds, wall_seconds"),
+    cl::sub(simulateCommand), cl::cat(duplexCategory));
+static cl::opt<bool> simQuiet("quiet", cl::desc("No progress bar"),
+                              cl::sub(simulateCommand),
+                              cl::cat(duplexCategory));
+static cl::opt<std::string>
+    simOutput("o", cl::desc("Write to FILE instead of stdout (atomically)"),
+              cl::value_desc("FILE"), cl::init("-"), cl::sub(simulateCommand),
+              cl::cat(duplexCategory));
+
+//===----------------------------------------------------------------------===//
 // duplexc models
 //===----------------------------------------------------------------------===//
 
@@ -171,6 +284,9 @@ int main(int argc, char **argv) {
       "  duplexc compile MODEL --device DEV --stage SPEC [--emit=opb|placed|"
       "placement]\n"
       "                                 Op/B analysis and placement\n"
+      "  duplexc simulate MODEL --device DEV [--closed-loop --batch B | "
+      "--qps Q | --trace FILE]\n"
+      "                                 serving throughput, latency, energy\n"
       "  duplexc models                 the bundled models\n\n"
       "Run `duplexc <subcommand> --help` for the options of each.\n");
 
@@ -201,6 +317,35 @@ int main(int argc, char **argv) {
     if (!parseImportFlags(options.import))
       return 1;
     return duplex::runCompileCommand(options);
+  }
+  if (simulateCommand) {
+    duplex::SimulateOptions options;
+    options.model = simModel;
+    options.device = simDevice;
+    options.devices = simDevices;
+    options.nodes = simNodes;
+    options.coprocess = simCoprocess;
+    options.closedLoop = simClosedLoop;
+    if (simQPS.getNumOccurrences())
+      options.qps = simQPS;
+    options.traceFile = simTrace;
+    options.batch = simBatch;
+    options.requests = simRequests;
+    if (simLin.getNumOccurrences())
+      options.inputTokens = simLin;
+    if (simLout.getNumOccurrences())
+      options.outputTokens = simLout;
+    options.lengthStd = simLenStd;
+    options.maxTokensPerStage = simMaxTokens;
+    options.chunkedPrefill = simChunked;
+    options.routing = simRouting;
+    options.seed = simSeed;
+    options.json = simJSON;
+    options.quiet = simQuiet;
+    options.outputFile = simOutput;
+    if (!parseImportFlags(options.import))
+      return 1;
+    return duplex::runSimulateCommand(options);
   }
   if (modelsCommand) {
     duplex::ModelsOptions options;

@@ -115,6 +115,16 @@ planPlacement(const hw::System &system, std::vector<WorkRecord> records,
 /// Break-even Op/B of every pair of units (FP16, peak rates).
 llvm::SmallVector<RidgePoint, 6> computeRidgePoints(const hw::System &system);
 
+/// Fails when the weights, split over the devices of a node (tensor/expert
+/// parallel; nodes are data-parallel replicas), exceed a device's memory.
+llvm::Error checkWeightsFit(const hw::System &system,
+                            const CapacityNeeds &needs);
+
+/// KV-cache tokens one node (a data-parallel replica) holds: its host
+/// memory when a host unit can run decode attention (L3 keeps the cache in
+/// DIMM-PIM), else its devices' memory after the weights.
+uint64_t kvCapacityTokens(const hw::System &system, const CapacityNeeds &needs);
+
 /// Bytes of KV cache the stage's requests hold once it has run: prompts
 /// plus contexts plus each decode request's new token.
 double stageKVBytes(const Stage &stage, double kvBytesPerToken);

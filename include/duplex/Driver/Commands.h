@@ -11,6 +11,7 @@
 
 #include "duplex/Import/HFConfig.h"
 
+#include <optional>
 #include <string>
 
 namespace duplex {
@@ -48,6 +49,38 @@ struct CompileOptions {
 
 /// `duplexc compile`: Op/B analysis and placement of a model for a stage.
 int runCompileCommand(const CompileOptions &options);
+
+struct SimulateOptions {
+  std::string model;
+  HFImportOptions import;
+  std::string device;
+  unsigned devices = 0;
+  unsigned nodes = 0;
+  std::string coprocess = "pe";
+  /// Arrivals: closed loop (the default), Poisson at `qps`, or a trace.
+  bool closedLoop = false;
+  std::optional<double> qps;
+  std::string traceFile;
+  uint64_t batch = 64;
+  /// 0: every request of the trace, or 256 synthetic ones.
+  uint64_t requests = 0;
+  std::optional<double> inputTokens;
+  std::optional<double> outputTokens;
+  /// Standard deviation of the lengths as a fraction of their means (the
+  /// Duplex paper draws Gaussian lengths without giving sigma).
+  double lengthStd = 0.1;
+  uint64_t maxTokensPerStage = 0;
+  bool chunkedPrefill = false;
+  std::string routing = "uniform";
+  uint64_t seed = 0;
+  bool json = false;
+  bool quiet = false;
+  std::string outputFile = "-";
+};
+
+/// `duplexc simulate`: serve a workload on a device and report throughput,
+/// TTFT, TBT, E2E, energy and breakdowns.
+int runSimulateCommand(const SimulateOptions &options);
 
 struct ModelsOptions {
   bool json = false;

@@ -28,6 +28,9 @@ struct Distribution {
 Distribution summarize(std::vector<double> values);
 
 struct ServingReport {
+  /// What ran ("mixtral-8x7b on duplex, 4 devices x 1 node, ..."), printed
+  /// first in the human report.
+  std::string title;
   double throughputTokensPerSecond = 0;
   double requestsPerSecond = 0;
   Distribution ttftSeconds;

@@ -36,6 +36,7 @@ dx.schedule @self units ["xpu"] {
 
 // -----
 
-// expected-error @+1 {{'dx.schedule' op attribute 'layers' failed to satisfy constraint: 64-bit signless integer attribute whose value is positive}}
-dx.schedule @layers units ["xpu"] attributes {layers = 0} {
+dx.schedule @layers units ["xpu"] {
+  // expected-error @+1 {{'dx.task' op attribute 'layers' failed to satisfy constraint: 64-bit signless integer attribute whose value is positive}}
+  %0 = dx.task "a" on "xpu" {category = "fc", seconds = 1.0, layers = 0}
 }

@@ -29,11 +29,13 @@ def Dx_ScheduleOp : Op<Dx_Dialect, "schedule", [Symbol,
     GraphRegionNoTerminator, NoRegionArguments]> {
   let summary = "a co-processing schedule of one serving stage";
   let description = [{
-    The tasks of one stage (or of one decoder layer of it, repeated
-    `layers` times) on the units of the target system. `units` names every
-    unit and link a task may use; a task on any other is an error, and so is
-    a dependency cycle. Tasks of one unit form its stream and run in the
-    order they appear; `after` operands order tasks across streams.
+    The tasks of one stage on the units and links of the target system.
+    `units` names every unit and link a task may use; a task on any other is
+    an error, and so is a dependency cycle. Tasks of one unit form its
+    stream and run in the order they appear; `after` operands order tasks
+    across streams. Consecutive tasks with the same `layers` count form a
+    segment that stands for that many decoder layers: it is evaluated once
+    and counted `layers` times, after the previous segment ends.
 
     `mode` records how the schedule was made: `none` (one unit at a time,
     the Duplex paper's "Duplex"), `pe` (expert and attention co-processing,
@@ -42,18 +44,18 @@ def Dx_ScheduleOp : Op<Dx_Dialect, "schedule", [Symbol,
     sub-batch interleaving). `seconds` is the evaluated stage time.
 
     ```mlir
-    dx.schedule @layer units ["xpu", "logic_pim"] attributes {layers = 32} {
-      %0 = dx.task "qkv" on "xpu" {category = "fc", seconds = 8.4e-06}
+    dx.schedule @stage units ["xpu", "logic_pim"] attributes {mode = "pe"} {
+      %0 = dx.task "qkv" on "xpu" {category = "fc", layers = 32,
+             seconds = 8.4e-06}
       %1 = dx.task "attention.decode" on "logic_pim" after(%0)
-             {category = "attention_decode", seconds = 1.0e-05}
-      %2 = dx.sync after(%1)
+             {category = "attention_decode", layers = 32, seconds = 1.0e-05}
+      %2 = dx.sync after(%1) {layers = 32}
     }
     ```
   }];
   let arguments = (ins SymbolNameAttr:$sym_name, StrArrayAttr:$units,
                        OptionalAttr<StrAttr>:$mode,
-                       DefaultValuedAttr<ConfinedAttr<I64Attr, [IntPositive]>,
-                                         "1">:$layers,
+                       OptionalAttr<StrAttr>:$stage,
                        OptionalAttr<F64Attr>:$seconds);
   let regions = (region SizedRegion<1>:$body);
   let assemblyFormat = [{
@@ -69,7 +71,8 @@ def Dx_TaskOp : Op<Dx_Dialect, "task", [HasParent<"ScheduleOp">]> {
     of requests, of heads — e.g. `"experts=0,3,5"`, `"requests=0..31"`),
     or a transfer on a link, running on `unit`. It starts when every `after`
     token is complete and the previous task of its unit has ended, and
-    takes `seconds`. `category` buckets it for time and energy breakdowns:
+    takes `seconds`, `layers` times over (one per decoder layer it stands
+    for). `category` buckets it for time and energy breakdowns:
     `fc`, `attention_prefill`, `attention_decode`, `moe`, `communication`,
     `other`. `op` is the index of the model op it comes from (as in
     `duplexc compile --emit=opb`); `flops`, `bytes` and `joules` carry the
@@ -83,6 +86,8 @@ def Dx_TaskOp : Op<Dx_Dialect, "task", [HasParent<"ScheduleOp">]> {
   let arguments = (ins StrAttr:$name, StrAttr:$unit,
                        Variadic<Dx_TokenType>:$after, StrAttr:$category,
                        F64Attr:$seconds,
+                       DefaultValuedAttr<ConfinedAttr<I64Attr, [IntPositive]>,
+                                         "1">:$layers,
                        OptionalAttr<StrAttr>:$slice,
                        OptionalAttr<I64Attr>:$op,
                        OptionalAttr<F64Attr>:$flops,
@@ -107,7 +112,9 @@ def Dx_SyncOp : Op<Dx_Dialect, "sync", [HasParent<"ScheduleOp">]> {
     %9 = dx.sync after(%4, %8)
     ```
   }];
-  let arguments = (ins Variadic<Dx_TokenType>:$after);
+  let arguments = (ins Variadic<Dx_TokenType>:$after,
+                       DefaultValuedAttr<ConfinedAttr<I64Attr, [IntPositive]>,
+                                         "1">:$layers);
   let results = (outs Dx_TokenType:$done);
   let assemblyFormat = "`after` `(` $after `)` attr-dict";
 }

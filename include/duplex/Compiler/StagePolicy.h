@@ -1,0 +1,87 @@
+//===- StagePolicy.h - a compiled model as a stage-cost oracle --*- C++ -*-===//
+//
+// Compile once, evaluate many stages (DESIGN.md principle 5): for each stage
+// the serving loop forms, the policy asks every op of the model for its
+// work, places each part on a unit by the cost model (as --dx-partition
+// does), builds the co-processing schedule of the chosen mode and evaluates
+// it with the stage evaluator. Results are memoised on a canonical form of
+// the stage (decode contexts summarised by count and mean, rounded), so a
+// long trace costs a few thousand evaluations.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef DUPLEX_COMPILER_STAGEPOLICY_H
+#define DUPLEX_COMPILER_STAGEPOLICY_H
+
+#include "duplex/Analysis/Placement.h"
+#include "duplex/Dialect/LLM/IR/LLMOps.h"
+#include "duplex/Hardware/System.h"
+#include "duplex/Serving/StageCost.h"
+#include "duplex/Sim/ExpertCoprocessing.h"
+#include "duplex/Sim/Schedule.h"
+#include "duplex/Sim/StageEvaluator.h"
+#include "duplex/Sim/StageSchedule.h"
+
+#include <memory>
+#include <string>
+#include <unordered_map>
+
+namespace duplex {
+
+struct PolicyOptions {
+  /// none, pe, pe-et (sim/StageSchedule.h). pe-et also makes experts
+  /// tensor parallel inside a node instead of expert parallel.
+  sim::CoprocessMode mode = sim::CoprocessMode::PE;
+  RoutingOptions routing;
+  /// Decode contexts are summarised by their mean rounded to this many
+  /// tokens for memoisation (1: exact means).
+  uint64_t contextBucketTokens = 16;
+};
+
+class StagePolicy : public serving::StageOracle {
+public:
+  /// Fails when the model's weights do not fit the system (the message
+  /// gives both sizes).
+  static llvm::Expected<std::unique_ptr<StagePolicy>>
+  create(llm::ModelOp model, std::unique_ptr<hw::System> system,
+         const PolicyOptions &options);
+
+  llvm::Expected<serving::StageCost> cost(const Stage &stage) override;
+  uint64_t kvCapacityTokens() const override { return kvCapacity; }
+
+  const hw::System &getSystem() const { return *system; }
+  /// Stages evaluated (memo misses) and asked for.
+  uint64_t getEvaluations() const { return evaluations; }
+  uint64_t getQueries() const { return queries; }
+
+  /// The schedule of `stage` as the policy builds it (for export), with
+  /// the placement it came from.
+  llvm::Expected<sim::Schedule> buildSchedule(const Stage &stage,
+                                              uint64_t routingStream = 0);
+
+private:
+  StagePolicy(llm::ModelOp model, std::unique_ptr<hw::System> system,
+              const PolicyOptions &options);
+  /// The stage the memo stands for, and its key.
+  Stage canonicalize(const Stage &stage, std::string &key) const;
+  llvm::Expected<serving::StageCost> evaluate(const Stage &stage,
+                                              uint64_t routingStream);
+
+  llm::ModelOp model;
+  std::unique_ptr<hw::System> system;
+  PolicyOptions options;
+  CapacityNeeds needs;
+  uint64_t kvCapacity = 0;
+  unsigned devicesPerNode = 1;
+  uint64_t decoderLayers = 0;
+  sim::ExpertTableCache expertTables;
+  sim::StageEvaluator evaluator;
+  sim::StageResult result;
+  std::unordered_map<std::string, serving::StageCost> memo;
+  uint64_t evaluations = 0;
+  uint64_t queries = 0;
+};
+
+} // namespace duplex
+
+#endif // DUPLEX_COMPILER_STAGEPOLICY_H

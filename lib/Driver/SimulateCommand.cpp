@@ -1,0 +1,161 @@
+//===- SimulateCommand.cpp - `duplexc simulate` ---------------------------===//
+
+#include "duplex/Compiler/StagePolicy.h"
+#include "duplex/Driver/Commands.h"
+#include "duplex/Import/ModelLoader.h"
+#include "duplex/InitAllDialects.h"
+#include "duplex/Serving/Report.h"
+#include "duplex/Serving/Simulator.h"
+#include "duplex/Serving/Workload.h"
+#include "duplex/Support/Output.h"
+#include "duplex/Support/Progress.h"
+#include "duplex/Transforms/Partition.h"
+
+#include "mlir/IR/DialectRegistry.h"
+#include "mlir/IR/MLIRContext.h"
+#include "llvm/Support/FormatVariadic.h"
+
+#include <chrono>
+
+using namespace llvm;
+using namespace duplex;
+using namespace duplex::serving;
+
+static constexpr StringLiteral kTool = "duplexc simulate";
+
+static Error usageError(const Twine &message) {
+  return createStringError(inconvertibleErrorCode(), message);
+}
+
+/// The requests of the run: a trace (lengths optionally redrawn) or a
+/// synthetic stream.
+static Expected<std::vector<RequestSpec>>
+makeRequests(const SimulateOptions &options) {
+  bool lengthsGiven = options.inputTokens || options.outputTokens;
+  if (lengthsGiven && !(options.inputTokens && options.outputTokens))
+    return usageError("--lin and --lout go together");
+  if (!(options.lengthStd >= 0 && options.lengthStd <= 1))
+    return usageError("--len-std is the standard deviation as a fraction of "
+                      "the mean lengths, between 0 and 1 (got " +
+                      formatv("{0}", options.lengthStd) + ")");
+  LengthDistribution lengths{options.inputTokens.value_or(1024),
+                             options.outputTokens.value_or(256),
+                             options.lengthStd};
+  if (!options.traceFile.empty()) {
+    auto requests = readTraceCSV(options.traceFile, options.requests);
+    if (!requests)
+      return requests.takeError();
+    if (requests->empty())
+      return usageError("trace '" + options.traceFile + "' has no requests");
+    if (lengthsGiven)
+      redrawLengths(*requests, lengths, options.seed);
+    return requests;
+  }
+  SyntheticWorkload workload;
+  workload.requests = options.requests ? options.requests : 256;
+  workload.lengths = lengths;
+  workload.queriesPerSecond = options.qps;
+  workload.seed = options.seed;
+  return generateRequests(workload);
+}
+
+static Expected<ServingReport> simulate(const SimulateOptions &options) {
+  int modes = int(options.closedLoop) + int(options.qps.has_value()) +
+              int(!options.traceFile.empty());
+  if (modes > 1)
+    return usageError("--closed-loop, --qps and --trace are alternatives; "
+                      "give one");
+  if (options.device.empty())
+    return usageError("--device is required (e.g. --device duplex)");
+
+  mlir::DialectRegistry registry;
+  registerAllDialects(registry);
+  mlir::MLIRContext context(registry);
+  context.loadAllAvailableDialects();
+  Expected<LoadedModel> loaded =
+      loadModel(options.model, &context, options.import);
+  if (!loaded)
+    return loaded.takeError();
+  auto system =
+      loadScaledSystem(options.device, options.devices, options.nodes);
+  if (!system)
+    return system.takeError();
+  unsigned replicas = (*system)->topology.nodes;
+
+  PolicyOptions policyOptions;
+  std::optional<sim::CoprocessMode> mode =
+      sim::parseCoprocessMode(options.coprocess);
+  if (!mode || *mode == sim::CoprocessMode::TwoMiniBatch)
+    return usageError("--coprocess=" + options.coprocess +
+                      " is not one of none, pe, pe-et");
+  policyOptions.mode = *mode;
+  Expected<RoutingOptions> routing =
+      parseRoutingMode(options.routing, options.seed);
+  if (!routing)
+    return routing.takeError();
+  policyOptions.routing = *routing;
+  auto policy =
+      StagePolicy::create(loaded->model, std::move(*system), policyOptions);
+  if (!policy)
+    return policy.takeError();
+
+  Expected<std::vector<RequestSpec>> requests = makeRequests(options);
+  if (!requests)
+    return requests.takeError();
+
+  ServingOptions serving;
+  serving.maxBatch = options.batch;
+  serving.maxTokensPerStage = options.maxTokensPerStage;
+  serving.chunkedPrefill = options.chunkedPrefill;
+  serving.closedLoop = modes == 0 || options.closedLoop;
+
+  auto start = std::chrono::steady_clock::now();
+  ProgressBar progress("simulating", !options.quiet);
+  // Nodes are data-parallel replicas: requests are dealt round-robin.
+  std::vector<ServingResult> results;
+  for (unsigned replica = 0; replica < replicas; ++replica) {
+    std::vector<RequestSpec> share;
+    for (size_t i = replica; i < requests->size(); i += replicas)
+      share.push_back((*requests)[i]);
+    if (share.empty())
+      continue;
+    serving.progress = [&](double fraction) {
+      progress.update((replica + fraction) / replicas);
+    };
+    Expected<ServingResult> result = simulateServing(share, **policy, serving);
+    if (!result)
+      return result.takeError();
+    results.push_back(std::move(*result));
+  }
+  progress.finish();
+  double wall =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+          .count();
+  ServingReport report = makeReport(results, wall);
+  const hw::System &target = (*policy)->getSystem();
+  report.title = formatv(
+      "{0} on {1}: {2} device(s) x {3} node(s), coprocess {4}, {5}, max batch "
+      "{6}; {7} of {8} stages evaluated",
+      loaded->model.getSymName(), target.name, target.topology.devicesPerNode,
+      target.topology.nodes, options.coprocess,
+      !options.traceFile.empty() ? "trace " + options.traceFile
+      : options.qps ? formatv("Poisson {0} req/s", *options.qps).str()
+                    : std::string("closed loop"),
+      options.batch, (*policy)->getEvaluations(), (*policy)->getQueries());
+  return report;
+}
+
+int duplex::runSimulateCommand(const SimulateOptions &options) {
+  Expected<ServingReport> report = simulate(options);
+  if (!report)
+    return reportError(kTool, report.takeError());
+  Error written = writeOutput(options.outputFile, [&](raw_ostream &os) {
+    if (options.json)
+      os << formatv("{0:2}", json::Value(toJSON(*report))) << "\n";
+    else
+      printReport(*report, os);
+  });
+  if (written)
+    return reportError(kTool, std::move(written));
+  return 0;
+}

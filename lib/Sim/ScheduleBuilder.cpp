@@ -1,0 +1,112 @@
+//===- ScheduleBuilder.cpp - shared steps of the schedule builders --------===//
+
+#include "ScheduleBuilder.h"
+
+#include "duplex/CostModel/Collectives.h"
+
+using namespace llvm;
+
+namespace duplex::sim::detail {
+
+void ScheduleBuilder::beginOp(Chain &chain, uint64_t layers) {
+  if (chain.layers != layers)
+    chain.frontier.clear();
+  chain.layers = layers;
+}
+
+std::string ScheduleBuilder::baseName(const Chain &chain,
+                                      const WorkItem &item) const {
+  return chain.prefix + item.label + " #" + std::to_string(item.opIndex);
+}
+
+TaskId ScheduleBuilder::addTask(Task task, StringRef resource) {
+  task.stream = schedule.streamFor(resource);
+  return schedule.addTask(std::move(task));
+}
+
+static Task makeTask(std::string name, TaskCategory category,
+                     ArrayRef<TaskId> deps, uint64_t layers) {
+  Task task;
+  task.name = std::move(name);
+  task.category = category;
+  task.deps.assign(deps.begin(), deps.end());
+  task.layers = layers;
+  return task;
+}
+
+Expected<TaskId>
+ScheduleBuilder::emitOnUnit(const Chain &chain, const WorkItem &item,
+                            StringRef suffix, ArrayRef<Kernel> kernels,
+                            unsigned unitIndex, ArrayRef<TaskId> deps,
+                            const Slice &slice) {
+  if (unitIndex >= system.units.size())
+    return createStringError(inconvertibleErrorCode(),
+                             "'%s' is placed on unit #%u, but system '%s' "
+                             "has %zu units",
+                             baseName(chain, item).c_str(), unitIndex,
+                             system.name.c_str(), system.units.size());
+  const hw::Unit &unit = system.units[unitIndex];
+  std::string name = baseName(chain, item);
+  if (!suffix.empty())
+    name += " " + suffix.str();
+
+  const hw::Unit *home = system.hostProcessor();
+  bool remote = home && system.memoryOf(unit).placement !=
+                            system.memoryOf(*home).placement;
+  TaskIds before(deps.begin(), deps.end());
+  const hw::Link *link =
+      remote ? system.findLink(hw::LinkScope::Host) : nullptr;
+  if (remote && !link)
+    return createStringError(inconvertibleErrorCode(),
+                             "'%s' runs on '%s' in host memory, but system "
+                             "'%s' has no host link to copy its data",
+                             name.c_str(), unit.name.c_str(),
+                             system.name.c_str());
+  if (link && item.inputTransferBytes > 0) {
+    Task copy = makeTask(name + " to " + unit.name, TaskCategory::Communication,
+                         before, item.layers);
+    copy.transfer =
+        Transfer{CollectiveKind::PointToPoint, item.inputTransferBytes, 1};
+    before = {addTask(std::move(copy), link->name)};
+  }
+  Task work = makeTask(name, item.category, before, item.layers);
+  work.kernels.assign(kernels.begin(), kernels.end());
+  work.slice = slice;
+  TaskId last = addTask(std::move(work), unit.name);
+  if (link && item.outputTransferBytes > 0) {
+    Task copy = makeTask(name + " from " + unit.name,
+                         TaskCategory::Communication, {last}, item.layers);
+    copy.transfer =
+        Transfer{CollectiveKind::PointToPoint, item.outputTransferBytes, 1};
+    last = addTask(std::move(copy), link->name);
+  }
+  return last;
+}
+
+Expected<TaskIds> ScheduleBuilder::emitAllReduce(const Chain &chain,
+                                                 const WorkItem &item,
+                                                 ArrayRef<TaskId> deps) {
+  if (item.allReduceBytes <= 0 || item.allReduceDevices <= 1)
+    return TaskIds(deps.begin(), deps.end());
+  bool inNode = item.allReduceDevices <= system.topology.devicesPerNode;
+  Expected<const hw::Link &> link = system.linkFor(
+      inNode ? hw::LinkScope::IntraNode : hw::LinkScope::InterNode);
+  if (!link)
+    return link.takeError();
+  Task reduce = makeTask(baseName(chain, item) + " all-reduce",
+                         TaskCategory::Communication, deps, item.layers);
+  reduce.transfer = Transfer{CollectiveKind::AllReduce, item.allReduceBytes,
+                             item.allReduceDevices};
+  if (!inNode) {
+    // Across nodes: reduce-scatter, ring between nodes, all-gather
+    // (cost::allReduce); the inter-node link carries the task.
+    Expected<cost::Cost> cost =
+        cost::allReduce(system, item.allReduceBytes, item.allReduceDevices);
+    if (!cost)
+      return cost.takeError();
+    reduce.fixedSeconds = cost->seconds;
+  }
+  return TaskIds{addTask(std::move(reduce), link->name)};
+}
+
+} // namespace duplex::sim::detail

@@ -1,0 +1,84 @@
+//===- ScheduleBuilder.h - shared steps of the schedule builders -*- C++ -*-=//
+//
+// Internal to lib/Sim. A chain is one serial thread of work (the stage, or
+// one half batch); its frontier is the tasks its next op waits for. The
+// frontier resets where the layer count changes: the segment barrier
+// (Schedule.h) already orders those tasks.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef DUPLEX_LIB_SIM_SCHEDULEBUILDER_H
+#define DUPLEX_LIB_SIM_SCHEDULEBUILDER_H
+
+#include "duplex/Sim/ExpertCoprocessing.h"
+#include "duplex/Sim/Schedule.h"
+#include "duplex/Sim/StageSchedule.h"
+
+#include "llvm/ADT/SmallVector.h"
+#include "llvm/Support/Error.h"
+
+#include <string>
+
+namespace duplex::sim::detail {
+
+struct Chain {
+  llvm::SmallVector<TaskId, 4> frontier;
+  uint64_t layers = 0;
+  std::string prefix; ///< Task name prefix ("mb0: ").
+};
+
+using TaskIds = llvm::SmallVector<TaskId, 4>;
+
+class ScheduleBuilder {
+public:
+  ScheduleBuilder(const hw::System &system, Schedule &schedule,
+                  ExpertTableCache &tables)
+      : system(system), schedule(schedule), tables(tables) {}
+
+  /// Starts an op of `layers` layers on `chain`.
+  void beginOp(Chain &chain, uint64_t layers);
+
+  /// "<prefix><label> #<opIndex>".
+  std::string baseName(const Chain &chain, const WorkItem &item) const;
+
+  TaskId addTask(Task task, llvm::StringRef resource);
+
+  /// `kernels` of `item` on unit `unitIndex` after `deps`; a unit in host
+  /// memory gets the item's inputs copied there first and its output copied
+  /// back. Returns the last task.
+  llvm::Expected<TaskId>
+  emitOnUnit(const Chain &chain, const WorkItem &item, llvm::StringRef suffix,
+             llvm::ArrayRef<Kernel> kernels, unsigned unitIndex,
+             llvm::ArrayRef<TaskId> deps, const Slice &slice);
+
+  /// The item's all-reduce after `deps`, or `deps` when it has none.
+  llvm::Expected<TaskIds> emitAllReduce(const Chain &chain,
+                                        const WorkItem &item,
+                                        llvm::ArrayRef<TaskId> deps);
+
+  unsigned indexOf(const hw::Unit &unit) const {
+    return &unit - system.units.begin();
+  }
+
+  const hw::System &system;
+  Schedule &schedule;
+  ExpertTableCache &tables;
+};
+
+/// The ops of an attention (its prefill and decode parts), side by side when
+/// `concurrent`, else one after the other. AttentionCoprocessing.cpp.
+llvm::Expected<TaskIds> emitAttention(ScheduleBuilder &builder, Chain &chain,
+                                      llvm::ArrayRef<WorkItem> parts,
+                                      llvm::ArrayRef<TaskId> deps,
+                                      bool concurrent);
+
+/// A MoE part: split between the xPU and PIM when `coprocess`, else on its
+/// placed unit (plus the partial-sum reduction when that is a PIM).
+/// ExpertCoprocessing.cpp.
+llvm::Expected<TaskIds> emitMoE(ScheduleBuilder &builder, const Chain &chain,
+                                const WorkItem &item,
+                                llvm::ArrayRef<TaskId> deps, bool coprocess);
+
+} // namespace duplex::sim::detail
+
+#endif // DUPLEX_LIB_SIM_SCHEDULEBUILDER_H
