@@ -14,6 +14,55 @@ using namespace llvm;
 using namespace duplex;
 using namespace duplex::llm;
 
+Expected<ScheduleMode> duplex::parseScheduleMode(StringRef text) {
+  ScheduleMode mode;
+  if (text == "l3") {
+    mode.subBatchInterleaving = true;
+    return mode;
+  }
+  if (std::optional<sim::CoprocessMode> coprocess =
+          sim::parseCoprocessMode(text)) {
+    mode.coprocess = *coprocess;
+    return mode;
+  }
+  return createStringError(inconvertibleErrorCode(),
+                           "mode '%s' is not one of %s, l3", text.str().c_str(),
+                           sim::coprocessModeSpellings().str().c_str());
+}
+
+std::string duplex::toString(const ScheduleMode &mode) {
+  return mode.subBatchInterleaving ? "l3" : sim::toString(mode.coprocess).str();
+}
+
+/// L3's layer shape: the model's first dense decoder layer, per device.
+static Expected<sim::DecoderLayerShape>
+denseLayerShape(ModelOp model, unsigned tensorParallel, uint64_t layers) {
+  AttentionOp attention;
+  MLPOp mlp;
+  model.walk([&](mlir::Operation *op) {
+    if (auto a = dyn_cast<AttentionOp>(op); a && !attention)
+      attention = a;
+    if (auto m = dyn_cast<MLPOp>(op); m && !mlp)
+      mlp = m;
+    if (isa<MoEOp>(op))
+      mlp = {};
+  });
+  bool hasMoE = false;
+  model.walk([&](MoEOp) { hasMoE = true; });
+  if (!attention || !mlp || hasMoE)
+    return createStringError(inconvertibleErrorCode(),
+                             "L3 sub-batch interleaving (mode l3) models dense "
+                             "decoders; model '%s' %s",
+                             model.getSymName().str().c_str(),
+                             hasMoE ? "has MoE layers" : "has no dense layer");
+  sim::DecoderLayerShape shape = sim::makeDecoderLayerShape(
+      mlp.getResult().getType().getWidth(), attention.getNumHeads(),
+      attention.getNumKvHeads(), attention.getHeadDim(),
+      mlp.getIntermediateSize(), mlp.getGated(), layers, tensorParallel);
+  shape.weightBits = getDTypeBits(mlp.getWeightDtype());
+  return shape;
+}
+
 StagePolicy::StagePolicy(ModelOp model, std::unique_ptr<hw::System> system,
                          const PolicyOptions &options)
     : model(model), system(std::move(system)), options(options),
@@ -33,6 +82,16 @@ StagePolicy::create(ModelOp model, std::unique_ptr<hw::System> system,
       new StagePolicy(model, std::move(system), options));
   policy->needs = needs;
   policy->kvCapacity = duplex::kvCapacityTokens(*policy->system, needs);
+  if (options.mode.subBatchInterleaving) {
+    auto shape =
+        denseLayerShape(model, policy->devicesPerNode, policy->decoderLayers);
+    if (!shape)
+      return shape.takeError();
+    auto predictor = sim::CostModelPredictor::create(*policy->system, *shape);
+    if (!predictor)
+      return predictor.takeError();
+    policy->subBatchPredictor.emplace(std::move(*predictor));
+  }
   return std::move(policy);
 }
 
@@ -140,11 +199,12 @@ static sim::WorkItem toWorkItem(const PlacedRecord &placed,
   return item;
 }
 
-Expected<sim::Schedule> StagePolicy::buildSchedule(const Stage &stage,
-                                                   uint64_t routingStream) {
+Expected<SmallVector<sim::WorkItem, 16>>
+StagePolicy::placeWork(const Stage &stage, uint64_t routingStream) {
   RoutingOptions routing = options.routing;
   routing.seed ^= routingStream;
-  bool expertTensorParallel = options.mode == sim::CoprocessMode::PEET;
+  bool expertTensorParallel =
+      options.mode.coprocess == sim::CoprocessMode::PEET;
   WorkContext context =
       makeWorkContext(model, stage, routing, devicesPerNode,
                       expertTensorParallel ? 1 : devicesPerNode);
@@ -158,12 +218,58 @@ Expected<sim::Schedule> StagePolicy::buildSchedule(const Stage &stage,
   SmallVector<sim::WorkItem, 16> items;
   for (const PlacedRecord &placed : plan->records)
     items.push_back(toWorkItem(placed, *system, context, devicesPerNode));
+  return items;
+}
+
+/// Deals the stage's requests alternately into two halves.
+static std::pair<Stage, Stage> halves(const Stage &stage) {
+  std::pair<Stage, Stage> split;
+  for (auto [i, prompt] : llvm::enumerate(stage.prefillTokens))
+    (i % 2 ? split.second : split.first).prefillTokens.push_back(prompt);
+  for (auto [i, context] : llvm::enumerate(stage.decodeContexts))
+    ((stage.prefillTokens.size() + i) % 2 ? split.second : split.first)
+        .decodeContexts.push_back(context);
+  return split;
+}
+
+Expected<sim::Schedule> StagePolicy::buildSubBatchSchedule(const Stage &stage) {
+  auto [first, second] = halves(stage);
+  auto toSubBatch = [](const Stage &half) {
+    sim::SubBatch subBatch;
+    subBatch.prefillTokens.append(half.prefillTokens.begin(),
+                                  half.prefillTokens.end());
+    subBatch.decodeContexts.append(half.decodeContexts.begin(),
+                                   half.decodeContexts.end());
+    return subBatch;
+  };
+  return sim::buildSubBatchSchedule(*subBatchPredictor, toSubBatch(first),
+                                    toSubBatch(second));
+}
+
+Expected<sim::Schedule> StagePolicy::buildSchedule(const Stage &stage,
+                                                   uint64_t routingStream) {
+  if (options.mode.subBatchInterleaving)
+    return buildSubBatchSchedule(stage);
   sim::StageScheduleOptions scheduleOptions;
-  scheduleOptions.mode = options.mode;
+  scheduleOptions.mode = options.mode.coprocess;
   scheduleOptions.name = stage.str();
   scheduleOptions.decoderLayers = decoderLayers;
   scheduleOptions.expertTables = &expertTables;
-  return sim::buildStageSchedule(*system, items, scheduleOptions);
+  if (options.mode.coprocess == sim::CoprocessMode::TwoMiniBatch) {
+    auto [firstHalf, secondHalf] = halves(stage);
+    auto first = placeWork(firstHalf, routingStream);
+    if (!first)
+      return first.takeError();
+    auto second = placeWork(secondHalf, routingStream + 1);
+    if (!second)
+      return second.takeError();
+    return sim::buildTwoMiniBatchSchedule(*system, *first, *second,
+                                          scheduleOptions);
+  }
+  auto items = placeWork(stage, routingStream);
+  if (!items)
+    return items.takeError();
+  return sim::buildStageSchedule(*system, *items, scheduleOptions);
 }
 
 Expected<serving::StageCost> StagePolicy::evaluate(const Stage &stage,

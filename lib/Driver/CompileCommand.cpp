@@ -1,10 +1,14 @@
 //===- CompileCommand.cpp - `duplexc compile` -----------------------------===//
 
+#include "duplex/Compiler/StagePolicy.h"
+#include "duplex/Dialect/Dx/IR/DxOps.h"
 #include "duplex/Driver/Commands.h"
 #include "duplex/Import/ModelLoader.h"
 #include "duplex/InitAllDialects.h"
+#include "duplex/Sim/TraceExport.h"
 #include "duplex/Support/Output.h"
 #include "duplex/Transforms/Partition.h"
+#include "duplex/Transforms/ScheduleIR.h"
 
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/DialectRegistry.h"
@@ -49,12 +53,81 @@ static json::Array placedJSON(const PlacementPlan &plan) {
   return array;
 }
 
+/// Builds and evaluates the stage's co-processing schedule and returns what
+/// prints it: the dx.schedule IR, a Chrome trace or the schedule JSON.
+static Expected<std::function<void(raw_ostream &)>>
+makeScheduleWriter(const CompileOptions &options, llm::ModelOp model) {
+  Expected<Stage> stage = parseStageSpec(options.stage);
+  if (!stage)
+    return stage.takeError();
+  auto system =
+      loadScaledSystem(options.device, options.devices, options.nodes);
+  if (!system)
+    return system.takeError();
+  PolicyOptions policyOptions;
+  Expected<ScheduleMode> mode = parseScheduleMode(options.coprocess);
+  if (!mode)
+    return createStringError(inconvertibleErrorCode(),
+                             "--coprocess: " + toString(mode.takeError()));
+  policyOptions.mode = *mode;
+  Expected<RoutingOptions> routing =
+      parseRoutingMode(options.routing, options.seed);
+  if (!routing)
+    return routing.takeError();
+  policyOptions.routing = *routing;
+  auto policy = StagePolicy::create(model, std::move(*system), policyOptions);
+  if (!policy)
+    return policy.takeError();
+  auto schedule = (*policy)->buildSchedule(*stage);
+  if (!schedule)
+    return schedule.takeError();
+  sim::StageEvaluator evaluator((*policy)->getSystem());
+  auto result = evaluator.evaluate(*schedule);
+  if (!result)
+    return result.takeError();
+
+  // Shared by the writer, which outlives this function.
+  struct State {
+    std::unique_ptr<StagePolicy> policy;
+    sim::Schedule schedule;
+    sim::StageResult result;
+    std::string emit, mode, stage;
+  };
+  auto state = std::make_shared<State>(
+      State{std::move(*policy), std::move(*schedule), std::move(*result),
+            options.emit, options.coprocess, stage->str()});
+  mlir::MLIRContext *context = model.getContext();
+  return [state, context](raw_ostream &os) {
+    const hw::System &system = state->policy->getSystem();
+    if (state->emit == "trace") {
+      sim::writeChromeTrace(os, system, state->schedule, state->result);
+      return;
+    }
+    if (state->emit == "json") {
+      sim::writeScheduleJSON(os, system, state->schedule, state->result);
+      return;
+    }
+    mlir::OpBuilder builder(context);
+    mlir::OwningOpRef<mlir::ModuleOp> module =
+        mlir::ModuleOp::create(builder.getUnknownLoc());
+    (*module)->setAttr(
+        dx::kStageAttrName,
+        dx::StageAttr::get(context, builder.getStringAttr(state->stage)));
+    builder.setInsertionPointToEnd(module->getBody());
+    emitScheduleIR(builder, builder.getUnknownLoc(), system, state->schedule,
+                   &state->result, {"stage", state->mode, state->stage});
+    module->print(os);
+    os << "\n";
+  };
+}
+
 int duplex::runCompileCommand(const CompileOptions &options) {
-  if (!is_contained({"opb", "placed", "placement"}, options.emit))
+  if (!is_contained({"opb", "placed", "placement", "schedule", "trace", "json"},
+                    options.emit))
     return reportError(kTool,
                        createStringError(inconvertibleErrorCode(),
                                          "--emit=%s is not one of opb, placed, "
-                                         "placement",
+                                         "placement, schedule, trace, json",
                                          options.emit.c_str()));
   if (options.device.empty() && options.emit != "opb")
     return reportError(kTool,
@@ -82,7 +155,13 @@ int duplex::runCompileCommand(const CompileOptions &options) {
   DiagnosticCollector diagnostics(context);
   StageOptions stage{options.stage, options.routing, options.seed};
   std::function<void(raw_ostream &)> write;
-  if (options.emit == "opb") {
+  if (is_contained({"schedule", "trace", "json"}, options.emit)) {
+    Expected<std::function<void(raw_ostream &)>> scheduleWriter =
+        makeScheduleWriter(options, loaded->model);
+    if (!scheduleWriter)
+      return reportError(kTool, scheduleWriter.takeError());
+    write = std::move(*scheduleWriter);
+  } else if (options.emit == "opb") {
     // Per device: the --device topology (if any) sets the tensor parallelism.
     unsigned perNode = 1;
     if (!options.device.empty()) {

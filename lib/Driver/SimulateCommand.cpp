@@ -83,11 +83,9 @@ static Expected<ServingReport> simulate(const SimulateOptions &options) {
   unsigned replicas = (*system)->topology.nodes;
 
   PolicyOptions policyOptions;
-  std::optional<sim::CoprocessMode> mode =
-      sim::parseCoprocessMode(options.coprocess);
-  if (!mode || *mode == sim::CoprocessMode::TwoMiniBatch)
-    return usageError("--coprocess=" + options.coprocess +
-                      " is not one of none, pe, pe-et");
+  Expected<ScheduleMode> mode = parseScheduleMode(options.coprocess);
+  if (!mode)
+    return usageError("--coprocess: " + toString(mode.takeError()));
   policyOptions.mode = *mode;
   Expected<RoutingOptions> routing =
       parseRoutingMode(options.routing, options.seed);

@@ -100,7 +100,10 @@ static cl::opt<std::string> compileEmit(
     "emit",
     cl::desc("What to print: opb (FLOPs, bytes and Op/B per op), placed "
              "(IR with dx.placement and dx.transfer; the default), "
-             "placement (a table of units, times and ridge points)"),
+             "placement (a table of units, times and ridge points), schedule "
+             "(the dx.schedule IR of the stage), trace (a Chrome trace-event "
+             "timeline, one track per unit, for Perfetto), json (the "
+             "schedule with start/end per task)"),
     cl::value_desc("WHAT"), cl::init("placed"), cl::sub(compileCommand),
     cl::cat(duplexCategory));
 static cl::opt<bool> compileJSON(
@@ -109,6 +112,14 @@ static cl::opt<bool> compileJSON(
              "category, layers, flops, bytes, opb (and unit, seconds, "
              "candidates when placed)"),
     cl::sub(compileCommand), cl::cat(duplexCategory));
+static cl::opt<std::string> compileCoprocess(
+    "coprocess",
+    cl::desc("Schedule of --emit=schedule|trace|json: none (one unit at a "
+             "time), pe (expert and attention co-processing; default), pe-et "
+             "(plus tensor-parallel experts), two-mini-batch, l3 (L3 sub-batch "
+             "interleaving)"),
+    cl::value_desc("MODE"), cl::init("pe"), cl::sub(compileCommand),
+    cl::cat(duplexCategory));
 static cl::opt<std::string> compileRouting(
     "routing",
     cl::desc("Tokens per expert: expected (uniform expectation; default), "
@@ -164,7 +175,9 @@ static cl::opt<unsigned>
 static cl::opt<std::string> simCoprocess(
     "coprocess",
     cl::desc("none (one unit at a time), pe (expert and attention "
-             "co-processing; default), pe-et (plus tensor-parallel experts)"),
+             "co-processing; default), pe-et (plus tensor-parallel experts), "
+             "two-mini-batch (the alternative Duplex rejects), l3 (L3 "
+             "sub-batch interleaving, dense models on DIMM-PIM/HBM-PIM)"),
     cl::value_desc("MODE"), cl::init("pe"), cl::sub(simulateCommand),
     cl::cat(duplexCategory));
 static cl::opt<bool> simClosedLoop(
@@ -309,6 +322,7 @@ int main(int argc, char **argv) {
     options.routing = compileRouting;
     options.seed = compileSeed;
     options.expertTensorParallel = compileExpertTP;
+    options.coprocess = compileCoprocess;
     options.emit = compileEmit;
     options.json = compileJSON;
     options.placementFile = compilePlacement;

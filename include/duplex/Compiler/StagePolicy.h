@@ -21,17 +21,28 @@
 #include "duplex/Sim/Schedule.h"
 #include "duplex/Sim/StageEvaluator.h"
 #include "duplex/Sim/StageSchedule.h"
+#include "duplex/Sim/SubBatchInterleaving.h"
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <unordered_map>
 
 namespace duplex {
 
+/// How a stage's work is scheduled: a Duplex co-processing mode
+/// (sim/StageSchedule.h; pe-et also makes experts tensor parallel inside a
+/// node instead of expert parallel), or L3's sub-batch interleaving.
+struct ScheduleMode {
+  sim::CoprocessMode coprocess = sim::CoprocessMode::PE;
+  bool subBatchInterleaving = false;
+};
+/// none, pe, pe-et, two-mini-batch or l3.
+llvm::Expected<ScheduleMode> parseScheduleMode(llvm::StringRef text);
+std::string toString(const ScheduleMode &mode);
+
 struct PolicyOptions {
-  /// none, pe, pe-et (sim/StageSchedule.h). pe-et also makes experts
-  /// tensor parallel inside a node instead of expert parallel.
-  sim::CoprocessMode mode = sim::CoprocessMode::PE;
+  ScheduleMode mode;
   RoutingOptions routing;
   /// Decode contexts are summarised by their mean rounded to this many
   /// tokens for memoisation (1: exact means).
@@ -66,6 +77,10 @@ private:
   Stage canonicalize(const Stage &stage, std::string &key) const;
   llvm::Expected<serving::StageCost> evaluate(const Stage &stage,
                                               uint64_t routingStream);
+  /// Each op part of `stage` placed, as the Sim library's work items.
+  llvm::Expected<llvm::SmallVector<sim::WorkItem, 16>>
+  placeWork(const Stage &stage, uint64_t routingStream);
+  llvm::Expected<sim::Schedule> buildSubBatchSchedule(const Stage &stage);
 
   llm::ModelOp model;
   std::unique_ptr<hw::System> system;
@@ -75,6 +90,9 @@ private:
   unsigned devicesPerNode = 1;
   uint64_t decoderLayers = 0;
   sim::ExpertTableCache expertTables;
+  /// L3 only: the model's dense layer per device, and the cost model as
+  /// L3's predictor.
+  std::optional<sim::CostModelPredictor> subBatchPredictor;
   sim::StageEvaluator evaluator;
   sim::StageResult result;
   std::unordered_map<std::string, serving::StageCost> memo;

@@ -39,7 +39,9 @@ struct CompileOptions {
   std::string routing = "expected";
   uint64_t seed = 0;
   bool expertTensorParallel = false;
-  /// opb | placed | placement
+  /// none | pe | pe-et | two-mini-batch | l3 (for the schedule emits).
+  std::string coprocess = "pe";
+  /// opb | placed | placement | schedule | trace | json
   std::string emit = "placed";
   bool json = false;
   std::string placementFile;

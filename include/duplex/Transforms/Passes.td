@@ -115,4 +115,67 @@ def DxPartition : Pass<"dx-partition", "mlir::ModuleOp"> {
   ];
 }
 
+def DxSchedule : Pass<"dx-schedule", "mlir::ModuleOp"> {
+  let dependentDialects = ["::duplex::dx::DxDialect"];
+  let summary = "Build, evaluate and attach the co-processing schedule of a "
+                "stage";
+  let description = [{
+    Places every op part of the module's `llm.model` for the stage (as
+    `--dx-partition` does), builds the schedule of the chosen co-processing
+    mode and evaluates it with the stage evaluator, then appends it to the
+    module as a `dx.schedule` whose tasks carry their unit, dependencies,
+    slice (experts, requests), duration and evaluated start/end times.
+
+    Modes: `none` (one unit at a time: the Duplex paper's "Duplex"), `pe`
+    (expert co-processing — the experts with the fewest tokens move to
+    Logic-PIM one by one while that shortens the MoE layer — and attention
+    co-processing: prefill attention on the xPU while decode attention runs
+    on Logic-PIM; "Duplex+PE"), `pe-et` (plus experts split
+    tensor-parallel inside a node; "Duplex+PE+ET"), `two-mini-batch` (two
+    half batches alternating between the units, the alternative the paper
+    rejects), and `l3` (L3/CHIME: two sub-batches interleave GPU work with
+    DIMM-PIM decode attention; dense models on a system with DIMM-PIM,
+    HBM-PIM or rank-PIM).
+  }];
+  let options = [
+    Option<"system", "system", "std::string", /*default=*/"\"\"",
+           "Device description: bundled name or JSON path">,
+    Option<"devices", "devices", "unsigned", /*default=*/"0",
+           "Devices per node (0: as the description says)">,
+    Option<"nodes", "nodes", "unsigned", /*default=*/"0",
+           "Nodes (0: as the description says)">,
+    Option<"stage", "stage", "std::string", /*default=*/"\"\"",
+           "Stage spec (default: the module's dx.stage)">,
+    Option<"routing", "routing", "std::string", /*default=*/"\"expected\"",
+           "Tokens per expert: expected, uniform, or zipf:S">,
+    Option<"seed", "seed", "uint64_t", /*default=*/"0",
+           "Seed of sampled routing">,
+    Option<"mode", "mode", "std::string", /*default=*/"\"pe\"",
+           "none, pe, pe-et, two-mini-batch or l3">,
+  ];
+}
+
+def DxEvaluateSchedule : Pass<"dx-evaluate-schedule", "mlir::ModuleOp"> {
+  let dependentDialects = ["::duplex::dx::DxDialect"];
+  let summary = "Evaluate every dx.schedule of the module";
+  let description = [{
+    List-schedules each `dx.schedule` of the module on a system: every unit
+    and link runs its tasks in order, each task starts when its `after`
+    tokens are complete and its unit is free, and takes its `seconds`
+    (`layers` times for a segment of repeated layers). Writes each task's
+    `start` and `end` (its first instance) and the schedule's `seconds` (the
+    stage time: the segments plus the system's per-step and per-layer
+    overheads when `overheads` is set).
+
+    The system is the `system` option, else the module's `dx.target`. A
+    task on a unit or link the system lacks is an error naming the task.
+  }];
+  let options = [
+    Option<"system", "system", "std::string", /*default=*/"\"\"",
+           "Device description (default: the module's dx.target)">,
+    Option<"overheads", "overheads", "bool", /*default=*/"false",
+           "Add the host processor's per-step and per-layer overheads">,
+  ];
+}
+
 #endif // DUPLEX_TRANSFORMS_PASSES_TD

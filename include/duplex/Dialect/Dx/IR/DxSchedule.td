@@ -41,7 +41,9 @@ def Dx_ScheduleOp : Op<Dx_Dialect, "schedule", [Symbol,
     the Duplex paper's "Duplex"), `pe` (expert and attention co-processing,
     "Duplex+PE"), `pe-et` (plus tensor-parallel experts, "Duplex+PE+ET"),
     `two-mini-batch` (the alternative the paper rejects), `l3` (DIMM-PIM
-    sub-batch interleaving). `seconds` is the evaluated stage time.
+    sub-batch interleaving). `seconds` is the evaluated stage time;
+    `decoder_layers` the model's layer count, which the system's per-layer
+    overhead is charged for.
 
     ```mlir
     dx.schedule @stage units ["xpu", "logic_pim"] attributes {mode = "pe"} {
@@ -56,6 +58,8 @@ def Dx_ScheduleOp : Op<Dx_Dialect, "schedule", [Symbol,
   let arguments = (ins SymbolNameAttr:$sym_name, StrArrayAttr:$units,
                        OptionalAttr<StrAttr>:$mode,
                        OptionalAttr<StrAttr>:$stage,
+                       OptionalAttr<ConfinedAttr<I64Attr, [IntNonNegative]>>:
+                           $decoder_layers,
                        OptionalAttr<F64Attr>:$seconds);
   let regions = (region SizedRegion<1>:$body);
   let assemblyFormat = [{
