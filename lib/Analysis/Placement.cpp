@@ -1,6 +1,7 @@
 //===- Placement.cpp - place each op part on the fastest unit -------------===//
 
 #include "duplex/Analysis/Placement.h"
+#include "duplex/Analysis/ModelStats.h"
 #include "duplex/CostModel/Collectives.h"
 
 #include "llvm/ADT/StringExtras.h"
@@ -239,7 +240,7 @@ Expected<KVRoom> measureRoom(const hw::System &system,
   unsigned perNode = system.topology.devicesPerNode;
   double deviceBytes = system.deviceMemoryBytes();
   KVRoom room;
-  room.weightsPerDevice = needs.weightBytes / perNode;
+  room.weightsPerDevice = needs.weightsPerDevice(perNode);
   room.kvPerNode =
       stageKVBytes(stage, needs.kvBytesPerToken) / system.topology.nodes;
   room.kvPerDevice = room.kvPerNode / perNode;
@@ -250,19 +251,34 @@ Expected<KVRoom> measureRoom(const hw::System &system,
 
 } // namespace
 
+CapacityNeeds duplex::capacityNeedsOf(ModelOp model, const hw::System &system) {
+  ModelStats stats = computeModelStats(model);
+  CapacityNeeds needs{model.getSymName().str(), double(stats.weightBytes),
+                      double(stats.kvCacheBytesPerToken)};
+  if (stats.numMoELayers > 0 && system.topology.nodes > 1) {
+    for (const StatsCategory &category : stats.breakdown)
+      if (category.name == "experts")
+        needs.expertWeightBytes = double(category.weightBytes());
+    needs.expertNodes = system.topology.nodes;
+  }
+  return needs;
+}
+
 Error duplex::checkWeightsFit(const hw::System &system,
                               const CapacityNeeds &needs) {
   unsigned perNode = system.topology.devicesPerNode;
-  double weightsPerDevice = needs.weightBytes / perNode;
+  double weightsPerDevice = needs.weightsPerDevice(perNode);
   double deviceBytes = system.deviceMemoryBytes();
   if (weightsPerDevice <= deviceBytes)
     return Error::success();
+  unsigned devices = perNode * needs.expertNodes;
   return createStringError(
       inconvertibleErrorCode(),
       "model '%s' does not fit: its weights need %s per device (%s over %u "
-      "device%s per node) but a device of '%s' has %s",
+      "device%s%s) but a device of '%s' has %s",
       needs.modelName.c_str(), gibibytes(weightsPerDevice).c_str(),
-      gibibytes(needs.weightBytes).c_str(), perNode, perNode == 1 ? "" : "s",
+      gibibytes(needs.weightBytes).c_str(), devices, devices == 1 ? "" : "s",
+      needs.expertNodes > 1 ? ", experts over all nodes" : " per node",
       system.name.c_str(), gibibytes(deviceBytes).c_str());
 }
 
@@ -278,8 +294,9 @@ uint64_t duplex::kvCapacityTokens(const hw::System &system,
   unsigned perNode = system.topology.devicesPerNode;
   double bytes = hostRunsDecode
                      ? system.hostMemoryBytes()
-                     : std::max(0.0, system.deviceMemoryBytes() * perNode -
-                                         needs.weightBytes);
+                     : std::max(0.0, (system.deviceMemoryBytes() -
+                                      needs.weightsPerDevice(perNode)) *
+                                         perNode);
   return uint64_t(bytes / needs.kvBytesPerToken);
 }
 

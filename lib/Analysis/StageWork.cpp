@@ -22,6 +22,20 @@ llm::WorkContext duplex::makeWorkContext(ModelOp model, const Stage &stage,
   return context;
 }
 
+void duplex::applyExpertParallelism(WorkContext &context,
+                                    const hw::System &system,
+                                    bool expertTensorParallel) {
+  unsigned perNode = system.topology.devicesPerNode;
+  unsigned nodes = system.topology.nodes;
+  context.expertParallel = expertTensorParallel ? 1 : perNode;
+  context.expertsTensorParallel = expertTensorParallel;
+  context.expertTokenScale = 1;
+  if (nodes > 1) {
+    context.expertParallel *= nodes;
+    context.expertTokenScale = nodes;
+  }
+}
+
 std::string duplex::describeOp(Operation *op) {
   std::string label = op->getName().getStringRef().str();
   if (auto linear = dyn_cast<LinearOp>(op))

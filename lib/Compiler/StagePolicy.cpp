@@ -73,9 +73,7 @@ StagePolicy::StagePolicy(ModelOp model, std::unique_ptr<hw::System> system,
 Expected<std::unique_ptr<StagePolicy>>
 StagePolicy::create(ModelOp model, std::unique_ptr<hw::System> system,
                     const PolicyOptions &options) {
-  ModelStats stats = computeModelStats(model);
-  CapacityNeeds needs{model.getSymName().str(), double(stats.weightBytes),
-                      double(stats.kvCacheBytesPerToken)};
+  CapacityNeeds needs = capacityNeedsOf(model, *system);
   if (Error error = checkWeightsFit(*system, needs))
     return std::move(error);
   std::unique_ptr<StagePolicy> policy(
@@ -196,6 +194,17 @@ static sim::WorkItem toWorkItem(const PlacedRecord &placed,
         double(context.stage.tokens()) * width * context.activationBits / 8.0;
     item.allReduceDevices = devicesPerNode;
   }
+  // Experts spread over nodes: this node's routed tokens go to the experts
+  // of the others and come back, the devices of a node sharing the bytes.
+  unsigned nodes = system.topology.nodes;
+  if (nodes > 1 && isa<MoEOp>(record.op)) {
+    uint64_t width =
+        mlir::cast<ActType>(record.op->getResult(0).getType()).getWidth();
+    auto moe = cast<MoEOp>(record.op);
+    item.allToAllBytes = double(context.stage.tokens()) * moe.getTopK() *
+                         width * context.activationBits / 8.0 / devicesPerNode;
+    item.allToAllDevices = nodes;
+  }
   return item;
 }
 
@@ -208,6 +217,7 @@ StagePolicy::placeWork(const Stage &stage, uint64_t routingStream) {
   WorkContext context =
       makeWorkContext(model, stage, routing, devicesPerNode,
                       expertTensorParallel ? 1 : devicesPerNode);
+  applyExpertParallelism(context, *system, expertTensorParallel);
   Expected<std::vector<WorkRecord>> records = collectStageWork(model, context);
   if (!records)
     return records.takeError();

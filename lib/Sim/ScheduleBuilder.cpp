@@ -83,6 +83,22 @@ ScheduleBuilder::emitOnUnit(const Chain &chain, const WorkItem &item,
   return last;
 }
 
+Expected<TaskIds> ScheduleBuilder::emitAllToAll(const Chain &chain,
+                                                const WorkItem &item,
+                                                ArrayRef<TaskId> deps,
+                                                StringRef what) {
+  if (item.allToAllBytes <= 0 || item.allToAllDevices <= 1)
+    return TaskIds(deps.begin(), deps.end());
+  Expected<const hw::Link &> link = system.linkFor(hw::LinkScope::InterNode);
+  if (!link)
+    return link.takeError();
+  Task exchange = makeTask(baseName(chain, item) + " " + what.str(),
+                           TaskCategory::Communication, deps, item.layers);
+  exchange.transfer = Transfer{CollectiveKind::AllToAll, item.allToAllBytes,
+                               item.allToAllDevices};
+  return TaskIds{addTask(std::move(exchange), link->name)};
+}
+
 Expected<TaskIds> ScheduleBuilder::emitAllReduce(const Chain &chain,
                                                  const WorkItem &item,
                                                  ArrayRef<TaskId> deps) {

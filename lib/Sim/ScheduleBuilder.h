@@ -52,6 +52,11 @@ public:
              llvm::ArrayRef<TaskId> deps, const Slice &slice);
 
   /// The item's all-reduce after `deps`, or `deps` when it has none.
+  /// The cross-node all-to-all of `item` (dispatch or combine), after
+  /// `deps`; `deps` unchanged when the item has none.
+  llvm::Expected<TaskIds> emitAllToAll(const Chain &chain, const WorkItem &item,
+                                       llvm::ArrayRef<TaskId> deps,
+                                       llvm::StringRef what);
   llvm::Expected<TaskIds> emitAllReduce(const Chain &chain,
                                         const WorkItem &item,
                                         llvm::ArrayRef<TaskId> deps);

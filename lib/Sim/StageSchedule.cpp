@@ -93,6 +93,11 @@ Error emitOp(ScheduleBuilder &builder, Chain &chain, ArrayRef<WorkItem> parts,
   for (const WorkItem &part : parts) {
     if (part.kernels.empty())
       continue;
+    Expected<TaskIds> dispatched =
+        builder.emitAllToAll(chain, part, deps, "dispatch");
+    if (!dispatched)
+      return dispatched.takeError();
+    deps = std::move(*dispatched);
     Expected<TaskIds> done =
         part.category == TaskCategory::MoE && !part.tokensPerExpert.empty()
             ? detail::emitMoE(builder, chain, part, deps, coprocess)
@@ -105,7 +110,11 @@ Error emitOp(ScheduleBuilder &builder, Chain &chain, ArrayRef<WorkItem> parts,
     }();
     if (!done)
       return done.takeError();
-    Expected<TaskIds> after = builder.emitAllReduce(chain, part, *done);
+    Expected<TaskIds> combined =
+        builder.emitAllToAll(chain, part, *done, "combine");
+    if (!combined)
+      return combined.takeError();
+    Expected<TaskIds> after = builder.emitAllReduce(chain, part, *combined);
     if (!after)
       return after.takeError();
     deps = std::move(*after);

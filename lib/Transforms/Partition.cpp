@@ -165,6 +165,7 @@ duplex::partitionModule(ModuleOp module, const PartitionOptions &options) {
   WorkContext workContext =
       makeWorkContext(*model, *stage, *routing, perNode,
                       options.expertTensorParallel ? 1 : perNode);
+  applyExpertParallelism(workContext, **system, options.expertTensorParallel);
   FailureOr<std::vector<WorkRecord>> records =
       annotateStageWork(*model, workContext);
   if (failed(records))
@@ -177,9 +178,7 @@ duplex::partitionModule(ModuleOp module, const PartitionOptions &options) {
       return module.emitError(llvm::toString(loaded.takeError()));
     overrides = std::move(*loaded);
   }
-  ModelStats stats = computeModelStats(*model);
-  CapacityNeeds needs{model->getSymName().str(), double(stats.weightBytes),
-                      double(stats.kvCacheBytesPerToken)};
+  CapacityNeeds needs = capacityNeedsOf(*model, **system);
   llvm::Expected<PlacementPlan> plan = planPlacement(
       **system, std::move(*records), workContext, needs, overrides);
   if (!plan)

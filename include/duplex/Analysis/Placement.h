@@ -99,6 +99,15 @@ struct CapacityNeeds {
   std::string modelName;
   double weightBytes = 0;
   double kvBytesPerToken = 0;
+  /// Expert weights, and how many nodes share them (expert parallelism
+  /// across nodes; 1: every node holds all experts).
+  double expertWeightBytes = 0;
+  unsigned expertNodes = 1;
+  /// Weights one device holds.
+  double weightsPerDevice(unsigned devicesPerNode) const {
+    return (weightBytes - expertWeightBytes) / devicesPerNode +
+           expertWeightBytes / (double(devicesPerNode) * expertNodes);
+  }
 };
 
 /// Places every record on `system` (per device). Decode attention reads the
@@ -114,6 +123,11 @@ planPlacement(const hw::System &system, std::vector<WorkRecord> records,
 
 /// Break-even Op/B of every pair of units (FP16, peak rates).
 llvm::SmallVector<RidgePoint, 6> computeRidgePoints(const hw::System &system);
+
+/// What the model needs of `system`: its weights and KV bytes per token, and
+/// for MoE models on several nodes, experts shared by all nodes (expert
+/// parallelism between nodes, as the Duplex paper runs Grok-1).
+CapacityNeeds capacityNeedsOf(llm::ModelOp model, const hw::System &system);
 
 /// Fails when the weights, split over the devices of a node (tensor/expert
 /// parallel; nodes are data-parallel replicas), exceed a device's memory.

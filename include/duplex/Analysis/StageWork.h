@@ -9,6 +9,7 @@
 #define DUPLEX_ANALYSIS_STAGEWORK_H
 
 #include "duplex/Dialect/LLM/IR/LLMOps.h"
+#include "duplex/Hardware/System.h"
 
 #include "llvm/Support/Error.h"
 #include "llvm/Support/JSON.h"
@@ -40,6 +41,13 @@ llm::WorkContext makeWorkContext(llm::ModelOp model, const Stage &stage,
                                  const RoutingOptions &routing,
                                  unsigned tensorParallel = 1,
                                  unsigned expertParallel = 1);
+
+/// Sets the expert split of `context` for `system`: expert parallel inside
+/// a node (or tensor parallel with `expertTensorParallel`, Duplex+ET), and
+/// with several nodes expert parallel between them too (each device's
+/// experts then serve every node's tokens).
+void applyExpertParallelism(llm::WorkContext &context, const hw::System &system,
+                            bool expertTensorParallel);
 
 /// All records of `model` in walk order. Fails if a kernel is malformed.
 llvm::Expected<std::vector<WorkRecord>>

@@ -76,6 +76,12 @@ struct WorkItem {
   /// tensor-parallel layers, MoE outputs); bytes each device holds.
   double allReduceBytes = 0;
   unsigned allReduceDevices = 1;
+  /// Expert parallelism across nodes: the tokens routed to experts on other
+  /// nodes go there before the part (dispatch) and their outputs come back
+  /// after it (combine), each an all-to-all of these bytes per device over
+  /// `allToAllDevices` devices on the inter-node link.
+  double allToAllBytes = 0;
+  unsigned allToAllDevices = 1;
 };
 
 struct StageScheduleOptions {

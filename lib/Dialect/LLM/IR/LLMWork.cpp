@@ -194,13 +194,15 @@ void MoEOp::getStageWork(const WorkContext &context,
   moe.kernels.push_back(
       gemm(context, tokens, hidden, getNumExperts(), getWeightDtype()));
 
+  // Across nodes every node's tokens reach this device's experts.
+  uint64_t routedTokens = tokens * std::max(1u, context.expertTokenScale);
   llvm::SmallVector<uint64_t, 16> counts =
-      tokensPerExpert(tokens, getNumExperts(), getTopK(), context.routing,
+      tokensPerExpert(routedTokens, getNumExperts(), getTopK(), context.routing,
                       context.routingStream);
   // Expert parallel: this device holds experts e with e % EP == 0. Without
   // it every device holds a 1/TP column slice of every expert.
   unsigned expertParallel = std::max(1u, context.expertParallel);
-  uint64_t slice = expertParallel > 1
+  uint64_t slice = expertParallel > 1 && !context.expertsTensorParallel
                        ? getIntermediateSize()
                        : ceilDiv(getIntermediateSize(), context.tensorParallel);
   for (auto [expert, count] : llvm::enumerate(counts)) {

@@ -57,6 +57,13 @@ struct WorkContext {
   /// device holds num_experts / expertParallel of them. 1 keeps every
   /// expert on every device (split tensor-parallel like dense layers).
   unsigned expertParallel = 1;
+  /// Experts are also split tensor-parallel inside a node (Duplex+ET with
+  /// expert parallelism across nodes).
+  bool expertsTensorParallel = false;
+  /// Expert parallelism across nodes: each device's experts serve the
+  /// tokens of this many nodes (data-parallel replicas of the dense
+  /// layers), so they receive this many times the stage's tokens.
+  unsigned expertTokenScale = 1;
   /// Distinguishes independent routing draws (one per MoE op instance).
   uint64_t routingStream = 0;
 };
