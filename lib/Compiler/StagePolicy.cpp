@@ -127,11 +127,6 @@ Expected<serving::StageCost> StagePolicy::cost(const Stage &stage) {
   return cost;
 }
 
-static sim::Kernel toSimKernel(const Kernel &kernel) {
-  return std::visit([](const auto &shape) { return sim::Kernel(shape); },
-                    kernel);
-}
-
 static sim::TaskCategory toTaskCategory(WorkCategory category) {
   switch (category) {
   case WorkCategory::FC:
@@ -180,8 +175,7 @@ static sim::WorkItem toWorkItem(const PlacedRecord &placed,
   item.opIndex = record.index;
   item.part = toSimPart(record.work.part);
   item.category = toTaskCategory(record.work.category);
-  for (const Kernel &kernel : record.work.kernels)
-    item.kernels.push_back(toSimKernel(kernel));
+  item.kernels.assign(record.work.kernels.begin(), record.work.kernels.end());
   item.tokensPerExpert = record.work.tokensPerExpert;
   item.layers = record.layers;
   item.unit = unsigned(placed.unit - system.units.begin());

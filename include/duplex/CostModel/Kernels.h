@@ -15,6 +15,7 @@
 #include "llvm/Support/Error.h"
 
 #include <cstdint>
+#include <variant>
 
 namespace duplex::cost {
 
@@ -88,6 +89,11 @@ struct Elementwise {
   unsigned bits = 16;
   hw::DType computeType = hw::DType::FP16;
 };
+
+/// Any kernel the cost model prices; the compiler's op work and the
+/// simulator's tasks carry these.
+using Kernel = std::variant<GemmShape, PrefillAttention, DecodeAttention,
+                            ExpertFfn, Elementwise, Softmax>;
 
 llvm::Expected<Workload> workloadOf(const GemmShape &gemm);
 llvm::Expected<Workload> workloadOf(const PrefillAttention &attention);

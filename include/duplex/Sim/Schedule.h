@@ -56,11 +56,8 @@ inline constexpr unsigned kNumTaskCategories = 6;
 llvm::StringRef toString(TaskCategory category);
 std::optional<TaskCategory> parseTaskCategory(llvm::StringRef text);
 
-/// A kernel the cost model prices. The first five alternatives are those of
-/// llm::Kernel in the same order, so a std::visit converts one to the other.
-using Kernel =
-    std::variant<cost::GemmShape, cost::PrefillAttention, cost::DecodeAttention,
-                 cost::ExpertFfn, cost::Elementwise, cost::Softmax>;
+/// A kernel the cost model prices (the compiler's op work uses the same).
+using Kernel = cost::Kernel;
 
 /// How data moves over a link (cost/Collectives.h gives each one's model).
 enum class CollectiveKind { PointToPoint, AllReduce, AllGather, AllToAll };

@@ -31,9 +31,7 @@ llvm::StringRef toString(WorkPart part);
 enum class WorkCategory { FC, AttentionPrefill, AttentionDecode, MoE, Other };
 llvm::StringRef toString(WorkCategory category);
 
-using Kernel =
-    std::variant<cost::GemmShape, cost::PrefillAttention, cost::DecodeAttention,
-                 cost::ExpertFfn, cost::Elementwise>;
+using Kernel = cost::Kernel;
 
 /// One placeable part of an op: kernels that run back to back on one unit.
 struct OpWork {
