@@ -12,6 +12,7 @@ packages=(
   libonnx-dev libprotobuf-dev protobuf-compiler
   libfmt-dev libgtest-dev libbenchmark-dev pybind11-dev
   python3 python3-onnx python3-numpy python3-matplotlib python3-pytest
+  python3-torch
 )
 
 missing=()

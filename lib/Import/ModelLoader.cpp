@@ -1,6 +1,7 @@
 //===- ModelLoader.cpp - load a model from any accepted input -------------===//
 
 #include "duplex/Import/ModelLoader.h"
+#include "duplex/Conversion/ONNXToLLM/ONNXToLLM.h"
 #include "duplex/Support/BundledData.h"
 
 #include "mlir/IR/Diagnostics.h"
@@ -28,6 +29,14 @@ static Expected<LoadedModel> findModel(mlir::OwningOpRef<mlir::ModuleOp> module,
 Expected<LoadedModel> duplex::loadModel(StringRef nameOrPath,
                                         mlir::MLIRContext *context,
                                         const HFImportOptions &options) {
+  // ONNX models (binary or text) are imported and raised to llm ops.
+  if (isONNXFileName(nameOrPath)) {
+    auto module = importAndRaiseONNX(nameOrPath, context, options);
+    if (!module)
+      return module.takeError();
+    return findModel(std::move(*module), nameOrPath);
+  }
+
   auto buffer = openFileOrBundled(nameOrPath, getBundledModels(), "model");
   if (!buffer)
     return buffer.takeError();

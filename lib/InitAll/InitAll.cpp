@@ -4,19 +4,27 @@
 #include "duplex/InitAllPasses.h"
 #include "duplex/InitAllTranslations.h"
 
+#include "duplex/Conversion/Passes.h"
 #include "duplex/Dialect/Dx/IR/DxDialect.h"
 #include "duplex/Dialect/LLM/IR/LLMDialect.h"
+#include "duplex/Dialect/ONNX/IR/ONNXDialect.h"
 #include "duplex/Import/HFConfig.h"
+#include "duplex/Import/ONNXImport.h"
 #include "duplex/Transforms/Passes.h"
 
 #include "mlir/IR/DialectRegistry.h"
 
 void duplex::registerAllDialects(mlir::DialectRegistry &registry) {
   registry.insert<llm::LLMDialect, dx::DxDialect>();
+  registry.insert<onnx::ONNXDialect>();
 }
 
-void duplex::registerAllPasses() { registerTransformsPasses(); }
+void duplex::registerAllPasses() {
+  registerTransformsPasses();
+  registerConversionPasses();
+}
 
 void duplex::registerAllTranslations() {
   registerHFConfigTranslation();
+  registerONNXImportTranslation();
 }

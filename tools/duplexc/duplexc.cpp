@@ -40,7 +40,8 @@ static cl::SubCommand statsCommand(
     "and a breakdown by op kind (embedding, attention projections, MLP, "
     "experts, router, norms, LM head).\n"
     "MODEL is a bundled name (see `duplexc models`), a Hugging Face "
-    "config.json, or a .mlir file holding an llm.model.");
+    "config.json, an ONNX export (.onnx or ONNX text; a config.json beside "
+    "it settles tied embeddings), or a .mlir file holding an llm.model.");
 static cl::opt<std::string> statsModel(cl::Positional, cl::Required,
                                        cl::desc("MODEL"), cl::sub(statsCommand),
                                        cl::cat(duplexCategory));

@@ -19,8 +19,9 @@ struct LoadedModel {
 };
 
 /// Loads `nameOrPath`: a bundled model name (`mixtral-8x7b`), a Hugging
-/// Face `config.json`, or a `.mlir` file holding one `llm.model`. Errors
-/// name the input; parse and verifier diagnostics go to stderr.
+/// Face `config.json`, an ONNX export (`.onnx`, ONNX text; imported and
+/// raised), or a `.mlir` file holding one `llm.model`. Errors name the
+/// input; parse and verifier diagnostics go to stderr.
 llvm::Expected<LoadedModel> loadModel(llvm::StringRef nameOrPath,
                                       mlir::MLIRContext *context,
                                       const HFImportOptions &options = {});

@@ -1,0 +1,60 @@
+//===- ImportAndRaise.cpp - an ONNX file as an llm.model ------------------===//
+
+#include "duplex/Conversion/ONNXToLLM/ONNXToLLM.h"
+
+#include "mlir/IR/Diagnostics.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/SourceMgr.h"
+
+using namespace mlir;
+using namespace duplex;
+
+/// Exporters that weigh nothing cannot show whether the LM head reuses the
+/// token table (torch stores a transposed copy either way), but Optimum and
+/// onnxruntime-genai ship the model's config.json beside the export: its
+/// tie_word_embeddings (or the family's default) settles it.
+static std::optional<bool> tiedEmbeddingsBeside(StringRef path) {
+  llvm::SmallString<256> config = llvm::sys::path::parent_path(path);
+  llvm::sys::path::append(config, "config.json");
+  auto buffer = llvm::MemoryBuffer::getFile(config, /*IsText=*/true);
+  if (!buffer)
+    return std::nullopt;
+  llvm::Expected<ModelDescription> model =
+      parseHFConfig((*buffer)->getBuffer(), config);
+  if (!model) {
+    llvm::consumeError(model.takeError());
+    return std::nullopt;
+  }
+  return model->tiedEmbeddings;
+}
+
+llvm::Expected<OwningOpRef<ModuleOp>>
+duplex::importAndRaiseONNX(StringRef path, MLIRContext *context,
+                           const HFImportOptions &dtypes,
+                           const ONNXImportOptions &importOptions) {
+  context->getOrLoadDialect<llm::LLMDialect>();
+  context->getOrLoadDialect<onnx::ONNXDialect>();
+  // Warnings (unknown operators, what the raise leaves out) are printed;
+  // without a handler MLIR would only print errors.
+  llvm::SourceMgr sourceMgr;
+  SourceMgrDiagnosticHandler handler(sourceMgr, context, llvm::errs());
+
+  auto module = importONNXFile(path, context, importOptions);
+  if (!module)
+    return module.takeError();
+  RaiseOptions options;
+  options.weightDType = dtypes.weightDType;
+  options.kvDType = dtypes.kvDType;
+  options.tiedEmbeddings = tiedEmbeddingsBeside(path);
+  SmallVector<onnx::GraphOp> graphs((*module)->getOps<onnx::GraphOp>());
+  for (onnx::GraphOp graph : graphs) {
+    if (failed(raiseONNXGraph(graph, options)))
+      return llvm::createStringError(
+          llvm::inconvertibleErrorCode(),
+          "%s: the ONNX graph could not be raised to llm ops (see above)",
+          path.str().c_str());
+    graph.erase();
+  }
+  return std::move(*module);
+}
