@@ -34,6 +34,22 @@ std::string duplex::toString(const ScheduleMode &mode) {
   return mode.subBatchInterleaving ? "l3" : sim::toString(mode.coprocess).str();
 }
 
+Expected<PolicyOptions>
+duplex::makePolicyOptions(StringRef mode, StringRef routing, uint64_t seed) {
+  PolicyOptions options;
+  Expected<ScheduleMode> parsedMode = parseScheduleMode(mode);
+  if (!parsedMode)
+    return createStringError(inconvertibleErrorCode(),
+                             "--coprocess: " +
+                                 toString(parsedMode.takeError()));
+  options.mode = *parsedMode;
+  Expected<RoutingOptions> parsedRouting = parseRoutingMode(routing, seed);
+  if (!parsedRouting)
+    return parsedRouting.takeError();
+  options.routing = *parsedRouting;
+  return options;
+}
+
 /// L3's layer shape: the model's first dense decoder layer, per device.
 static Expected<sim::DecoderLayerShape>
 denseLayerShape(ModelOp model, unsigned tensorParallel, uint64_t layers) {

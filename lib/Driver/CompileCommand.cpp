@@ -1,5 +1,6 @@
 //===- CompileCommand.cpp - `duplexc compile` -----------------------------===//
 
+#include "DriverContext.h"
 #include "duplex/Compiler/StagePolicy.h"
 #include "duplex/Dialect/Dx/IR/DxOps.h"
 #include "duplex/Driver/Commands.h"
@@ -64,18 +65,11 @@ makeScheduleWriter(const CompileOptions &options, llm::ModelOp model) {
       loadScaledSystem(options.device, options.devices, options.nodes);
   if (!system)
     return system.takeError();
-  PolicyOptions policyOptions;
-  Expected<ScheduleMode> mode = parseScheduleMode(options.coprocess);
-  if (!mode)
-    return createStringError(inconvertibleErrorCode(),
-                             "--coprocess: " + toString(mode.takeError()));
-  policyOptions.mode = *mode;
-  Expected<RoutingOptions> routing =
-      parseRoutingMode(options.routing, options.seed);
-  if (!routing)
-    return routing.takeError();
-  policyOptions.routing = *routing;
-  auto policy = StagePolicy::create(model, std::move(*system), policyOptions);
+  Expected<PolicyOptions> policyOptions =
+      makePolicyOptions(options.coprocess, options.routing, options.seed);
+  if (!policyOptions)
+    return policyOptions.takeError();
+  auto policy = StagePolicy::create(model, std::move(*system), *policyOptions);
   if (!policy)
     return policy.takeError();
   auto schedule = (*policy)->buildSchedule(*stage);
@@ -142,10 +136,8 @@ int duplex::runCompileCommand(const CompileOptions &options) {
                                          "decode=64@1024 or prefill=2@4096,"
                                          "decode=62@1024)"));
 
-  mlir::DialectRegistry registry;
-  registerAllDialects(registry);
-  mlir::MLIRContext context(registry);
-  context.loadAllAvailableDialects();
+  std::unique_ptr<mlir::MLIRContext> contextOwner = createDriverContext();
+  mlir::MLIRContext &context = *contextOwner;
   Expected<LoadedModel> loaded =
       loadModel(options.model, &context, options.import);
   if (!loaded)

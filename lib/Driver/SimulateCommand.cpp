@@ -1,5 +1,6 @@
 //===- SimulateCommand.cpp - `duplexc simulate` ---------------------------===//
 
+#include "DriverContext.h"
 #include "duplex/Compiler/StagePolicy.h"
 #include "duplex/Driver/Commands.h"
 #include "duplex/Import/ModelLoader.h"
@@ -68,10 +69,8 @@ static Expected<ServingReport> simulate(const SimulateOptions &options) {
   if (options.device.empty())
     return usageError("--device is required (e.g. --device duplex)");
 
-  mlir::DialectRegistry registry;
-  registerAllDialects(registry);
-  mlir::MLIRContext context(registry);
-  context.loadAllAvailableDialects();
+  std::unique_ptr<mlir::MLIRContext> contextOwner = createDriverContext();
+  mlir::MLIRContext &context = *contextOwner;
   Expected<LoadedModel> loaded =
       loadModel(options.model, &context, options.import);
   if (!loaded)
@@ -82,18 +81,12 @@ static Expected<ServingReport> simulate(const SimulateOptions &options) {
     return system.takeError();
   unsigned replicas = (*system)->topology.nodes;
 
-  PolicyOptions policyOptions;
-  Expected<ScheduleMode> mode = parseScheduleMode(options.coprocess);
-  if (!mode)
-    return usageError("--coprocess: " + toString(mode.takeError()));
-  policyOptions.mode = *mode;
-  Expected<RoutingOptions> routing =
-      parseRoutingMode(options.routing, options.seed);
-  if (!routing)
-    return routing.takeError();
-  policyOptions.routing = *routing;
+  Expected<PolicyOptions> policyOptions =
+      makePolicyOptions(options.coprocess, options.routing, options.seed);
+  if (!policyOptions)
+    return policyOptions.takeError();
   auto policy =
-      StagePolicy::create(loaded->model, std::move(*system), policyOptions);
+      StagePolicy::create(loaded->model, std::move(*system), *policyOptions);
   if (!policy)
     return policy.takeError();
 

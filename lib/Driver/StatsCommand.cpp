@@ -1,5 +1,6 @@
 //===- StatsCommand.cpp - `duplexc stats` ---------------------------------===//
 
+#include "DriverContext.h"
 #include "duplex/Analysis/ModelStats.h"
 #include "duplex/Driver/Commands.h"
 #include "duplex/Import/ModelLoader.h"
@@ -13,9 +14,8 @@
 using namespace llvm;
 
 int duplex::runStatsCommand(const StatsOptions &options) {
-  mlir::DialectRegistry registry;
-  registerAllDialects(registry);
-  mlir::MLIRContext context(registry);
+  std::unique_ptr<mlir::MLIRContext> contextOwner = createDriverContext();
+  mlir::MLIRContext &context = *contextOwner;
   Expected<LoadedModel> loaded =
       loadModel(options.model, &context, options.import);
   if (!loaded)

@@ -49,6 +49,11 @@ struct PolicyOptions {
   uint64_t contextBucketTokens = 16;
 };
 
+/// Options from the spellings tools take: a mode (none, pe, pe-et,
+/// two-mini-batch, l3), a routing (expected, uniform, zipf:S) and its seed.
+llvm::Expected<PolicyOptions>
+makePolicyOptions(llvm::StringRef mode, llvm::StringRef routing, uint64_t seed);
+
 class StagePolicy : public serving::StageOracle {
 public:
   /// Fails when the model's weights do not fit the system (the message
