@@ -347,8 +347,11 @@ duplex::planPlacement(const hw::System &system, std::vector<WorkRecord> records,
   for (WorkRecord &record : records) {
     PlacedRecord placed;
     for (const hw::Unit &unit : system.units) {
+      // A unit runs the part only if it can run every kernel, in the
+      // kernel's arithmetic (no FP32 on FP16-only PIM units).
       if (!all_of(record.work.kernels, [&](const Kernel &kernel) {
-            return unitCanRun(unit.kind, kernel);
+            return unitCanRun(unit.kind, kernel) &&
+                   unit.hasPeakFor(cost::computeTypeOf(kernel));
           }))
         continue;
       // Decode attention runs where the KV cache can live.
@@ -361,8 +364,16 @@ duplex::planPlacement(const hw::System &system, std::vector<WorkRecord> records,
         return time.takeError();
       placed.candidates.push_back(*time);
     }
-    if (placed.candidates.empty())
-      return kvNowhereError(system, context.stage, *room);
+    if (placed.candidates.empty()) {
+      if (record.work.part == WorkPart::Decode)
+        return kvNowhereError(system, context.stage, *room);
+      return createStringError(
+          inconvertibleErrorCode(),
+          "no unit of '%s' can run #%u '%s' (%s): check the arithmetic "
+          "types its units list against the model's activation type",
+          system.name.c_str(), record.index, record.label.c_str(),
+          toString(record.work.part).str().c_str());
+    }
     const UnitTime *best = &placed.candidates.front();
     for (const UnitTime &candidate : placed.candidates)
       if (candidate.seconds() < best->seconds())

@@ -95,6 +95,23 @@ struct Elementwise {
 using Kernel = std::variant<GemmShape, PrefillAttention, DecodeAttention,
                             ExpertFfn, Elementwise, Softmax>;
 
+/// The arithmetic `kernel` runs at.
+inline hw::DType computeTypeOf(const Kernel &kernel) {
+  struct Visitor {
+    hw::DType operator()(const PrefillAttention &a) const {
+      return a.shape.computeType;
+    }
+    hw::DType operator()(const DecodeAttention &a) const {
+      return a.shape.computeType;
+    }
+    hw::DType operator()(const GemmShape &k) const { return k.computeType; }
+    hw::DType operator()(const ExpertFfn &k) const { return k.computeType; }
+    hw::DType operator()(const Elementwise &k) const { return k.computeType; }
+    hw::DType operator()(const Softmax &k) const { return k.computeType; }
+  };
+  return std::visit(Visitor(), kernel);
+}
+
 llvm::Expected<Workload> workloadOf(const GemmShape &gemm);
 llvm::Expected<Workload> workloadOf(const PrefillAttention &attention);
 llvm::Expected<Workload> workloadOf(const DecodeAttention &attention);
