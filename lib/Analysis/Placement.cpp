@@ -342,7 +342,6 @@ duplex::planPlacement(const hw::System &system, std::vector<WorkRecord> records,
     return room.takeError();
   if (!room->fitsDevice && !room->fitsHost)
     return kvNowhereError(system, context.stage, *room);
-  plan.ridgePoints = computeRidgePoints(system);
 
   for (WorkRecord &record : records) {
     PlacedRecord placed;

@@ -154,15 +154,17 @@ int duplex::runCompileCommand(const CompileOptions &options) {
       return reportError(kTool, scheduleWriter.takeError());
     write = std::move(*scheduleWriter);
   } else if (options.emit == "opb") {
-    // Per device: the --device topology (if any) sets the tensor parallelism.
-    unsigned perNode = 1;
+    // Per device: the --device topology (if any) sets the tensor and expert
+    // parallelism, as the partitioner does.
+    std::unique_ptr<hw::System> system;
     if (!options.device.empty()) {
-      auto system =
+      auto loadedSystem =
           loadScaledSystem(options.device, options.devices, options.nodes);
-      if (!system)
-        return reportError(kTool, system.takeError());
-      perNode = (*system)->topology.devicesPerNode;
+      if (!loadedSystem)
+        return reportError(kTool, loadedSystem.takeError());
+      system = std::move(*loadedSystem);
     }
+    unsigned perNode = system ? system->topology.devicesPerNode : 1;
     mlir::FailureOr<Stage> resolved = resolveStage(module, stage);
     Expected<RoutingOptions> routing =
         parseRoutingMode(options.routing, options.seed);
@@ -173,6 +175,9 @@ int duplex::runCompileCommand(const CompileOptions &options) {
     llm::WorkContext workContext =
         makeWorkContext(loaded->model, *resolved, *routing, perNode,
                         options.expertTensorParallel ? 1 : perNode);
+    if (system)
+      applyExpertParallelism(workContext, *system,
+                             options.expertTensorParallel);
     auto records = annotateStageWork(loaded->model, workContext);
     if (mlir::failed(records))
       return reportError(kTool, diagnostics.takeError());

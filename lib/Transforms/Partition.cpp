@@ -183,6 +183,7 @@ duplex::partitionModule(ModuleOp module, const PartitionOptions &options) {
       **system, std::move(*records), workContext, needs, overrides);
   if (!plan)
     return model->emitError(llvm::toString(plan.takeError()));
+  plan->ridgePoints = computeRidgePoints(**system);
 
   // dx.placement per op (one entry per part), then the transfers.
   for (size_t i = 0; i < plan->records.size();) {

@@ -83,6 +83,8 @@ struct PlacementPlan {
   /// The processor whose memory holds values between ops.
   const hw::Unit *home = nullptr;
   std::vector<PlacedRecord> records;
+  /// Filled by callers that report them (computeRidgePoints); the serving
+  /// policy places every stage and needs none.
   llvm::SmallVector<RidgePoint, 6> ridgePoints;
 };
 
