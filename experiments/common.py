@@ -1,0 +1,163 @@
+"""Shared plumbing of the experiments: run `duplexc`, write CSV and PNG files
+atomically, parse the common command-line options.
+
+Every experiment is a script `experiments/<name>.py` that builds a list of
+points, runs `duplexc simulate --json` for each (in parallel worker threads:
+each point is its own process), and writes `<out>/<name>.csv` and
+`<out>/<name>.png`. Same build and same arguments give byte-identical CSVs:
+the simulator is deterministic for a seed and the CSV never holds wall time.
+"""
+import argparse
+import concurrent.futures
+import csv
+import io
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+DEFAULT_OUT = os.path.join(HERE, 'results')
+
+
+class ExperimentError(RuntimeError):
+    """A `duplexc` run failed; the message carries its command and stderr."""
+
+
+def duplexc_path(build=None):
+    """The `duplexc` binary: $DUPLEXC, else <build>/bin/duplexc."""
+    path = os.environ.get('DUPLEXC') or os.path.join(
+        build or os.path.join(ROOT, 'build'), 'bin', 'duplexc')
+    if not os.path.exists(path):
+        sys.exit(f'error: no duplexc at {path}: build first '
+                 '(bash scripts/setup.sh) or set DUPLEXC')
+    return path
+
+
+def parse_args(description, extra=None):
+    """The options every experiment takes; `extra(parser)` adds its own."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument('--out', default=DEFAULT_OUT,
+                        help='folder for the CSV and PNG (default: '
+                        'experiments/results)')
+    parser.add_argument('--build', default=None,
+                        help='build folder holding bin/duplexc (default: '
+                        'build)')
+    parser.add_argument('--jobs', type=int, default=os.cpu_count() or 1,
+                        help='duplexc processes at once (default: all cores)')
+    parser.add_argument('--quick', action='store_true',
+                        help='a few points only (the test suite\'s subset)')
+    parser.add_argument('--no-plot', action='store_true',
+                        help='write the CSV only')
+    if extra:
+        extra(parser)
+    args = parser.parse_args()
+    args.duplexc = duplexc_path(args.build)
+    return args
+
+
+def simulate_command(duplexc, model, device, **options):
+    """`duplexc simulate` arguments for keyword options named like its flags
+    (`lin=1024` -> `--lin 1024`, `closed_loop=True` -> `--closed-loop`)."""
+    command = [duplexc, 'simulate', model, '--device', device]
+    for key, value in options.items():
+        if value is None or value is False:
+            continue
+        flag = '--' + key.replace('_', '-')
+        command += [flag] if value is True else [flag, str(value)]
+    return command + ['--json', '--quiet']
+
+
+def run_json(command):
+    """Runs a `duplexc ... --json` command and returns its parsed output."""
+    result = subprocess.run(command, capture_output=True, text=True)
+    if result.returncode != 0:
+        raise ExperimentError(f'{" ".join(command)}\n{result.stderr.strip()}')
+    return json.loads(result.stdout)
+
+
+def simulate(duplexc, model, device, **options):
+    """One `duplexc simulate --json` report as a dict."""
+    return run_json(simulate_command(duplexc, model, device, **options))
+
+
+def run_points(function, points, jobs):
+    """`[function(p) for p in points]`, `jobs` at a time, in input order, with
+    a progress line on stderr."""
+    results = [None] * len(points)
+    with concurrent.futures.ThreadPoolExecutor(max(1, jobs)) as pool:
+        futures = {pool.submit(function, p): i for i, p in enumerate(points)}
+        for done, future in enumerate(
+                concurrent.futures.as_completed(futures), 1):
+            results[futures[future]] = future.result()
+            print(f'\r  {done}/{len(points)} points', end='', file=sys.stderr,
+                  flush=True)
+    print(file=sys.stderr)
+    return results
+
+
+def format_value(value):
+    """CSV text of a value: floats with 6 significant digits (stable across
+    platforms and far below the model's own error)."""
+    if isinstance(value, float):
+        return f'{value:.6g}'
+    return str(value)
+
+
+def _replace_atomically(path, write):
+    folder = os.path.dirname(os.path.abspath(path))
+    os.makedirs(folder, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=folder, prefix='.tmp-')
+    os.close(handle)
+    try:
+        write(temporary)
+        os.replace(temporary, path)
+    except BaseException:
+        os.unlink(temporary)
+        raise
+
+
+def write_csv(path, rows, columns):
+    """Writes `rows` (dicts) with `columns` in order, atomically."""
+    text = io.StringIO()
+    writer = csv.writer(text, lineterminator='\n')
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow(format_value(row[c]) for c in columns)
+
+    def write(temporary):
+        with open(temporary, 'w', encoding='utf-8') as stream:
+            stream.write(text.getvalue())
+
+    _replace_atomically(path, write)
+    print(f'wrote {os.path.relpath(path)}', file=sys.stderr)
+
+
+def pyplot():
+    """matplotlib's pyplot on the Agg backend (no display needed)."""
+    import matplotlib
+    matplotlib.use('Agg')
+    import matplotlib.pyplot as plt
+    plt.rcParams.update({'font.size': 8, 'svg.hashsalt': 'duplex'})
+    return plt
+
+
+def save_figure(figure, path):
+    """Saves a PNG atomically, without the varying metadata."""
+    def write(temporary):
+        figure.savefig(temporary, format='png', dpi=130,
+                       bbox_inches='tight', metadata={'Software': None})
+
+    _replace_atomically(path, write)
+    pyplot().close(figure)
+    print(f'wrote {os.path.relpath(path)}', file=sys.stderr)
+
+
+def geometric_mean(values):
+    values = list(values)
+    product = 1.0
+    for value in values:
+        product *= value
+    return product ** (1.0 / len(values)) if values else float('nan')
