@@ -161,3 +161,25 @@ def geometric_mean(values):
     for value in values:
         product *= value
     return product ** (1.0 / len(values)) if values else float('nan')
+
+
+def normalise(rows, keys, value='throughput_tokens_per_s', baseline='GPU',
+              column='speedup_vs_gpu'):
+    """Adds `column` = row[value] / the `baseline` system's at the same
+    `keys` (e.g. model, batch, lin)."""
+    base = {tuple(r[k] for k in keys): r[value] for r in rows
+            if r['system'] == baseline}
+    for r in rows:
+        r[column] = r[value] / base[tuple(r[k] for k in keys)]
+    return rows
+
+
+def grouped_bars(axis, groups, series, value_of, labels=None):
+    """One bar per (group, series) side by side; value_of(group, series)."""
+    width = 0.8 / len(series)
+    for s, name in enumerate(series):
+        axis.bar([i + (s - len(series) / 2 + 0.5) * width
+                  for i in range(len(groups))],
+                 [value_of(g, name) for g in groups], width, label=name)
+    axis.set_xticks(range(len(groups)))
+    axis.set_xticklabels(labels or [str(g) for g in groups], fontsize=6)

@@ -303,9 +303,12 @@ Expected<serving::StageCost> StagePolicy::evaluate(const Stage &stage,
   serving::StageCost cost;
   cost.seconds = result.stageSeconds;
   cost.joules = result.joules() * devicesPerNode;
+  cost.staticJoules = result.staticJoules * devicesPerNode;
   for (unsigned c = 0; c < sim::kNumTaskCategories; ++c) {
     cost.secondsByCategory[c] = result.categorySeconds[c];
     cost.joulesByCategory[c] = result.categoryJoules[c] * devicesPerNode;
+    cost.dramJoulesByCategory[c] =
+        result.categoryDramJoules[c] * devicesPerNode;
   }
   return cost;
 }

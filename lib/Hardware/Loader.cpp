@@ -41,12 +41,12 @@ static constexpr StringLiteral kFormat = "duplex-device-1";
 static constexpr double kBandwidthTolerance = 0.15;
 
 static constexpr StringLiteral kSourcePrefixes[] = {
-    "paper:",    "datasheet:", "spec:",   "simulator:",
-    "measured:", "derived:",   "assumed:"};
+    "paper:",    "datasheet:", "spec:",    "simulator:",
+    "measured:", "fitted:",    "derived:", "assumed:"};
 
 StringRef sourcePrefixes() {
-  return "paper:, datasheet:, spec:, simulator:, measured:, derived:, "
-         "assumed:";
+  return "paper:, datasheet:, spec:, simulator:, measured:, fitted:, "
+         "derived:, assumed:";
 }
 
 namespace {

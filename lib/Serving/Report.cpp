@@ -44,19 +44,24 @@ fractions(const std::array<double, kNumCostCategories> &values) {
 ServingReport makeReport(ArrayRef<ServingResult> replicas, double wallSeconds) {
   ServingReport report;
   std::vector<double> ttft, tbt, e2e;
-  std::array<double, kNumCostCategories> seconds{}, joules{};
-  double totalJoules = 0;
+  std::array<double, kNumCostCategories> seconds{}, joules{}, dramJoules{};
+  std::array<std::array<double, kNumCostCategories>, 3> secondsByKind{};
+  double totalJoules = 0, staticJoules = 0;
   for (const ServingResult &result : replicas) {
     report.simulatedSeconds =
         std::max(report.simulatedSeconds, result.simulatedSeconds);
     report.generatedTokens += result.generatedTokens;
     report.preemptions += result.preemptions;
     totalJoules += result.totals.joules;
+    staticJoules += result.totals.staticJoules;
     for (size_t k = 0; k < 3; ++k)
       report.stages[k] += result.stagesByKind[k];
     for (size_t c = 0; c < kNumCostCategories; ++c) {
       seconds[c] += result.totals.secondsByCategory[c];
       joules[c] += result.totals.joulesByCategory[c];
+      dramJoules[c] += result.totals.dramJoulesByCategory[c];
+      for (size_t k = 0; k < 3; ++k)
+        secondsByKind[k][c] += result.secondsByKind[k][c];
     }
     for (const RequestRecord &record : result.requests) {
       ++report.requests;
@@ -71,8 +76,17 @@ ServingReport makeReport(ArrayRef<ServingResult> replicas, double wallSeconds) {
         report.generatedTokens / report.simulatedSeconds;
     report.requestsPerSecond = report.requests / report.simulatedSeconds;
   }
-  if (report.generatedTokens > 0)
-    report.joulesPerToken = totalJoules / report.generatedTokens;
+  if (report.generatedTokens > 0) {
+    double tokens = report.generatedTokens;
+    report.joulesPerToken = totalJoules / tokens;
+    report.staticJoulesPerToken = staticJoules / tokens;
+    for (size_t c = 0; c < kNumCostCategories; ++c) {
+      report.dramJoulesPerToken[c] = dramJoules[c] / tokens;
+      report.otherJoulesPerToken[c] = (joules[c] - dramJoules[c]) / tokens;
+    }
+  }
+  for (size_t k = 0; k < 3; ++k)
+    report.timeBreakdownByKind[k] = fractions(secondsByKind[k]);
   report.ttftSeconds = summarize(std::move(ttft));
   report.tbtSeconds = summarize(std::move(tbt));
   report.e2eSeconds = summarize(std::move(e2e));
@@ -95,6 +109,21 @@ breakdownJSON(const std::array<double, kNumCostCategories> &values) {
   return object;
 }
 
+/// Joules per token by category: {"fc": {"dram": J, "compute": J}, ...}, with
+/// "link" instead of "compute" for communication, and "static".
+static json::Object energyDetailJSON(const ServingReport &report) {
+  json::Object object;
+  for (size_t c = 0; c < kNumCostCategories; ++c) {
+    CostCategory category = CostCategory(c);
+    object[toString(category)] = json::Object{
+        {"dram", report.dramJoulesPerToken[c]},
+        {category == CostCategory::Communication ? "link" : "compute",
+         report.otherJoulesPerToken[c]}};
+  }
+  object["static"] = report.staticJoulesPerToken;
+  return object;
+}
+
 json::Object toJSON(const ServingReport &report) {
   return json::Object{
       {"throughput_tokens_per_s", report.throughputTokensPerSecond},
@@ -105,6 +134,12 @@ json::Object toJSON(const ServingReport &report) {
       {"energy_j_per_token", report.joulesPerToken},
       {"time_breakdown", breakdownJSON(report.timeBreakdown)},
       {"energy_breakdown", breakdownJSON(report.energyBreakdown)},
+      {"energy_j_per_token_by_category", energyDetailJSON(report)},
+      {"time_breakdown_by_stage",
+       json::Object{
+           {"prefill_only", breakdownJSON(report.timeBreakdownByKind[0])},
+           {"mixed", breakdownJSON(report.timeBreakdownByKind[1])},
+           {"decode_only", breakdownJSON(report.timeBreakdownByKind[2])}}},
       {"stages", json::Object{{"prefill_only", report.stages[0]},
                               {"mixed", report.stages[1]},
                               {"decode_only", report.stages[2]}}},

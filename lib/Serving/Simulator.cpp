@@ -245,13 +245,16 @@ private:
     StageCost &totals = result.totals;
     totals.seconds += cost.seconds;
     totals.joules += cost.joules;
-    for (size_t c = 0; c < kNumCostCategories; ++c) {
-      totals.secondsByCategory[c] += cost.secondsByCategory[c];
-      totals.joulesByCategory[c] += cost.joulesByCategory[c];
-    }
+    totals.staticJoules += cost.staticJoules;
     StageKind kind = stage.isPrefillOnly()  ? StageKind::PrefillOnly
                      : stage.isDecodeOnly() ? StageKind::DecodeOnly
                                             : StageKind::Mixed;
+    for (size_t c = 0; c < kNumCostCategories; ++c) {
+      totals.secondsByCategory[c] += cost.secondsByCategory[c];
+      totals.joulesByCategory[c] += cost.joulesByCategory[c];
+      totals.dramJoulesByCategory[c] += cost.dramJoulesByCategory[c];
+      result.secondsByKind[size_t(kind)][c] += cost.secondsByCategory[c];
+    }
     ++result.stagesByKind[size_t(kind)];
   }
 

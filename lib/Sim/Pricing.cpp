@@ -25,6 +25,7 @@ Expected<KernelTime> priceKernel(const hw::System &system, const hw::Unit &unit,
   time.memorySeconds = cost->memorySeconds * devices;
   time.overheadSeconds = cost->overheadSeconds * devices;
   time.dynamicJoules = cost->dramJoules + cost->computeJoules;
+  time.dramJoules = cost->dramJoules;
   time.flops = cost->flops;
   time.bytes = cost->bytes;
   return time;

@@ -73,6 +73,7 @@ Error StageEvaluator::priceTasks(const Schedule &schedule,
         state.standaloneSeconds += time.seconds();
         busySeconds += time.seconds() - time.overheadSeconds;
         timing.dynamicJoules += time.dynamicJoules;
+        timing.dramJoules += time.dramJoules;
         timing.flops += time.flops;
         timing.bytes += time.bytes;
       }
@@ -279,6 +280,7 @@ Error StageEvaluator::evaluate(const Schedule &schedule, StageResult &result) {
   result.segments.clear();
   result.categorySeconds.fill(0);
   result.categoryJoules.fill(0);
+  result.categoryDramJoules.fill(0);
   result.workSeconds = result.overheadSeconds = result.stageSeconds = 0;
   result.dynamicJoules = result.staticJoules = 0;
   if (Error error = priceTasks(schedule, result))
@@ -309,6 +311,8 @@ Error StageEvaluator::evaluate(const Schedule &schedule, StageResult &result) {
         timing.seconds() * layers;
     result.categoryJoules[unsigned(task.category)] +=
         timing.dynamicJoules * layers;
+    result.categoryDramJoules[unsigned(task.category)] +=
+        timing.dramJoules * layers;
     result.dynamicJoules += timing.dynamicJoules * layers;
   }
 

@@ -3,20 +3,17 @@
 #ifndef DUPLEX_UNITTESTS_COSTMODEL_TESTSYSTEMS_H
 #define DUPLEX_UNITTESTS_COSTMODEL_TESTSYSTEMS_H
 
+#include "../Common/TestCalibration.h"
 #include "duplex/Hardware/Loader.h"
 
 #include "gtest/gtest.h"
 
 namespace duplex::testing {
 
-/// Loads a bundled device; a load error fails the test.
+/// Loads a bundled device with the tests' fixed calibration
+/// (Common/TestCalibration.h); a load error fails the test.
 inline hw::System loadBundled(llvm::StringRef name) {
-  llvm::Expected<hw::System> system = hw::loadSystem(name);
-  if (!system) {
-    ADD_FAILURE() << llvm::toString(system.takeError());
-    return hw::System();
-  }
-  return std::move(*system);
+  return duplex::testing::loadBundledForTest(name);
 }
 
 /// The unit named `name`; a missing unit fails the test.

@@ -176,7 +176,7 @@ TEST(SystemTest, KeepsTheSourceOfEachNumber) {
             "datasheet: H100 SXM5 dense FP16 tensor 989.4 TFLOPS");
   EXPECT_TRUE(h100.sourceOf("$.device.units[0].calibration."
                             "memory_bandwidth_efficiency")
-                  .starts_with("measured:"));
+                  .starts_with("fitted:"));
   EXPECT_EQ(h100.sourceOf("$.nothing"), "");
 }
 

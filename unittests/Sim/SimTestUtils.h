@@ -3,6 +3,7 @@
 #ifndef DUPLEX_UNITTESTS_SIM_SIMTESTUTILS_H
 #define DUPLEX_UNITTESTS_SIM_SIMTESTUTILS_H
 
+#include "../Common/TestCalibration.h"
 #include "duplex/Hardware/Loader.h"
 #include "duplex/Sim/Schedule.h"
 #include "duplex/Sim/StageSchedule.h"
@@ -13,14 +14,10 @@
 
 namespace duplex::sim::testing {
 
-/// Loads a bundled device; a load error fails the test.
+/// Loads a bundled device with the tests' fixed calibration
+/// (Common/TestCalibration.h); a load error fails the test.
 inline hw::System loadBundled(llvm::StringRef name) {
-  llvm::Expected<hw::System> system = hw::loadSystem(name);
-  if (!system) {
-    ADD_FAILURE() << llvm::toString(system.takeError());
-    return hw::System();
-  }
-  return std::move(*system);
+  return duplex::testing::loadBundledForTest(name);
 }
 
 /// The value of an Expected, failing the test (and returning T()) on error.

@@ -40,6 +40,14 @@ struct ServingReport {
   /// Fractions of the categories' summed busy time and energy.
   std::array<double, kNumCostCategories> timeBreakdown{};
   std::array<double, kNumCostCategories> energyBreakdown{};
+  /// Joules per generated token by category, split into the DRAM part and
+  /// the rest (compute; link energy for communication), and idle power.
+  std::array<double, kNumCostCategories> dramJoulesPerToken{};
+  std::array<double, kNumCostCategories> otherJoulesPerToken{};
+  double staticJoulesPerToken = 0;
+  /// timeBreakdown within each StageKind's stages (all zero for a kind
+  /// that never ran).
+  std::array<std::array<double, kNumCostCategories>, 3> timeBreakdownByKind{};
   std::array<uint64_t, 3> stages{};
   uint64_t preemptions = 0;
   uint64_t requests = 0;

@@ -61,6 +61,8 @@ struct ServingResult {
   /// Sums over all stages.
   StageCost totals;
   std::array<uint64_t, 3> stagesByKind{};
+  /// Busy seconds per category within each StageKind's stages.
+  std::array<std::array<double, kNumCostCategories>, 3> secondsByKind{};
   uint64_t preemptions = 0;
 };
 

@@ -38,6 +38,10 @@ struct StageCost {
   /// not sum to `seconds`; the report normalises them).
   std::array<double, kNumCostCategories> secondsByCategory{};
   std::array<double, kNumCostCategories> joulesByCategory{};
+  /// The DRAM part of joulesByCategory (the rest: compute, or link energy
+  /// for communication).
+  std::array<double, kNumCostCategories> dramJoulesByCategory{};
+  double staticJoules = 0; ///< Idle power over the stage (part of joules).
 
   double &secondsOf(CostCategory c) { return secondsByCategory[size_t(c)]; }
   double &joulesOf(CostCategory c) { return joulesByCategory[size_t(c)]; }

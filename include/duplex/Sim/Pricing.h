@@ -31,6 +31,7 @@ struct KernelTime {
   double overheadSeconds = 0; ///< Kernel launch: no memory traffic.
   /// DRAM and compute energy (static energy is charged per stage).
   double dynamicJoules = 0;
+  double dramJoules = 0; ///< The DRAM part of dynamicJoules.
   double flops = 0;
   double bytes = 0;
 

@@ -58,6 +58,7 @@ struct TaskTiming {
   /// What it would take alone on its memory.
   double standaloneSeconds = 0;
   double dynamicJoules = 0; ///< One instance.
+  double dramJoules = 0;    ///< Its DRAM part (the rest is compute or link).
   double flops = 0;         ///< One instance.
   double bytes = 0;         ///< DRAM bytes, or bytes one device sends.
 
@@ -88,6 +89,8 @@ struct StageResult {
   std::array<double, kNumTaskCategories> categorySeconds{};
   /// Dynamic joules per TaskCategory, summed over layers.
   std::array<double, kNumTaskCategories> categoryJoules{};
+  /// The DRAM part of categoryJoules.
+  std::array<double, kNumTaskCategories> categoryDramJoules{};
   double workSeconds = 0;     ///< Sum of segments x layers.
   double overheadSeconds = 0; ///< Per-step and per-layer calibration.
   double stageSeconds = 0;    ///< workSeconds + overheadSeconds.
