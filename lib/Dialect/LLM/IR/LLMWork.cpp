@@ -205,6 +205,12 @@ void MoEOp::getStageWork(const WorkContext &context,
   uint64_t slice = expertParallel > 1 && !context.expertsTensorParallel
                        ? getIntermediateSize()
                        : ceilDiv(getIntermediateSize(), context.tensorParallel);
+  // More devices than experts: each expert is split column-wise over
+  // EP / E devices (DeepSpeed-MoE's expert slicing), so no device idles.
+  if (!context.expertsTensorParallel && expertParallel > getNumExperts()) {
+    slice = ceilDiv(getIntermediateSize(), expertParallel / getNumExperts());
+    expertParallel = getNumExperts();
+  }
   for (auto [expert, count] : llvm::enumerate(counts)) {
     if (expert % expertParallel != 0)
       continue;
