@@ -3,7 +3,7 @@
 import pytest
 
 import duplex
-from conftest import ONNX_MODEL
+from conftest import ONNX_MODEL, REPOSITORY
 
 
 def without_wall(report):
@@ -82,6 +82,13 @@ def test_stats_of_a_name_and_an_onnx_export(cli):
     assert onnx["parameters"] > 0
     assert duplex.stats("gpt2", json=False) == cli("stats", "gpt2",
                                                    parse=False)
+
+
+def test_stats_of_a_hugging_face_config(cli):
+    config = REPOSITORY / "test/Import/HF/Inputs/mistral-7b.json"
+    stats = duplex.stats(config, kv_dtype="fp8")
+    assert stats == cli("stats", config, "--kv-dtype", "fp8", "--json")
+    assert stats["parameters"] > 7e9
 
 
 def test_models(cli):
