@@ -54,10 +54,20 @@ static json::Array placedJSON(const PlacementPlan &plan) {
   return array;
 }
 
+namespace {
+/// The context and model that a compile output prints from; the output
+/// owns them.
+struct CompileSession {
+  std::unique_ptr<mlir::MLIRContext> context;
+  LoadedModel loaded;
+};
+} // namespace
+
 /// Builds and evaluates the stage's co-processing schedule and returns what
 /// prints it: the dx.schedule IR, a Chrome trace or the schedule JSON.
-static Expected<std::function<void(raw_ostream &)>>
-makeScheduleWriter(const CompileOptions &options, llm::ModelOp model) {
+static Expected<CommandOutput>
+makeScheduleWriter(const CompileOptions &options,
+                   std::shared_ptr<CompileSession> session) {
   Expected<Stage> stage = parseStageSpec(options.stage);
   if (!stage)
     return stage.takeError();
@@ -69,7 +79,8 @@ makeScheduleWriter(const CompileOptions &options, llm::ModelOp model) {
       makePolicyOptions(options.coprocess, options.routing, options.seed);
   if (!policyOptions)
     return policyOptions.takeError();
-  auto policy = StagePolicy::create(model, std::move(*system), *policyOptions);
+  auto policy = StagePolicy::create(session->loaded.model, std::move(*system),
+                                    *policyOptions);
   if (!policy)
     return policy.takeError();
   auto schedule = (*policy)->buildSchedule(*stage);
@@ -90,8 +101,7 @@ makeScheduleWriter(const CompileOptions &options, llm::ModelOp model) {
   auto state = std::make_shared<State>(
       State{std::move(*policy), std::move(*schedule), std::move(*result),
             options.emit, options.coprocess, stage->str()});
-  mlir::MLIRContext *context = model.getContext();
-  return [state, context](raw_ostream &os) {
+  return [state, session](raw_ostream &os) {
     const hw::System &system = state->policy->getSystem();
     if (state->emit == "trace") {
       sim::writeChromeTrace(os, system, state->schedule, state->result);
@@ -101,6 +111,7 @@ makeScheduleWriter(const CompileOptions &options, llm::ModelOp model) {
       sim::writeScheduleJSON(os, system, state->schedule, state->result);
       return;
     }
+    mlir::MLIRContext *context = session->context.get();
     mlir::OpBuilder builder(context);
     mlir::OwningOpRef<mlir::ModuleOp> module =
         mlir::ModuleOp::create(builder.getUnknownLoc());
@@ -115,127 +126,133 @@ makeScheduleWriter(const CompileOptions &options, llm::ModelOp model) {
   };
 }
 
-int duplex::runCompileCommand(const CompileOptions &options) {
+/// `--emit=opb`: FLOPs, bytes and Op/B of every op part for the stage.
+static Expected<CommandOutput> makeOpBWriter(const CompileOptions &options,
+                                             CompileSession &session,
+                                             DiagnosticCollector &diagnostics) {
+  // Per device: the --device topology (if any) sets the tensor and expert
+  // parallelism, as the partitioner does.
+  std::unique_ptr<hw::System> system;
+  if (!options.device.empty()) {
+    auto loadedSystem =
+        loadScaledSystem(options.device, options.devices, options.nodes);
+    if (!loadedSystem)
+      return loadedSystem.takeError();
+    system = std::move(*loadedSystem);
+  }
+  unsigned perNode = system ? system->topology.devicesPerNode : 1;
+  StageOptions stage{options.stage, options.routing, options.seed};
+  mlir::FailureOr<Stage> resolved = resolveStage(*session.loaded.module, stage);
+  Expected<RoutingOptions> routing =
+      parseRoutingMode(options.routing, options.seed);
+  if (!routing)
+    return routing.takeError();
+  if (mlir::failed(resolved))
+    return diagnostics.takeError();
+  llm::WorkContext workContext =
+      makeWorkContext(session.loaded.model, *resolved, *routing, perNode,
+                      options.expertTensorParallel ? 1 : perNode);
+  if (system)
+    applyExpertParallelism(workContext, *system, options.expertTensorParallel);
+  auto records = annotateStageWork(session.loaded.model, workContext);
+  if (mlir::failed(records))
+    return diagnostics.takeError();
+  return [records = std::move(*records), json = options.json](raw_ostream &os) {
+    if (json)
+      os << formatv("{0:2}", json::Value(recordsJSON(records))) << "\n";
+    else
+      printWorkTable(records, os);
+  };
+}
+
+/// `--emit=placed|placement`: the placement of every op part by the cost
+/// model, as IR or as a table.
+static Expected<CommandOutput>
+makePlacementWriter(const CompileOptions &options,
+                    std::shared_ptr<CompileSession> session,
+                    DiagnosticCollector &diagnostics) {
+  PartitionOptions partition;
+  partition.stage = {options.stage, options.routing, options.seed};
+  partition.system = options.device;
+  partition.devices = options.devices;
+  partition.nodes = options.nodes;
+  partition.expertTensorParallel = options.expertTensorParallel;
+  partition.overridesFile = options.placementFile;
+  mlir::FailureOr<PartitionResult> result =
+      partitionModule(*session->loaded.module, partition);
+  if (mlir::failed(result))
+    return diagnostics.takeError();
+  if (!options.savePlacementFile.empty())
+    if (Error error =
+            writeOutput(options.savePlacementFile, [&](raw_ostream &os) {
+              os << formatv("{0:2}", toOverrideJSON(result->plan)) << "\n";
+            }))
+      return std::move(error);
+  auto shared = std::make_shared<PartitionResult>(std::move(*result));
+  bool json = options.json;
+  if (options.emit == "placement")
+    return [shared, json](raw_ostream &os) {
+      if (json) {
+        json::Object object{{"ridge_points", ridgePointsToJSON(shared->plan)},
+                            {"records", placedJSON(shared->plan)}};
+        os << formatv("{0:2}", json::Value(std::move(object))) << "\n";
+        return;
+      }
+      printRidgePoints(shared->plan, os);
+      os << "\n";
+      printPlacementTable(shared->plan, os);
+    };
+  return [shared, json, session](raw_ostream &os) {
+    if (json) {
+      os << formatv("{0:2}", json::Value(placedJSON(shared->plan))) << "\n";
+      return;
+    }
+    std::string ridges;
+    raw_string_ostream ridgeStream(ridges);
+    printRidgePoints(shared->plan, ridgeStream);
+    for (StringRef line : split(StringRef(ridges).rtrim(), '\n'))
+      os << "// " << line << "\n";
+    session->loaded.module->print(os);
+    os << "\n";
+  };
+}
+
+Expected<CommandOutput>
+duplex::makeCompileOutput(const CompileOptions &options) {
   if (!is_contained({"opb", "placed", "placement", "schedule", "trace", "json"},
                     options.emit))
-    return reportError(kTool,
-                       createStringError(inconvertibleErrorCode(),
-                                         "--emit=%s is not one of opb, placed, "
-                                         "placement, schedule, trace, json",
-                                         options.emit.c_str()));
+    return createStringError(inconvertibleErrorCode(),
+                             "--emit=%s is not one of opb, placed, "
+                             "placement, schedule, trace, json",
+                             options.emit.c_str());
   if (options.device.empty() && options.emit != "opb")
-    return reportError(kTool,
-                       createStringError(inconvertibleErrorCode(),
-                                         "--device is required for "
-                                         "--emit=%s (e.g. --device duplex)",
-                                         options.emit.c_str()));
+    return createStringError(inconvertibleErrorCode(),
+                             "--device is required for "
+                             "--emit=%s (e.g. --device duplex)",
+                             options.emit.c_str());
   if (options.stage.empty())
-    return reportError(kTool,
-                       createStringError(inconvertibleErrorCode(),
-                                         "--stage is required (e.g. --stage "
-                                         "decode=64@1024 or prefill=2@4096,"
-                                         "decode=62@1024)"));
+    return createStringError(inconvertibleErrorCode(),
+                             "--stage is required (e.g. --stage "
+                             "decode=64@1024 or prefill=2@4096,"
+                             "decode=62@1024)");
 
-  std::unique_ptr<mlir::MLIRContext> contextOwner = createDriverContext();
-  mlir::MLIRContext &context = *contextOwner;
+  auto session = std::make_shared<CompileSession>();
+  session->context = createDriverContext();
   Expected<LoadedModel> loaded =
-      loadModel(options.model, &context, options.import);
+      loadModel(options.model, session->context.get(), options.import);
   if (!loaded)
-    return reportError(kTool, loaded.takeError());
-  mlir::ModuleOp module = *loaded->module;
+    return loaded.takeError();
+  session->loaded = std::move(*loaded);
 
-  DiagnosticCollector diagnostics(context);
-  StageOptions stage{options.stage, options.routing, options.seed};
-  std::function<void(raw_ostream &)> write;
-  if (is_contained({"schedule", "trace", "json"}, options.emit)) {
-    Expected<std::function<void(raw_ostream &)>> scheduleWriter =
-        makeScheduleWriter(options, loaded->model);
-    if (!scheduleWriter)
-      return reportError(kTool, scheduleWriter.takeError());
-    write = std::move(*scheduleWriter);
-  } else if (options.emit == "opb") {
-    // Per device: the --device topology (if any) sets the tensor and expert
-    // parallelism, as the partitioner does.
-    std::unique_ptr<hw::System> system;
-    if (!options.device.empty()) {
-      auto loadedSystem =
-          loadScaledSystem(options.device, options.devices, options.nodes);
-      if (!loadedSystem)
-        return reportError(kTool, loadedSystem.takeError());
-      system = std::move(*loadedSystem);
-    }
-    unsigned perNode = system ? system->topology.devicesPerNode : 1;
-    mlir::FailureOr<Stage> resolved = resolveStage(module, stage);
-    Expected<RoutingOptions> routing =
-        parseRoutingMode(options.routing, options.seed);
-    if (!routing)
-      return reportError(kTool, routing.takeError());
-    if (mlir::failed(resolved))
-      return reportError(kTool, diagnostics.takeError());
-    llm::WorkContext workContext =
-        makeWorkContext(loaded->model, *resolved, *routing, perNode,
-                        options.expertTensorParallel ? 1 : perNode);
-    if (system)
-      applyExpertParallelism(workContext, *system,
-                             options.expertTensorParallel);
-    auto records = annotateStageWork(loaded->model, workContext);
-    if (mlir::failed(records))
-      return reportError(kTool, diagnostics.takeError());
-    write = [records = std::move(*records),
-             json = options.json](raw_ostream &os) {
-      if (json)
-        os << formatv("{0:2}", json::Value(recordsJSON(records))) << "\n";
-      else
-        printWorkTable(records, os);
-    };
-  } else {
-    PartitionOptions partition;
-    partition.stage = stage;
-    partition.system = options.device;
-    partition.devices = options.devices;
-    partition.nodes = options.nodes;
-    partition.expertTensorParallel = options.expertTensorParallel;
-    partition.overridesFile = options.placementFile;
-    mlir::FailureOr<PartitionResult> result =
-        partitionModule(module, partition);
-    if (mlir::failed(result))
-      return reportError(kTool, diagnostics.takeError());
-    if (!options.savePlacementFile.empty())
-      if (Error error =
-              writeOutput(options.savePlacementFile, [&](raw_ostream &os) {
-                os << formatv("{0:2}", toOverrideJSON(result->plan)) << "\n";
-              }))
-        return reportError(kTool, std::move(error));
-    auto shared = std::make_shared<PartitionResult>(std::move(*result));
-    bool json = options.json;
-    if (options.emit == "placement")
-      write = [shared, json](raw_ostream &os) {
-        if (json) {
-          json::Object object{{"ridge_points", ridgePointsToJSON(shared->plan)},
-                              {"records", placedJSON(shared->plan)}};
-          os << formatv("{0:2}", json::Value(std::move(object))) << "\n";
-          return;
-        }
-        printRidgePoints(shared->plan, os);
-        os << "\n";
-        printPlacementTable(shared->plan, os);
-      };
-    else
-      write = [shared, json, module](raw_ostream &os) {
-        if (json) {
-          os << formatv("{0:2}", json::Value(placedJSON(shared->plan))) << "\n";
-          return;
-        }
-        std::string ridges;
-        raw_string_ostream ridgeStream(ridges);
-        printRidgePoints(shared->plan, ridgeStream);
-        for (StringRef line : split(StringRef(ridges).rtrim(), '\n'))
-          os << "// " << line << "\n";
-        module->print(os);
-        os << "\n";
-      };
-  }
-  if (Error error = writeOutput(options.outputFile, write))
-    return reportError(kTool, std::move(error));
-  return 0;
+  DiagnosticCollector diagnostics(*session->context);
+  if (is_contained({"schedule", "trace", "json"}, options.emit))
+    return makeScheduleWriter(options, session);
+  if (options.emit == "opb")
+    return makeOpBWriter(options, *session, diagnostics);
+  return makePlacementWriter(options, session, diagnostics);
+}
+
+int duplex::runCompileCommand(const CompileOptions &options) {
+  return emitCommandOutput(kTool, makeCompileOutput(options),
+                           options.outputFile);
 }

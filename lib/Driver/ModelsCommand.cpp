@@ -3,7 +3,6 @@
 #include "duplex/Driver/Commands.h"
 #include "duplex/Import/HFConfig.h"
 #include "duplex/Support/BundledData.h"
-#include "duplex/Support/Output.h"
 
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/JSON.h"
@@ -12,28 +11,31 @@
 
 using namespace llvm;
 
-int duplex::runModelsCommand(const ModelsOptions &options) {
+Expected<duplex::CommandOutput>
+duplex::makeModelsOutput(const ModelsOptions &options) {
   json::Array list;
   std::string table;
   for (const BundledFile &file : getBundledModels()) {
     std::string source, type;
-    if (Expected<json::Value> parsed = json::parse(file.contents)) {
-      if (const json::Object *root = parsed->getAsObject()) {
-        source = root->getString("_source").value_or("").str();
-        type = root->getString("model_type").value_or("").str();
-      }
-    } else {
-      return reportError("duplexc models", parsed.takeError());
+    Expected<json::Value> parsed = json::parse(file.contents);
+    if (!parsed)
+      return parsed.takeError();
+    if (const json::Object *root = parsed->getAsObject()) {
+      source = root->getString("_source").value_or("").str();
+      type = root->getString("model_type").value_or("").str();
     }
     list.push_back(json::Object{
         {"name", file.name}, {"model_type", type}, {"source", source}});
     table += fmt::format("  {:<14}{:<11}{}\n", file.name.str(), type, source);
   }
-  outs() << (options.json ? formatv("{0:2}", json::Value(std::move(list))).str()
-                          : "Bundled models (use the name wherever a model "
-                            "path is accepted):\n" +
-                                table);
-  if (options.json)
-    outs() << "\n";
-  return 0;
+  std::string text =
+      options.json ? formatv("{0:2}", json::Value(std::move(list))).str() + "\n"
+                   : "Bundled models (use the name wherever a model path is "
+                     "accepted):\n" +
+                         table;
+  return [text](raw_ostream &os) { os << text; };
+}
+
+int duplex::runModelsCommand(const ModelsOptions &options) {
+  return emitCommandOutput("duplexc models", makeModelsOutput(options));
 }

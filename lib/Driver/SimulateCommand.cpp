@@ -8,7 +8,6 @@
 #include "duplex/Serving/Report.h"
 #include "duplex/Serving/Simulator.h"
 #include "duplex/Serving/Workload.h"
-#include "duplex/Support/Output.h"
 #include "duplex/Support/Progress.h"
 #include "duplex/Transforms/Partition.h"
 
@@ -136,17 +135,20 @@ static Expected<ServingReport> simulate(const SimulateOptions &options) {
   return report;
 }
 
-int duplex::runSimulateCommand(const SimulateOptions &options) {
+Expected<CommandOutput>
+duplex::makeSimulateOutput(const SimulateOptions &options) {
   Expected<ServingReport> report = simulate(options);
   if (!report)
-    return reportError(kTool, report.takeError());
-  Error written = writeOutput(options.outputFile, [&](raw_ostream &os) {
-    if (options.json)
-      os << formatv("{0:2}", json::Value(toJSON(*report))) << "\n";
+    return report.takeError();
+  return [report = std::move(*report), json = options.json](raw_ostream &os) {
+    if (json)
+      os << formatv("{0:2}", json::Value(toJSON(report))) << "\n";
     else
-      printReport(*report, os);
-  });
-  if (written)
-    return reportError(kTool, std::move(written));
-  return 0;
+      printReport(report, os);
+  };
+}
+
+int duplex::runSimulateCommand(const SimulateOptions &options) {
+  return emitCommandOutput(kTool, makeSimulateOutput(options),
+                           options.outputFile);
 }

@@ -5,30 +5,30 @@
 #include "duplex/Driver/Commands.h"
 #include "duplex/Import/ModelLoader.h"
 #include "duplex/InitAllDialects.h"
-#include "duplex/Support/Output.h"
 
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/IR/MLIRContext.h"
 #include "llvm/Support/FormatVariadic.h"
 
 using namespace llvm;
+using namespace duplex;
 
-int duplex::runStatsCommand(const StatsOptions &options) {
-  std::unique_ptr<mlir::MLIRContext> contextOwner = createDriverContext();
-  mlir::MLIRContext &context = *contextOwner;
+Expected<CommandOutput> duplex::makeStatsOutput(const StatsOptions &options) {
+  std::unique_ptr<mlir::MLIRContext> context = createDriverContext();
   Expected<LoadedModel> loaded =
-      loadModel(options.model, &context, options.import);
+      loadModel(options.model, context.get(), options.import);
   if (!loaded)
-    return reportError("duplexc stats", loaded.takeError());
-
-  ModelStats stats = computeModelStats(loaded->model);
-  Error written = writeOutput(options.outputFile, [&](raw_ostream &os) {
-    if (options.json)
+    return loaded.takeError();
+  return [stats = computeModelStats(loaded->model),
+          json = options.json](raw_ostream &os) {
+    if (json)
       os << formatv("{0:2}", toJSON(stats)) << "\n";
     else
       printModelStats(stats, os);
-  });
-  if (written)
-    return reportError("duplexc stats", std::move(written));
-  return 0;
+  };
+}
+
+int duplex::runStatsCommand(const StatsOptions &options) {
+  return emitCommandOutput("duplexc stats", makeStatsOutput(options),
+                           options.outputFile);
 }

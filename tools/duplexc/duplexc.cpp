@@ -6,6 +6,7 @@
 
 #include "duplex/Driver/Commands.h"
 #include "duplex/Import/HFConfig.h"
+#include "duplex/Support/Output.h"
 
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/InitLLVM.h"
@@ -267,24 +268,13 @@ static cl::opt<bool> modelsJSON("json", cl::desc("Print JSON"),
                                 cl::sub(modelsCommand),
                                 cl::cat(duplexCategory));
 
-/// Parses a --*-dtype flag; false (after a message) when it is unknown.
-static bool parseDTypeFlag(StringRef flag, StringRef value,
-                           std::optional<duplex::llm::DType> &out) {
-  if (value.empty())
-    return true;
-  out = duplex::parseDTypeName(value);
-  if (out)
-    return true;
-  WithColor::error(errs(), "duplexc")
-      << "--" << flag << "=" << value
-      << " is not a known type (f32, f16, bf16, fp8, int8, int4)\n";
-  return false;
-}
-
 /// The --weight-dtype / --kv-dtype overrides shared by the subcommands.
 static bool parseImportFlags(duplex::HFImportOptions &import) {
-  return parseDTypeFlag("weight-dtype", weightDType, import.weightDType) &&
-         parseDTypeFlag("kv-dtype", kvDType, import.kvDType);
+  if (Error error = duplex::setImportTypes(import, weightDType, kvDType)) {
+    duplex::reportError("duplexc", std::move(error));
+    return false;
+  }
+  return true;
 }
 
 int main(int argc, char **argv) {

@@ -2,7 +2,11 @@
 //
 // Each `duplexc` subcommand is a function over a plain options struct, so the
 // tool's main only parses flags and the Python module can call the same code.
-// Each returns the process exit code and prints its own diagnostics.
+// `make<Command>Output` does the work and returns what the command prints (an
+// error names what is wrong, without the tool's prefix); `run<Command>Command`
+// prints that to stdout or `-o FILE` and returns the process exit code. The
+// Python module writes the same output to a string, so its dicts are the
+// `--json` output by construction.
 //
 //===----------------------------------------------------------------------===//
 
@@ -11,10 +15,29 @@
 
 #include "duplex/Import/HFConfig.h"
 
+#include "llvm/Support/Error.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <functional>
 #include <optional>
 #include <string>
 
 namespace duplex {
+
+/// What a command prints; it owns everything it needs (the model, the
+/// schedule), so it can be called after the command returns.
+using CommandOutput = std::function<void(llvm::raw_ostream &)>;
+
+/// Writes `output` to `outputFile` ("-" is stdout, a file is written
+/// atomically) or reports its error as "<tool>: error: ..."; the exit code.
+int emitCommandOutput(llvm::StringRef tool,
+                      llvm::Expected<CommandOutput> output,
+                      llvm::StringRef outputFile = "-");
+
+/// Sets the `--weight-dtype` / `--kv-dtype` overrides ("" keeps the
+/// config's); an unknown name is an error that lists the known ones.
+llvm::Error setImportTypes(HFImportOptions &import, llvm::StringRef weightDType,
+                           llvm::StringRef kvDType);
 
 struct StatsOptions {
   std::string model;
@@ -25,6 +48,7 @@ struct StatsOptions {
 };
 
 /// `duplexc stats`: parameters, weight bytes, KV-cache bytes per token.
+llvm::Expected<CommandOutput> makeStatsOutput(const StatsOptions &options);
 int runStatsCommand(const StatsOptions &options);
 
 struct CompileOptions {
@@ -50,6 +74,8 @@ struct CompileOptions {
 };
 
 /// `duplexc compile`: Op/B analysis and placement of a model for a stage.
+/// `--save-placement` is written before this returns.
+llvm::Expected<CommandOutput> makeCompileOutput(const CompileOptions &options);
 int runCompileCommand(const CompileOptions &options);
 
 struct SimulateOptions {
@@ -82,6 +108,8 @@ struct SimulateOptions {
 
 /// `duplexc simulate`: serve a workload on a device and report throughput,
 /// TTFT, TBT, E2E, energy and breakdowns.
+llvm::Expected<CommandOutput>
+makeSimulateOutput(const SimulateOptions &options);
 int runSimulateCommand(const SimulateOptions &options);
 
 struct ModelsOptions {
@@ -89,6 +117,7 @@ struct ModelsOptions {
 };
 
 /// `duplexc models`: the bundled model names and where each comes from.
+llvm::Expected<CommandOutput> makeModelsOutput(const ModelsOptions &options);
 int runModelsCommand(const ModelsOptions &options);
 
 } // namespace duplex

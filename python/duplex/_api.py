@@ -1,0 +1,139 @@
+"""The ``duplexc`` subcommands as Python functions.
+
+Each function runs the same C++ code as the command-line driver and, by
+default, returns what ``duplexc <command> ... --json`` prints, parsed with
+:func:`json.loads` (dicts, lists, floats, ints, strings). Keyword names are the
+command-line flags with ``-`` spelled ``_``: ``--closed-loop`` is
+``closed_loop``, ``--expert-tensor-parallel`` is ``expert_tensor_parallel``,
+``-o`` has no equivalent (you hold the result). Pass ``json=False`` for the
+text the command prints without ``--json``.
+
+Errors (an unknown model, a malformed device file, a model that does not fit)
+raise :class:`DuplexError` with the message ``duplexc`` prints after
+``duplexc <command>: error:``.
+"""
+
+import json as _json
+import os
+
+from . import _duplex
+
+DuplexError = _duplex.DuplexError
+DuplexError.__doc__ = (
+    "A Duplex diagnostic: the error duplexc would print, e.g. "
+    "\"unknown model 'x'\". Subclass of RuntimeError.")
+
+
+def _path(value):
+    """A command-line string for a model, device, trace or file argument."""
+    return "" if value is None else os.fspath(value)
+
+
+def _parse(text, json):
+    return _json.loads(text) if json else text
+
+
+def models(*, json=True):
+    """The bundled models: ``duplexc models --json``.
+
+    Returns a list of ``{"name", "model_type", "source"}`` dicts; any of the
+    names can be passed wherever a model is accepted.
+    """
+    return _parse(_duplex.models(json=json), json)
+
+
+def stats(model, *, json=True, weight_dtype=None, kv_dtype=None):
+    """Parameters, weight and KV-cache bytes: ``duplexc stats MODEL --json``.
+
+    ``model`` is a bundled name (``"mixtral-8x7b"``), a Hugging Face
+    ``config.json``, an ONNX export (``.onnx`` or ONNX text) or a ``.mlir``
+    file. ``weight_dtype`` / ``kv_dtype`` (``"f16"``, ``"int8"``, ...)
+    override the config's element types. Returns a dict with ``parameters``,
+    ``active_parameters``, ``weight_bytes``, ``kv_cache_bytes_per_token``,
+    ``layers``, ``moe_layers`` and ``breakdown``.
+    """
+    text = _duplex.stats(model=_path(model), json=json,
+                         weight_dtype=weight_dtype or "",
+                         kv_dtype=kv_dtype or "")
+    return _parse(text, json)
+
+
+def compile(model, *, stage, device=None, emit="placement", json=True,
+            devices=0, nodes=0, coprocess="pe", routing="expected", seed=0,
+            expert_tensor_parallel=False, placement=None, save_placement=None,
+            weight_dtype=None, kv_dtype=None):
+    """Op/B analysis, placement or schedule of one serving stage:
+    ``duplexc compile MODEL --device DEVICE --stage STAGE --emit=EMIT --json``.
+
+    ``stage`` is ``"KIND=COUNT@LENGTH,..."``, e.g. ``"decode=64@1024"`` or
+    ``"prefill=2@2048,decode=62@1024"``. ``emit`` picks what comes back:
+
+    - ``"opb"``: a list of records (op, part, flops, bytes, opb) per op part;
+    - ``"placement"`` (the default): ``{"ridge_points": [...], "records":
+      [...]}``, each record with its unit, seconds and alternatives;
+    - ``"placed"``: the placed records (``json=False``: the placed IR);
+    - ``"json"``: the evaluated co-processing schedule (tasks with unit,
+      start and end seconds, dependencies; busy time per unit);
+    - ``"trace"``: the Chrome trace-event timeline (what Perfetto opens);
+    - ``"schedule"``: the ``dx.schedule`` IR, as a string.
+
+    ``devices``/``nodes`` of 0 keep the device file's topology.
+    ``placement`` applies an override file, ``save_placement`` writes one.
+    """
+    always_json = emit in ("trace", "json")
+    as_json = always_json or (json and emit != "schedule")
+    text = _duplex.compile(
+        model=_path(model), device=_path(device), devices=devices,
+        nodes=nodes, stage=stage, emit=emit, json=as_json and not always_json,
+        coprocess=coprocess, routing=routing, seed=seed,
+        expert_tensor_parallel=expert_tensor_parallel,
+        placement=_path(placement), save_placement=_path(save_placement),
+        weight_dtype=weight_dtype or "", kv_dtype=kv_dtype or "")
+    return _parse(text, as_json)
+
+
+def simulate(model, *, device, devices=0, nodes=0, coprocess="pe",
+             closed_loop=False, qps=None, trace=None, batch=64, requests=0,
+             lin=None, lout=None, len_std=0.1, max_tokens=0,
+             chunked_prefill=False, routing="uniform", seed=0, json=True,
+             weight_dtype=None):
+    """Serve a workload on a device: ``duplexc simulate MODEL --device DEVICE
+    ... --json``.
+
+    Arrivals: ``closed_loop=True`` (the default mode), ``qps=Q`` (Poisson) or
+    ``trace="file.csv"`` (Azure format). ``lin``/``lout`` are the mean prompt
+    and output lengths (defaults 1024 and 256; give both), ``len_std`` their
+    standard deviation as a fraction of the mean. ``requests=0`` serves the
+    whole trace or 256 synthetic requests. Returns the report dict:
+    ``throughput_tokens_per_s``, ``requests_per_s``, ``ttft_s``, ``tbt_s``,
+    ``e2e_s`` (each with ``mean``, ``p50``, ``p90``, ``p99``),
+    ``energy_j_per_token``, ``time_breakdown``, ``energy_breakdown``,
+    ``stages``, ``preemptions``, ``requests``, ``generated_tokens``,
+    ``simulated_seconds`` and ``wall_seconds`` (the only field that differs
+    between identical runs).
+    """
+    text = _duplex.simulate(
+        model=_path(model), device=_path(device), devices=devices,
+        nodes=nodes, coprocess=coprocess, closed_loop=closed_loop, qps=qps,
+        trace=_path(trace), batch=batch, requests=requests, lin=lin,
+        lout=lout, len_std=len_std, max_tokens=max_tokens,
+        chunked_prefill=chunked_prefill, routing=routing, seed=seed,
+        json=json, weight_dtype=weight_dtype or "")
+    return _parse(text, json)
+
+
+def load_device(device, *, devices=0, nodes=0):
+    """Load and check a device description (a bundled name such as
+    ``"duplex"`` or ``"h100"``, or a JSON file in the format of
+    docs/device-format.md), rescaled to ``devices`` per node and ``nodes``
+    (0 keeps the file's).
+
+    Returns a dict: ``name``, ``device_name``, ``description``, ``file``,
+    ``devices_per_node``, ``nodes``, ``max_devices_per_node``,
+    ``device_memory_bytes``, ``host_memory_bytes``, and ``units`` (kind,
+    count, clock, peak FLOP/s per type), ``memories`` (capacity, bandwidth)
+    and ``links`` (bandwidth per direction, latency).
+    """
+    text = _duplex.device_summary(device=_path(device), devices=devices,
+                                  nodes=nodes)
+    return _json.loads(text)

@@ -1,0 +1,150 @@
+"""Plots of Duplex results with matplotlib.
+
+Every function takes what the :mod:`duplex` functions return (report dicts
+from :func:`duplex.simulate`, the trace or schedule from
+:func:`duplex.compile`), draws on ``ax`` (a new figure when ``None``),
+saves to ``path`` when given, and returns the matplotlib ``Figure``.
+Without a display, matplotlib's Agg backend is selected, so the functions
+work on headless machines and in tests.
+
+>>> from duplex import plot
+>>> plot.throughput_curve({"duplex": [(b, duplex.simulate(..., batch=b))
+...                                   for b in (16, 32, 64)]},
+...                       path="throughput.png")
+"""
+
+import os
+
+import matplotlib
+
+if not os.environ.get("DISPLAY") and not os.environ.get("MPLBACKEND"):
+    matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402 (after the backend choice)
+
+CATEGORIES = ("fc", "attention_prefill", "attention_decode", "moe",
+              "communication", "other")
+"""The breakdown categories of a report, in the order they are stacked."""
+
+
+def _axes(ax, figsize=(6.4, 4.0)):
+    if ax is not None:
+        return ax.figure, ax
+    return plt.subplots(figsize=figsize)
+
+
+def _finish(figure, path):
+    figure.tight_layout()
+    if path is not None:
+        figure.savefig(os.fspath(path), dpi=120)
+    return figure
+
+
+def throughput_curve(series, *, metric="throughput_tokens_per_s",
+                     xlabel="max batch", ax=None, path=None):
+    """Throughput (or another scalar report field) against a swept value.
+
+    ``series`` maps a label (a device, a coprocess mode) to a list of
+    ``(x, report)`` pairs, e.g. ``{"duplex": [(16, r16), (32, r32)]}``.
+    """
+    figure, ax = _axes(ax)
+    for label, points in series.items():
+        points = sorted(points, key=lambda point: point[0])
+        ax.plot([x for x, _ in points], [report[metric] for _, report in points],
+                marker="o", label=label)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel("tokens/s" if metric == "throughput_tokens_per_s" else metric)
+    ax.grid(True, alpha=0.3)
+    ax.legend()
+    return _finish(figure, path)
+
+
+def latency_cdf(reports, *, metric="tbt_s", ax=None, path=None):
+    """The distribution of a latency (``ttft_s``, ``tbt_s`` or ``e2e_s``)
+    of each report, as the cumulative fractions its percentiles give
+    (p50, p90, p99; reports hold percentiles, not every request).
+
+    ``reports`` maps a label to a report dict.
+    """
+    figure, ax = _axes(ax)
+    fractions = [0.5, 0.9, 0.99]
+    for label, report in reports.items():
+        d = report[metric]
+        ax.step([d["p50"], d["p90"], d["p99"]], fractions, where="post",
+                marker="o", label=label)
+    ax.set_xlabel(metric[:-2].upper() + " (s)")
+    ax.set_ylabel("fraction of requests")
+    ax.set_ylim(0, 1.02)
+    ax.grid(True, alpha=0.3)
+    ax.legend()
+    return _finish(figure, path)
+
+
+def _breakdown(reports, key, scale, ylabel, ax, path):
+    figure, ax = _axes(ax)
+    labels = list(reports)
+    bottoms = [0.0] * len(labels)
+    for category in CATEGORIES:
+        heights = [reports[label][key].get(category, 0.0) * scale(reports[label])
+                   for label in labels]
+        ax.bar(labels, heights, bottom=bottoms, label=category)
+        bottoms = [b + h for b, h in zip(bottoms, heights)]
+    ax.set_ylabel(ylabel)
+    ax.legend(fontsize="small")
+    return _finish(figure, path)
+
+
+def time_breakdown(reports, *, ax=None, path=None):
+    """Stacked bars of where the time goes (fractions of busy time per
+    category) for each report; ``reports`` maps a label to a report."""
+    return _breakdown(reports, "time_breakdown", lambda report: 1.0,
+                      "fraction of time", ax, path)
+
+
+def energy_breakdown(reports, *, ax=None, path=None):
+    """Stacked bars of energy per generated token (J) split by category,
+    for each report; ``reports`` maps a label to a report."""
+    return _breakdown(reports, "energy_breakdown",
+                      lambda report: report["energy_j_per_token"],
+                      "energy (J/token)", ax, path)
+
+
+def _trace_tasks(trace):
+    """(track, name, start_us, duration_us) of every slice of a Chrome
+    trace from ``duplex.compile(..., emit="trace")``."""
+    names = {}
+    for event in trace["traceEvents"]:
+        if event.get("ph") == "M" and event.get("name") == "thread_name":
+            names[event["tid"]] = event["args"]["name"]
+    return [(names.get(event["tid"], str(event["tid"])), event["name"],
+             event["ts"], event["dur"])
+            for event in trace["traceEvents"] if event.get("ph") == "X"]
+
+
+def _schedule_tasks(schedule):
+    """The same from ``duplex.compile(..., emit="json")``."""
+    return [(task["stream"], task["name"],
+             task["start_seconds"] * 1e6, task["seconds"] * 1e6)
+            for task in schedule["tasks"]]
+
+
+def stage_timeline(timeline, *, ax=None, path=None):
+    """A Gantt chart of one stage: one row per unit or link, one bar per
+    task. ``timeline`` is the trace (``emit="trace"``) or the schedule
+    (``emit="json"``) of :func:`duplex.compile`."""
+    tasks = (_trace_tasks(timeline) if "traceEvents" in timeline
+             else _schedule_tasks(timeline))
+    figure, ax = _axes(ax, figsize=(9.0, 3.5))
+    tracks = list(dict.fromkeys(track for track, _, _, _ in tasks))
+    colors = plt.rcParams["axes.prop_cycle"].by_key()["color"]
+    for row, track in enumerate(tracks):
+        spans = [(start, duration) for t, _, start, duration in tasks
+                 if t == track]
+        ax.broken_barh(spans, (row - 0.4, 0.8),
+                       facecolors=colors[row % len(colors)],
+                       edgecolor="white", linewidth=0.3)
+    ax.set_yticks(range(len(tracks)))
+    ax.set_yticklabels(tracks)
+    ax.invert_yaxis()
+    ax.set_xlabel("time (us)")
+    return _finish(figure, path)

@@ -1,0 +1,154 @@
+//===- DuplexModule.cpp - the duplex._duplex Python extension -------------===//
+//
+// Each function runs the `duplexc` subcommand of the same name through the
+// driver library and returns what the command prints (with `json`, the text
+// `duplexc ... --json` prints); duplex/__init__.py parses it. An llvm::Error
+// becomes duplex.DuplexError with the message duplexc prints after
+// "duplexc <command>: error: ".
+//
+//===----------------------------------------------------------------------===//
+
+#include "duplex/Driver/Commands.h"
+#include "duplex/Hardware/Summary.h"
+#include "duplex/Transforms/Partition.h"
+
+#include "llvm/Support/FormatVariadic.h"
+
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+
+#include <optional>
+#include <stdexcept>
+#include <string>
+
+namespace py = pybind11;
+using namespace duplex;
+
+namespace {
+/// Thrown for an llvm::Error; registered as duplex.DuplexError.
+struct DuplexFailure : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+} // namespace
+
+static void check(llvm::Error error) {
+  if (error)
+    throw DuplexFailure(llvm::toString(std::move(error)));
+}
+
+/// Runs a command and returns its output as a string.
+static std::string render(llvm::Expected<CommandOutput> output) {
+  if (!output)
+    throw DuplexFailure(llvm::toString(output.takeError()));
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  (*output)(os);
+  return text;
+}
+
+static std::string stats(const std::string &model, bool json,
+                         const std::string &weightDType,
+                         const std::string &kvDType) {
+  StatsOptions options;
+  options.model = model;
+  options.json = json;
+  check(setImportTypes(options.import, weightDType, kvDType));
+  return render(makeStatsOutput(options));
+}
+
+static std::string
+compile(const std::string &model, const std::string &device, unsigned devices,
+        unsigned nodes, const std::string &stage, const std::string &emit,
+        bool json, const std::string &coprocess, const std::string &routing,
+        uint64_t seed, bool expertTensorParallel, const std::string &placement,
+        const std::string &savePlacement, const std::string &weightDType,
+        const std::string &kvDType) {
+  CompileOptions options;
+  options.model = model;
+  options.device = device;
+  options.devices = devices;
+  options.nodes = nodes;
+  options.stage = stage;
+  options.emit = emit;
+  options.json = json;
+  options.coprocess = coprocess;
+  options.routing = routing;
+  options.seed = seed;
+  options.expertTensorParallel = expertTensorParallel;
+  options.placementFile = placement;
+  options.savePlacementFile = savePlacement;
+  check(setImportTypes(options.import, weightDType, kvDType));
+  return render(makeCompileOutput(options));
+}
+
+static std::string
+simulate(const std::string &model, const std::string &device, unsigned devices,
+         unsigned nodes, const std::string &coprocess, bool closedLoop,
+         std::optional<double> qps, const std::string &trace, uint64_t batch,
+         uint64_t requests, std::optional<double> lin,
+         std::optional<double> lout, double lenStd, uint64_t maxTokens,
+         bool chunkedPrefill, const std::string &routing, uint64_t seed,
+         bool json, const std::string &weightDType) {
+  SimulateOptions options;
+  options.model = model;
+  options.device = device;
+  options.devices = devices;
+  options.nodes = nodes;
+  options.coprocess = coprocess;
+  options.closedLoop = closedLoop;
+  options.qps = qps;
+  options.traceFile = trace;
+  options.batch = batch;
+  options.requests = requests;
+  options.inputTokens = lin;
+  options.outputTokens = lout;
+  options.lengthStd = lenStd;
+  options.maxTokensPerStage = maxTokens;
+  options.chunkedPrefill = chunkedPrefill;
+  options.routing = routing;
+  options.seed = seed;
+  options.json = json;
+  options.quiet = true;
+  check(setImportTypes(options.import, weightDType, ""));
+  return render(makeSimulateOutput(options));
+}
+
+static std::string models(bool json) {
+  ModelsOptions options;
+  options.json = json;
+  return render(makeModelsOutput(options));
+}
+
+static std::string deviceSummary(const std::string &device, unsigned devices,
+                                 unsigned nodes) {
+  auto system = loadScaledSystem(device, devices, nodes);
+  if (!system)
+    throw DuplexFailure(llvm::toString(system.takeError()));
+  return llvm::formatv("{0:2}", hw::summaryJSON(**system)).str();
+}
+
+PYBIND11_MODULE(_duplex, m) {
+  m.doc() = "The duplexc subcommands as functions returning their output "
+            "text; use the wrappers in the duplex package.";
+  py::register_exception<DuplexFailure>(m, "DuplexError", PyExc_RuntimeError);
+  // Simulations can run for seconds: let other Python threads run.
+  using release = py::call_guard<py::gil_scoped_release>;
+  m.def("stats", &stats, py::arg("model"), py::arg("json"),
+        py::arg("weight_dtype"), py::arg("kv_dtype"), release());
+  m.def("compile", &compile, py::arg("model"), py::arg("device"),
+        py::arg("devices"), py::arg("nodes"), py::arg("stage"), py::arg("emit"),
+        py::arg("json"), py::arg("coprocess"), py::arg("routing"),
+        py::arg("seed"), py::arg("expert_tensor_parallel"),
+        py::arg("placement"), py::arg("save_placement"),
+        py::arg("weight_dtype"), py::arg("kv_dtype"), release());
+  m.def("simulate", &simulate, py::arg("model"), py::arg("device"),
+        py::arg("devices"), py::arg("nodes"), py::arg("coprocess"),
+        py::arg("closed_loop"), py::arg("qps"), py::arg("trace"),
+        py::arg("batch"), py::arg("requests"), py::arg("lin"), py::arg("lout"),
+        py::arg("len_std"), py::arg("max_tokens"), py::arg("chunked_prefill"),
+        py::arg("routing"), py::arg("seed"), py::arg("json"),
+        py::arg("weight_dtype"), release());
+  m.def("models", &models, py::arg("json"), release());
+  m.def("device_summary", &deviceSummary, py::arg("device"), py::arg("devices"),
+        py::arg("nodes"), release());
+}

@@ -1,0 +1,141 @@
+"""The duplex functions return what `duplexc ... --json` prints."""
+
+import pytest
+
+import duplex
+from conftest import ONNX_MODEL, REPOSITORY
+
+
+def without_wall(report):
+    return {key: value for key, value in report.items()
+            if key != "wall_seconds"}
+
+
+def test_simulate_is_the_cli_json(cli):
+    # The example of the issue that asked for the package.
+    report = duplex.simulate("mixtral-8x7b", device="duplex", devices=4,
+                             batch=32, lin=256, lout=256, closed_loop=True,
+                             requests=64, seed=3)
+    expected = cli("simulate", "mixtral-8x7b", "--device", "duplex",
+                   "--devices", "4", "--batch", "32", "--lin", "256",
+                   "--lout", "256", "--closed-loop", "--requests", "64",
+                   "--seed", "3", "--json")
+    assert without_wall(report) == without_wall(expected)
+    assert report["requests"] == 64
+    assert report["throughput_tokens_per_s"] > 0
+
+
+def test_simulate_poisson_and_text(cli):
+    args = dict(device="h100", devices=2, qps=4.0, requests=16, lin=128,
+                lout=32, len_std=0, seed=1)
+    report = duplex.simulate("tiny-moe", **args)
+    expected = cli("simulate", "tiny-moe", "--device", "h100", "--devices",
+                   "2", "--qps", "4", "--requests", "16", "--lin", "128",
+                   "--lout", "32", "--len-std", "0", "--seed", "1", "--json")
+    assert without_wall(report) == without_wall(expected)
+    text = duplex.simulate("tiny-moe", json=False, **args)
+    assert text.startswith("tiny-moe on h100: 2 device(s)")
+
+
+@pytest.mark.parametrize("emit", ["placement", "placed", "opb", "json",
+                                  "trace"])
+def test_compile_is_the_cli_json(cli, emit):
+    stage = "prefill=2@2048,decode=62@1024"
+    result = duplex.compile("mixtral-8x7b", device="duplex", devices=4,
+                            stage=stage, emit=emit)
+    args = ["compile", "mixtral-8x7b", "--device", "duplex", "--devices", "4",
+            "--stage", stage, "--emit=" + emit]
+    if emit in ("placement", "placed", "opb"):
+        args.append("--json")
+    assert result == cli(*args)
+
+
+def test_compile_text_outputs(cli):
+    args = dict(device="duplex", stage="decode=8@512")
+    ir = duplex.compile("tiny", emit="schedule", **args)
+    assert ir == cli("compile", "tiny", "--device", "duplex", "--stage",
+                     "decode=8@512", "--emit=schedule", parse=False)
+    assert "dx.schedule" in ir
+    table = duplex.compile("tiny", emit="placement", json=False, **args)
+    assert "ridge point" in table
+
+
+def test_save_and_apply_placement(tmp_path):
+    saved = tmp_path / "placement.json"
+    args = dict(device="duplex", stage="decode=16@1024", emit="placement")
+    chosen = duplex.compile("tiny-moe", save_placement=saved, **args)
+    assert saved.exists()
+    applied = duplex.compile("tiny-moe", placement=saved, **args)
+
+    def units(result):
+        return [(r["op"], r["part"], r["unit"]) for r in result["records"]]
+    assert units(applied) == units(chosen)
+    assert applied["ridge_points"] == chosen["ridge_points"]
+
+
+def test_stats_of_a_name_and_an_onnx_export(cli):
+    assert duplex.stats("mixtral-8x7b") == cli("stats", "mixtral-8x7b",
+                                               "--json")
+    onnx = duplex.stats(ONNX_MODEL, weight_dtype="int8")
+    assert onnx == cli("stats", ONNX_MODEL, "--weight-dtype", "int8",
+                       "--json")
+    assert onnx["parameters"] > 0
+    assert duplex.stats("gpt2", json=False) == cli("stats", "gpt2",
+                                                   parse=False)
+
+
+def test_stats_of_a_hugging_face_config(cli):
+    config = REPOSITORY / "test/Import/HF/Inputs/mistral-7b.json"
+    stats = duplex.stats(config, kv_dtype="fp8")
+    assert stats == cli("stats", config, "--kv-dtype", "fp8", "--json")
+    assert stats["parameters"] > 7e9
+
+
+def test_models(cli):
+    models = duplex.models()
+    assert models == cli("models", "--json")
+    assert "mixtral-8x7b" in [model["name"] for model in models]
+
+
+def test_load_device():
+    device = duplex.load_device("duplex", devices=4)
+    assert device["name"] == "duplex"
+    assert device["devices_per_node"] == 4
+    kinds = {unit["kind"] for unit in device["units"]}
+    assert {"xpu", "logic_pim"} <= kinds
+    assert device["device_memory_bytes"] > 0
+    assert all(unit["peak_flops_per_s"] for unit in device["units"])
+
+
+@pytest.mark.parametrize("call, message", [
+    (lambda: duplex.stats("no-such-model"), "no-such-model"),
+    (lambda: duplex.stats("tiny", weight_dtype="f64"),
+     "--weight-dtype=f64 is not a known type"),
+    (lambda: duplex.load_device("no-such-device"), "no-such-device"),
+    (lambda: duplex.load_device("h100", devices=1000), "1000"),
+    (lambda: duplex.compile("tiny", device="duplex", stage="decode=1@1",
+                            emit="nothing"), "--emit=nothing is not one of"),
+    (lambda: duplex.compile("tiny", device="duplex", stage="bogus"),
+     "bogus"),
+    (lambda: duplex.simulate("tiny", device="duplex", lin=100),
+     "--lin and --lout go together"),
+    (lambda: duplex.simulate("tiny", device="duplex", trace="missing.csv"),
+     "missing.csv"),
+])
+def test_errors_raise_duplex_error(call, message):
+    with pytest.raises(duplex.DuplexError, match=message):
+        call()
+    # The interpreter and the library are still usable afterwards.
+    assert duplex.models()
+
+
+def test_error_text_is_the_cli_message(tmp_path):
+    import subprocess
+    from conftest import BUILD
+    result = subprocess.run([str(BUILD / "bin" / "duplexc"), "simulate",
+                             "tiny", "--device", "nope"],
+                            capture_output=True, text=True)
+    assert result.returncode == 1
+    with pytest.raises(duplex.DuplexError) as error:
+        duplex.simulate("tiny", device="nope")
+    assert result.stderr == f"duplexc simulate: error: {error.value}\n"
