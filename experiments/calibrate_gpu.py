@@ -19,10 +19,8 @@ counts do not depend on them), so they are solved exactly by non-negative
 least squares on the relative errors. It prints the best five values; they
 are written into the device files by hand, with this script as their source.
 """
-import copy
 import csv
 import itertools
-import json
 import os
 import sys
 import tempfile
@@ -74,19 +72,6 @@ def metric_of(row, report):
     return report['tbt_s']['mean'] * 1e3
 
 
-def load_device(name):
-    with open(os.path.join(common.ROOT, 'devices', name + '.json'),
-              encoding='utf-8') as stream:
-        return json.load(stream)
-
-
-def gpu_calibration(device):
-    for unit in device['device']['units']:
-        if unit['kind'] == 'gpu':
-            return unit['calibration']
-    sys.exit(f'error: device {device["device"]["name"]} has no gpu unit')
-
-
 class Variant:
     """Copies of the GPU device files with some calibration values replaced,
     in a temporary folder."""
@@ -94,16 +79,9 @@ class Variant:
 
     def __init__(self, folder, values):
         Variant.count += 1
-        self.paths = {}
-        for hardware in ('h100', 'a100'):
-            device = copy.deepcopy(load_device(hardware))
-            calibration = gpu_calibration(device)
-            for key, value in values.items():
-                calibration[key]['value'] = value
-            path = os.path.join(folder, f'{hardware}-{Variant.count}.json')
-            with open(path, 'w', encoding='utf-8') as stream:
-                json.dump(device, stream)
-            self.paths[hardware] = path
+        self.paths = {hardware: common.write_device_variant(
+            folder, hardware, values, str(Variant.count))
+            for hardware in ('h100', 'a100')}
 
 
 def predict(args, rows, devices):

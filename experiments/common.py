@@ -183,3 +183,27 @@ def grouped_bars(axis, groups, series, value_of, labels=None):
                  [value_of(g, name) for g in groups], width, label=name)
     axis.set_xticks(range(len(groups)))
     axis.set_xticklabels(labels or [str(g) for g in groups], fontsize=6)
+
+
+def load_device(name):
+    """A bundled device description (devices/<name>.json) as a dict."""
+    with open(os.path.join(ROOT, 'devices', name + '.json'),
+              encoding='utf-8') as stream:
+        return json.load(stream)
+
+
+def write_device_variant(folder, name, values, tag):
+    """Writes devices/<name>.json with calibration values replaced (`values`:
+    key -> number, applied to every unit whose calibration has the key) to
+    <folder>/<name>-<tag>.json and returns its path. For ablations and the
+    calibration fit only: the experiments themselves use the device files."""
+    device = load_device(name)
+    for unit in device['device']['units']:
+        calibration = unit.get('calibration', {})
+        for key, value in values.items():
+            if key in calibration:
+                calibration[key]['value'] = value
+    path = os.path.join(folder, f'{name}-{tag}.json')
+    with open(path, 'w', encoding='utf-8') as stream:
+        json.dump(device, stream)
+    return path

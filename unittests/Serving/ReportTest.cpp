@@ -57,4 +57,48 @@ TEST(Report, ReplicasRunSideBySide) {
     EXPECT_TRUE(json.get(key)) << key;
 }
 
+TEST(Report, EnergyByCategoryAndTimeByStageKind) {
+  ServingResult a;
+  a.simulatedSeconds = 1;
+  a.generatedTokens = 10;
+  // 30 J of MoE of which 20 J DRAM, 5 J on links, 15 J static: 50 J.
+  a.totals.joules = 50;
+  a.totals.staticJoules = 15;
+  a.totals.joulesByCategory[size_t(CostCategory::MoE)] = 30;
+  a.totals.dramJoulesByCategory[size_t(CostCategory::MoE)] = 20;
+  a.totals.joulesByCategory[size_t(CostCategory::Communication)] = 5;
+  // Decode-only stages: 3 s MoE, 1 s FC; mixed: 2 s FC.
+  a.secondsByKind[size_t(StageKind::DecodeOnly)][size_t(CostCategory::MoE)] = 3;
+  a.secondsByKind[size_t(StageKind::DecodeOnly)][size_t(CostCategory::FC)] = 1;
+  a.secondsByKind[size_t(StageKind::Mixed)][size_t(CostCategory::FC)] = 2;
+  ServingReport report = makeReport({a}, 0);
+  // Per token (10 tokens): MoE 2 J DRAM + 1 J compute, links 0.5 J,
+  // static 1.5 J; the parts sum to the 5 J/token total.
+  EXPECT_DOUBLE_EQ(report.dramJoulesPerToken[size_t(CostCategory::MoE)], 2.0);
+  EXPECT_DOUBLE_EQ(report.otherJoulesPerToken[size_t(CostCategory::MoE)], 1.0);
+  EXPECT_DOUBLE_EQ(
+      report.otherJoulesPerToken[size_t(CostCategory::Communication)], 0.5);
+  EXPECT_DOUBLE_EQ(report.staticJoulesPerToken, 1.5);
+  EXPECT_DOUBLE_EQ(report.joulesPerToken, 5.0);
+  const auto &decode =
+      report.timeBreakdownByKind[size_t(StageKind::DecodeOnly)];
+  EXPECT_DOUBLE_EQ(decode[size_t(CostCategory::MoE)], 0.75);
+  EXPECT_DOUBLE_EQ(decode[size_t(CostCategory::FC)], 0.25);
+  const auto &mixed = report.timeBreakdownByKind[size_t(StageKind::Mixed)];
+  EXPECT_DOUBLE_EQ(mixed[size_t(CostCategory::FC)], 1.0);
+  llvm::json::Object json = toJSON(report);
+  const llvm::json::Object *moe =
+      json.getObject("energy_j_per_token_by_category")->getObject("moe");
+  EXPECT_EQ(moe->getNumber("dram"), 2.0);
+  EXPECT_EQ(moe->getNumber("compute"), 1.0);
+  EXPECT_EQ(json.getObject("energy_j_per_token_by_category")
+                ->getObject("communication")
+                ->getNumber("link"),
+            0.5);
+  EXPECT_EQ(json.getObject("time_breakdown_by_stage")
+                ->getObject("decode_only")
+                ->getNumber("moe"),
+            0.75);
+}
+
 } // namespace

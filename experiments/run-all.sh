@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Regenerates every experiment's CSV and PNG under experiments/results (the
+# figures docs/validation.md shows). Build first: bash scripts/setup.sh.
+#
+#   bash experiments/run-all.sh [--jobs N]
+set -euo pipefail
+cd "$(dirname "$0")"
+python=/usr/bin/python3
+for experiment in calibrate_gpu duplex_throughput duplex_latency \
+    duplex_bankpim duplex_energy gpu_time_breakdown duplex_qps \
+    duplex_ablation; do
+  echo "== $experiment"
+  "$python" "$experiment.py" "$@"
+done
+echo "== claims"
+"$python" check_duplex_claims.py "$@"
