@@ -207,3 +207,12 @@ def write_device_variant(folder, name, values, tag):
     with open(path, 'w', encoding='utf-8') as stream:
         json.dump(device, stream)
     return path
+
+
+def replace_text(path, text):
+    """Writes `text` to `path` atomically."""
+    def write(temporary):
+        with open(temporary, 'w', encoding='utf-8') as stream:
+            stream.write(text)
+
+    _replace_atomically(path, write)

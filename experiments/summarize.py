@@ -1,0 +1,236 @@
+#!/usr/bin/env python3
+"""Rewrites the generated tables of docs/validation.md from the experiments'
+CSVs (experiments/results), so the report always shows what the committed
+results say. A table sits between `<!-- generated: NAME -->` and
+`<!-- end: NAME -->`; the text around it is written by hand.
+
+  /usr/bin/python3 experiments/summarize.py          # rewrite the tables
+  /usr/bin/python3 experiments/summarize.py --check  # exit 1 if stale
+"""
+import argparse
+import csv
+import os
+import re
+import statistics
+import sys
+
+import common
+
+DOC = os.path.join(common.ROOT, 'docs', 'validation.md')
+
+
+def read(name, results):
+    path = os.path.join(results, name + '.csv')
+    with open(path, encoding='utf-8') as stream:
+        rows = list(csv.DictReader(stream))
+    for row in rows:
+        for key, value in row.items():
+            try:
+                row[key] = float(value)
+            except (TypeError, ValueError):
+                pass
+    return rows
+
+
+def table(header, rows):
+    lines = ['| ' + ' | '.join(header) + ' |',
+             '|' + '|'.join('---' for _ in header) + '|']
+    lines += ['| ' + ' | '.join(str(c) for c in row) + ' |' for row in rows]
+    return '\n'.join(lines)
+
+
+def calibration(results):
+    rows = read('gpu_calibration', results)
+    body = []
+    for r in rows:
+        below = ' (below the FP16 roofline)' if r['measured'] < r[
+            'roofline_floor'] else ''
+        body.append([f'{int(r["devices"])}x {r["hardware"].upper()}',
+                     r['model'], r['framework'], int(r['batch']),
+                     int(r['lin']), r['metric'], f'{r["measured"]:g}',
+                     f'{r["roofline_floor"]:.3g}', f'{r["predicted"]:.3g}',
+                     f'{r["error_pct"]:+.1f}%{below}'])
+    errors = [abs(r['error_pct']) for r in rows]
+    return table(['system', 'model', 'framework', 'batch', 'L', 'metric',
+                  'measured', 'roofline floor', 'predicted', 'error'],
+                 body) + (f'\n\nMean absolute error {statistics.mean(errors):.1f}%'
+                          f' over {len(rows)} rows; median '
+                          f'{statistics.median(errors):.1f}%; max '
+                          f'{max(errors):.1f}%.')
+
+
+def throughput(results):
+    rows = read('duplex_throughput', results)
+    systems = ['2xGPU', 'Duplex', 'Duplex+PE', 'Duplex+PE+ET']
+    body = []
+    for model in dict.fromkeys(r['model'] for r in rows):
+        cells = [model]
+        for system in systems:
+            values = [r['speedup_vs_gpu'] for r in rows
+                      if r['model'] == model and r['system'] == system]
+            cells.append(f'{statistics.mean(values):.2f}x / '
+                         f'{max(values):.2f}x')
+        body.append(cells)
+    return table(['model (mean / max over 9 points)'] + systems, body)
+
+
+def by_point(rows, system):
+    return {(r['model'], r['batch'], r['lin']): r for r in rows
+            if r['system'] == system}
+
+
+def headline(results):
+    rows = read('duplex_throughput', results)
+    gpu, duplex = by_point(rows, 'GPU'), by_point(rows, 'Duplex')
+    pe, et = by_point(rows, 'Duplex+PE'), by_point(rows, 'Duplex+PE+ET')
+    best = [r['speedup_vs_gpu'] for r in et.values()]
+    plain = [r['speedup_vs_gpu'] for r in duplex.values()]
+    coprocessing = [pe[k]['throughput_tokens_per_s'] /
+                    duplex[k]['throughput_tokens_per_s'] for k in duplex]
+    tensor = [et[k]['throughput_tokens_per_s'] /
+              duplex[k]['throughput_tokens_per_s'] for k in duplex]
+    energy = [100 * (1 - et[k]['energy_j_per_token'] /
+                     gpu[k]['energy_j_per_token']) for k in gpu]
+    latency = read('duplex_latency', results)
+    lgpu = {r['lin']: r for r in latency if r['system'] == 'GPU'}
+    lbest = {r['lin']: r for r in latency if r['system'] == 'Duplex+PE+ET'}
+    e2e = max(lgpu[k]['e2e_p50_s'] / lbest[k]['e2e_p50_s'] for k in lgpu)
+    tbt = [100 * (lbest[k]['tbt_p50_s'] / lgpu[k]['tbt_p50_s'] - 1)
+           for k in sorted(lgpu)]
+    body = [
+        ['throughput, Duplex+PE+ET vs GPU, max', '2.67x', f'{max(best):.2f}x'],
+        ['throughput, Duplex+PE+ET vs GPU, average', '2.07x',
+         f'{statistics.mean(best):.2f}x (geomean '
+         f'{common.geometric_mean(best):.2f}x)'],
+        ['throughput, Duplex alone vs GPU, max', '2.51x',
+         f'{max(plain):.2f}x'],
+        ['co-processing (PE) over Duplex, average', '~1.04x',
+         f'{statistics.mean(coprocessing):.2f}x'],
+        ['+PE+ET over Duplex, max', '1.36x', f'{max(tensor):.2f}x'],
+        ['E2E latency, GPU / Duplex+PE+ET (GLaM B64, p50), max', '2.57x',
+         f'{e2e:.2f}x'],
+        ['median TBT, GLaM B64', '-58.3%',
+         ', '.join(f'{v:+.1f}%' for v in tbt) + ' (Lin 512/1024/2048)'],
+        ['energy per token vs GPU, max reduction', '42.03%',
+         f'{max(energy):.1f}%'],
+        ['energy per token vs GPU, average reduction', '28.19%',
+         f'{statistics.mean(energy):.1f}%'],
+    ]
+    return table(['result', 'paper', 'ours'], body)
+
+
+def latency(results):
+    rows = read('duplex_latency', results)
+    body = [[int(r['lin']), r['system']] +
+            [f'{r[f"{m}_{p}_s"]:.3g}' for m in ('tbt', 'ttft', 'e2e')
+             for p in ('p50', 'p99')] for r in rows]
+    return table(['Lin = Lout', 'system', 'TBT p50', 'TBT p99', 'T2FT p50',
+                  'T2FT p99', 'E2E p50', 'E2E p99'], body)
+
+
+def bankpim(results):
+    rows = read('duplex_bankpim', results)
+    body = []
+    for model in dict.fromkeys(r['model'] for r in rows):
+        for batch in sorted({r['batch'] for r in rows}):
+            mine = {r['system']: r['speedup_vs_gpu'] for r in rows
+                    if r['model'] == model and r['batch'] == batch}
+            body.append([model, int(batch), f'{mine["Bank-PIM"]:.2f}x',
+                         f'{mine["Duplex+PE"]:.2f}x',
+                         'Bank-PIM' if mine['Bank-PIM'] >= mine['Duplex+PE']
+                         else 'Duplex'])
+    return table(['model', 'batch', 'Bank-PIM / GPU', 'Duplex+PE / GPU',
+                  'faster'], body)
+
+
+def energy(results):
+    rows = read('duplex_energy', results)
+    body = []
+    for r in rows:
+        dram = sum(r[f'{k}_dram'] for k in ('fc', 'attention', 'moe', 'other'))
+        compute = sum(r[f'{k}_compute']
+                      for k in ('fc', 'attention', 'moe', 'other'))
+        body.append([r['model'], r['system'], f'{r["energy_j_per_token"]:.3f}',
+                     f'{r["reduction_vs_gpu_pct"]:+.1f}%', f'{dram:.3f}',
+                     f'{compute:.4f}', f'{r["communication"]:.4f}',
+                     f'{r["static"]:.3f}'])
+    return table(['model', 'system', 'J/token', 'less than GPU', 'DRAM',
+                  'compute', 'links', 'static'], body)
+
+
+def breakdown(results):
+    rows = read('gpu_time_breakdown', results)
+    categories = ['fc', 'attention_prefill', 'attention_decode', 'moe',
+                  'communication', 'other']
+    body = [[r['model'], r['stage'].replace('_', '-'),
+             f'{100 * r["share_of_stages"]:.0f}%'] +
+            [f'{100 * r[c]:.0f}%' for c in categories] for r in rows]
+    return table(['model', 'stage', 'of stages'] + categories, body)
+
+
+def qps(results):
+    rows = read('duplex_qps', results)
+    systems = list(dict.fromkeys(r['system'] for r in rows))
+    body = []
+    for q in sorted({r['qps'] for r in rows}):
+        mine = {r['system']: r for r in rows if r['qps'] == q}
+        body.append([int(q)] + [f'{mine[s]["e2e_p50_s"]:.1f} / '
+                                f'{mine[s]["tbt_p50_s"] * 1e3:.1f}'
+                                for s in systems])
+    return table(['QPS'] + [f'{s} E2E s / TBT ms' for s in systems], body)
+
+
+def ablation(results):
+    rows = read('duplex_ablation', results)
+    variants = list(dict.fromkeys(r['variant'] for r in rows))
+    body = []
+    for model in dict.fromkeys(r['model'] for r in rows):
+        cells = [model]
+        for variant in variants:
+            values = [r['speedup'] for r in rows
+                      if r['model'] == model and r['variant'] == variant]
+            cells.append(f'{statistics.mean(values):.2f}x / '
+                         f'{max(values):.2f}x')
+        body.append(cells)
+    return table(['Duplex+PE+ET / GPU (mean / max)'] + variants, body)
+
+
+SECTIONS = {'calibration': calibration, 'headline': headline,
+            'throughput': throughput, 'latency': latency, 'bankpim': bankpim,
+            'energy': energy, 'breakdown': breakdown, 'qps': qps,
+            'ablation': ablation}
+
+
+def render(text, results):
+    def replace(match):
+        name = match.group(1)
+        if name not in SECTIONS:
+            sys.exit(f'error: {DOC}: unknown generated section {name!r}')
+        return (f'<!-- generated: {name} -->\n{SECTIONS[name](results)}\n'
+                f'<!-- end: {name} -->')
+    return re.sub(r'<!-- generated: (\S+) -->.*?<!-- end: \1 -->', replace,
+                  text, flags=re.S)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    parser.add_argument('--check', action='store_true',
+                        help='exit 1 if docs/validation.md is stale')
+    parser.add_argument('--results', default=common.DEFAULT_OUT)
+    args = parser.parse_args()
+    with open(DOC, encoding='utf-8') as stream:
+        text = stream.read()
+    updated = render(text, args.results)
+    if args.check:
+        if updated != text:
+            sys.exit(f'{DOC} is stale: run /usr/bin/python3 '
+                     'experiments/summarize.py')
+        print(f'{os.path.relpath(DOC)} is up to date')
+        return
+    if updated != text:
+        common.replace_text(DOC, updated)
+    print(f'wrote {os.path.relpath(DOC)}')
+
+
+if __name__ == '__main__':
+    main()
