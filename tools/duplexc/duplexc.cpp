@@ -173,6 +173,13 @@ static cl::opt<unsigned>
                       "description's)"),
              cl::value_desc("M"), cl::init(0), cl::sub(simulateCommand),
              cl::cat(duplexCategory));
+static cl::opt<unsigned> simReplicasPerNode(
+    "replicas-per-node",
+    cl::desc("Data-parallel replicas of --devices devices inside each node "
+             "(default 1); they share the node's host memory and host units "
+             "(DIMM-PIM), as L3 runs OPT-66B as TP2 x DP4 on one DGX-A100"),
+    cl::value_desc("R"), cl::init(0), cl::sub(simulateCommand),
+    cl::cat(duplexCategory));
 static cl::opt<std::string> simCoprocess(
     "coprocess",
     cl::desc("none (one unit at a time), pe (expert and attention "
@@ -339,6 +346,7 @@ int main(int argc, char **argv) {
     options.device = simDevice;
     options.devices = simDevices;
     options.nodes = simNodes;
+    options.replicasPerNode = simReplicasPerNode;
     options.coprocess = simCoprocess;
     options.closedLoop = simClosedLoop;
     if (simQPS.getNumOccurrences())

@@ -62,6 +62,11 @@ struct ServingResult {
   StageCost totals;
   std::array<uint64_t, 3> stagesByKind{};
   uint64_t preemptions = 0;
+  /// Requests in each stage (prefilling or decoding) times the stage's
+  /// seconds, summed: divided by simulatedSeconds, the time-weighted mean
+  /// batch. And the largest batch of any stage.
+  double batchRequestSeconds = 0;
+  uint64_t maxBatch = 0;
 };
 
 /// Serves `requests` (in arrival order) on one replica whose stages cost
