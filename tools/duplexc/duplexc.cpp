@@ -175,9 +175,8 @@ static cl::opt<unsigned>
              cl::cat(duplexCategory));
 static cl::opt<unsigned> simReplicasPerNode(
     "replicas-per-node",
-    cl::desc("Data-parallel replicas of --devices devices inside each node "
-             "(default 1); they share the node's host memory and host units "
-             "(DIMM-PIM), as L3 runs OPT-66B as TP2 x DP4 on one DGX-A100"),
+    cl::desc("Data-parallel replicas of --devices devices per node "
+             "(default 1), sharing its host memory and units (DIMM-PIM)"),
     cl::value_desc("R"), cl::init(0), cl::sub(simulateCommand),
     cl::cat(duplexCategory));
 static cl::opt<std::string> simCoprocess(
