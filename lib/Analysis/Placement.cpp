@@ -168,9 +168,10 @@ public:
         return cost.takeError();
       seconds += cost->seconds;
     }
-    // A host unit serves every device of its node with the same hardware.
+    // A host unit serves every device of its node (all replicas) with the
+    // same hardware.
     if (unit.placement == hw::Placement::Host)
-      seconds *= system.topology.devicesPerNode;
+      seconds *= system.devicesPerHost();
     return seconds;
   }
 
@@ -232,7 +233,8 @@ struct KVRoom {
 
 /// Weights: tensor/expert parallel inside a node, data parallel across
 /// nodes, so each device holds 1/devices-per-node of them. The KV cache is
-/// split the same way, or held whole by the node's host memory.
+/// split the same way, or held whole by the replica's share of the node's
+/// host memory.
 Expected<KVRoom> measureRoom(const hw::System &system,
                              const CapacityNeeds &needs, const Stage &stage) {
   if (Error error = checkWeightsFit(system, needs))
@@ -245,7 +247,7 @@ Expected<KVRoom> measureRoom(const hw::System &system,
       stageKVBytes(stage, needs.kvBytesPerToken) / system.topology.nodes;
   room.kvPerDevice = room.kvPerNode / perNode;
   room.fitsDevice = room.weightsPerDevice + room.kvPerDevice <= deviceBytes;
-  room.fitsHost = room.kvPerNode <= system.hostMemoryBytes();
+  room.fitsHost = room.kvPerNode <= system.hostMemoryBytesPerReplica();
   return room;
 }
 
@@ -293,7 +295,7 @@ uint64_t duplex::kvCapacityTokens(const hw::System &system,
   });
   unsigned perNode = system.topology.devicesPerNode;
   double bytes = hostRunsDecode
-                     ? system.hostMemoryBytes()
+                     ? system.hostMemoryBytesPerReplica()
                      : std::max(0.0, (system.deviceMemoryBytes() -
                                       needs.weightsPerDevice(perNode)) *
                                          perNode);
@@ -310,7 +312,7 @@ Error kvNowhereError(const hw::System &system, const Stage &stage,
   std::string host =
       hostUnits
           ? fmt::format(", and the host memory of a node has {} for its {}",
-                        gibibytes(system.hostMemoryBytes()),
+                        gibibytes(system.hostMemoryBytesPerReplica()),
                         gibibytes(room.kvPerNode))
           : "";
   return createStringError(

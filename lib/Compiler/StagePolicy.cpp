@@ -121,6 +121,14 @@ Stage StagePolicy::canonicalize(const Stage &stage, std::string &key) const {
     double mean = sum / stage.decodeContexts.size();
     uint64_t rounded =
         std::max<uint64_t>(1, uint64_t(std::llround(mean / bucket)) * bucket);
+    // Rounding up must not push a stage that fits the KV cache over it
+    // (the placement would reject it): round down instead.
+    double prompts = 0;
+    for (uint64_t prompt : stage.prefillTokens)
+      prompts += prompt;
+    double count = double(stage.decodeContexts.size());
+    if (prompts + count * (rounded + 1) > double(kvCapacity))
+      rounded = std::max<uint64_t>(1, uint64_t(mean / bucket) * bucket);
     canonical.decodeContexts.assign(stage.decodeContexts.size(), rounded);
     // The serving loop admitted the stage within the KV capacity; rounding
     // up must not push its stand-in past it (placement would reject it).
@@ -258,18 +266,21 @@ static std::pair<Stage, Stage> halves(const Stage &stage) {
   return split;
 }
 
+/// L3's adaptive scheduler forms the two sub-batches: one prefill each, then
+/// decodes (1 at a time for MHA, 16 for GQA) to the sub-batch whose PIM time
+/// still hides under the other's GPU time. The serving loop has already
+/// admitted the stage's requests by KV capacity, so every one is placed.
 Expected<sim::Schedule> StagePolicy::buildSubBatchSchedule(const Stage &stage) {
-  auto [first, second] = halves(stage);
-  auto toSubBatch = [](const Stage &half) {
-    sim::SubBatch subBatch;
-    subBatch.prefillTokens.append(half.prefillTokens.begin(),
-                                  half.prefillTokens.end());
-    subBatch.decodeContexts.append(half.decodeContexts.begin(),
-                                   half.decodeContexts.end());
-    return subBatch;
-  };
-  return sim::buildSubBatchSchedule(*subBatchPredictor, toSubBatch(first),
-                                    toSubBatch(second));
+  sim::FormationOptions formation;
+  formation.decodeIncrement =
+      sim::defaultDecodeIncrement(subBatchPredictor->getShape().attention);
+  formation.placeEveryRequest = true;
+  Expected<sim::SubBatchPlan> plan = sim::formSubBatches(
+      *subBatchPredictor, stage.prefillTokens, stage.decodeContexts, formation);
+  if (!plan)
+    return plan.takeError();
+  return sim::buildSubBatchSchedule(*subBatchPredictor, plan->subBatches[0],
+                                    plan->subBatches[1]);
 }
 
 Expected<sim::Schedule> StagePolicy::buildSchedule(const Stage &stage,

@@ -74,11 +74,12 @@ static Expected<ServingReport> simulate(const SimulateOptions &options) {
       loadModel(options.model, &context, options.import);
   if (!loaded)
     return loaded.takeError();
-  auto system =
-      loadScaledSystem(options.device, options.devices, options.nodes);
+  auto system = loadScaledSystem(options.device, options.devices, options.nodes,
+                                 options.replicasPerNode);
   if (!system)
     return system.takeError();
-  unsigned replicas = (*system)->topology.nodes;
+  unsigned replicas =
+      (*system)->topology.nodes * (*system)->topology.replicasPerNode;
 
   Expected<PolicyOptions> policyOptions =
       makePolicyOptions(options.coprocess, options.routing, options.seed);
@@ -101,7 +102,9 @@ static Expected<ServingReport> simulate(const SimulateOptions &options) {
 
   auto start = std::chrono::steady_clock::now();
   ProgressBar progress("simulating", !options.quiet);
-  // Nodes are data-parallel replicas: requests are dealt round-robin.
+  // Nodes, and replicas inside a node, are data parallel: requests are dealt
+  // round-robin. Replicas of a node share its host memory and host units,
+  // which the policy's system already accounts for.
   std::vector<ServingResult> results;
   for (unsigned replica = 0; replica < replicas; ++replica) {
     std::vector<RequestSpec> share;
@@ -124,14 +127,18 @@ static Expected<ServingReport> simulate(const SimulateOptions &options) {
   ServingReport report = makeReport(results, wall);
   const hw::System &target = (*policy)->getSystem();
   report.title = formatv(
-      "{0} on {1}: {2} device(s) x {3} node(s), coprocess {4}, {5}, max batch "
-      "{6}; {7} of {8} stages evaluated",
+      "{0} on {1}: {2} device(s) x {3} node(s){9}, coprocess {4}, {5}, max "
+      "batch {6}; {7} of {8} stages evaluated",
       loaded->model.getSymName(), target.name, target.topology.devicesPerNode,
       target.topology.nodes, options.coprocess,
       !options.traceFile.empty() ? "trace " + options.traceFile
       : options.qps ? formatv("Poisson {0} req/s", *options.qps).str()
                     : std::string("closed loop"),
-      options.batch, (*policy)->getEvaluations(), (*policy)->getQueries());
+      options.batch, (*policy)->getEvaluations(), (*policy)->getQueries(),
+      target.topology.replicasPerNode > 1
+          ? formatv(" x {0} replicas per node", target.topology.replicasPerNode)
+                .str()
+          : std::string());
   return report;
 }
 

@@ -131,19 +131,26 @@ double System::hostMemoryBytes() const {
   return capacityAt(memories, Placement::Host);
 }
 
-Expected<System> System::withTopology(unsigned devicesPerNode,
-                                      unsigned nodes) const {
-  if (devicesPerNode == 0 || nodes == 0)
+Expected<System> System::withTopology(unsigned devicesPerNode, unsigned nodes,
+                                      unsigned replicasPerNode) const {
+  if (devicesPerNode == 0 || nodes == 0 || replicasPerNode == 0)
     return createStringError(
         inconvertibleErrorCode(),
-        "system '%s': devices per node (%u) and nodes (%u) must be positive",
-        name.c_str(), devicesPerNode, nodes);
-  if (devicesPerNode > topology.maxDevicesPerNode)
+        "system '%s': devices per node (%u), nodes (%u) and replicas per node "
+        "(%u) must be positive",
+        name.c_str(), devicesPerNode, nodes, replicasPerNode);
+  if (devicesPerNode * replicasPerNode > topology.maxDevicesPerNode)
     return createStringError(
         inconvertibleErrorCode(),
-        "system '%s': %u devices per node exceed the %u that its intra-node "
+        "system '%s': %u devices per node%s exceed the %u that its intra-node "
         "link connects; use more nodes",
-        name.c_str(), devicesPerNode, topology.maxDevicesPerNode);
+        name.c_str(), devicesPerNode * replicasPerNode,
+        replicasPerNode > 1
+            ? formatv(" ({0} replicas of {1})", replicasPerNode, devicesPerNode)
+                  .str()
+                  .c_str()
+            : "",
+        topology.maxDevicesPerNode);
   if (nodes > 1 && !findLink(LinkScope::InterNode))
     return createStringError(inconvertibleErrorCode(),
                              "system '%s': %u nodes need an inter_node link",
@@ -156,6 +163,7 @@ Expected<System> System::withTopology(unsigned devicesPerNode,
   System scaled = *this;
   scaled.topology.devicesPerNode = devicesPerNode;
   scaled.topology.nodes = nodes;
+  scaled.topology.replicasPerNode = replicasPerNode;
   return scaled;
 }
 

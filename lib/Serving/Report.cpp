@@ -52,6 +52,9 @@ ServingReport makeReport(ArrayRef<ServingResult> replicas, double wallSeconds) {
         std::max(report.simulatedSeconds, result.simulatedSeconds);
     report.generatedTokens += result.generatedTokens;
     report.preemptions += result.preemptions;
+    if (result.simulatedSeconds > 0)
+      report.meanBatch += result.batchRequestSeconds / result.simulatedSeconds;
+    report.maxBatch += result.maxBatch;
     totalJoules += result.totals.joules;
     staticJoules += result.totals.staticJoules;
     for (size_t k = 0; k < 3; ++k)
@@ -144,6 +147,8 @@ json::Object toJSON(const ServingReport &report) {
                               {"mixed", report.stages[1]},
                               {"decode_only", report.stages[2]}}},
       {"preemptions", report.preemptions},
+      {"batch",
+       json::Object{{"mean", report.meanBatch}, {"max", report.maxBatch}}},
       {"requests", report.requests},
       {"generated_tokens", report.generatedTokens},
       {"simulated_seconds", report.simulatedSeconds},
@@ -176,6 +181,8 @@ void printReport(const ServingReport &report, raw_ostream &os) {
        fmt::format("{} prefill-only, {} mixed, {} decode-only",
                    report.stages[0], report.stages[1], report.stages[2]));
   line("preemptions", fmt::format("{}", report.preemptions));
+  line("batch", fmt::format("mean {:.1f}, max {} requests per stage",
+                            report.meanBatch, report.maxBatch));
   text += fmt::format("\n  {:<28}{:>8}{:>9}\n", "breakdown", "time", "energy");
   for (size_t c = 0; c < kNumCostCategories; ++c)
     text += fmt::format(

@@ -195,6 +195,9 @@ private:
     if (!cost)
       return cost.takeError();
     now += cost->seconds;
+    uint64_t batch = stage.prefillTokens.size() + stage.decodeContexts.size();
+    result.batchRequestSeconds += double(batch) * cost->seconds;
+    result.maxBatch = std::max(result.maxBatch, batch);
     accumulate(*cost, stage);
 
     // Decoding requests append their token's KV and emit the next token.

@@ -383,35 +383,68 @@ Expected<SubBatchPlan> formSubBatches(const SubBatchPredictor &predictor,
   for (unsigned i = 0; i < 2; ++i)
     if (Error error = predictInto(i))
       return std::move(error);
+  // Placing every request: the other prefills, each to the sub-batch with
+  // less GPU work.
+  while (options.placeEveryRequest && nextPrefill < prefillPrompts.size()) {
+    double bytes = prefillPrompts[nextPrefill] * options.kvBytesPerToken;
+    if (!fits(bytes)) {
+      plan.kvMemoryFull = true;
+      break;
+    }
+    unsigned i = plan.times[1].gpuSeconds < plan.times[0].gpuSeconds ? 1 : 0;
+    plan.kvBytes += bytes;
+    plan.subBatches[i].prefillTokens.push_back(prefillPrompts[nextPrefill]);
+    plan.prefillRequests[i].push_back(nextPrefill++);
+    lastPrefillIn = i;
+    if (Error error = predictInto(i))
+      return std::move(error);
+  }
 
   // Decode requests, an increment at a time, to a sub-batch whose PIM time
   // still fits under its partner's GPU time.
   size_t nextDecode = 0;
+  auto addDecodes = [&](unsigned i) -> Expected<bool> {
+    bool added = false;
+    size_t end =
+        std::min(decodeContexts.size(), nextDecode + options.decodeIncrement);
+    for (; nextDecode < end; ++nextDecode) {
+      double bytes = (decodeContexts[nextDecode] + 1) * options.kvBytesPerToken;
+      if (!fits(bytes)) {
+        plan.kvMemoryFull = true;
+        break;
+      }
+      plan.kvBytes += bytes;
+      plan.subBatches[i].decodeContexts.push_back(decodeContexts[nextDecode]);
+      plan.decodeRequests[i].push_back(nextDecode);
+      added = true;
+    }
+    if (Error error = predictInto(i))
+      return std::move(error);
+    return added;
+  };
   while (nextDecode < decodeContexts.size() && !plan.kvMemoryFull) {
     bool progressed = false;
     for (unsigned i = 0; i < 2 && nextDecode < decodeContexts.size(); ++i) {
       if (plan.times[i].pimSeconds > plan.times[1 - i].gpuSeconds)
         continue;
-      size_t end =
-          std::min(decodeContexts.size(), nextDecode + options.decodeIncrement);
-      for (; nextDecode < end; ++nextDecode) {
-        double bytes =
-            (decodeContexts[nextDecode] + 1) * options.kvBytesPerToken;
-        if (!fits(bytes)) {
-          plan.kvMemoryFull = true;
-          break;
-        }
-        plan.kvBytes += bytes;
-        plan.subBatches[i].decodeContexts.push_back(decodeContexts[nextDecode]);
-        plan.decodeRequests[i].push_back(nextDecode);
-        progressed = true;
-      }
-      if (Error error = predictInto(i))
-        return std::move(error);
+      Expected<bool> added = addDecodes(i);
+      if (!added)
+        return added.takeError();
+      progressed |= *added;
       if (plan.kvMemoryFull)
         break;
     }
-    if (!progressed)
+    if (progressed || plan.kvMemoryFull)
+      continue;
+    if (!options.placeEveryRequest)
+      break;
+    // Both PIM phases already exceed the GPU phases beside them: the PIM
+    // bounds the step, so balance the PIM work.
+    Expected<bool> added =
+        addDecodes(plan.times[1].pimSeconds < plan.times[0].pimSeconds ? 1 : 0);
+    if (!added)
+      return added.takeError();
+    if (!*added)
       break;
   }
 

@@ -76,15 +76,16 @@ duplex::annotateStageWork(ModelOp model, const WorkContext &context) {
 }
 
 llvm::Expected<std::unique_ptr<hw::System>>
-duplex::loadScaledSystem(StringRef nameOrPath, unsigned devices,
-                         unsigned nodes) {
+duplex::loadScaledSystem(StringRef nameOrPath, unsigned devices, unsigned nodes,
+                         unsigned replicasPerNode) {
   llvm::Expected<hw::System> system = hw::loadSystem(nameOrPath);
   if (!system)
     return system.takeError();
-  if (devices || nodes) {
+  if (devices || nodes || replicasPerNode) {
     llvm::Expected<hw::System> scaled = system->withTopology(
         devices ? devices : system->topology.devicesPerNode,
-        nodes ? nodes : system->topology.nodes);
+        nodes ? nodes : system->topology.nodes,
+        replicasPerNode ? replicasPerNode : system->topology.replicasPerNode);
     if (!scaled)
       return scaled.takeError();
     *system = std::move(*scaled);

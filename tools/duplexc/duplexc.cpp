@@ -174,6 +174,12 @@ static cl::opt<unsigned>
                       "description's)"),
              cl::value_desc("M"), cl::init(0), cl::sub(simulateCommand),
              cl::cat(duplexCategory));
+static cl::opt<unsigned> simReplicasPerNode(
+    "replicas-per-node",
+    cl::desc("Data-parallel replicas of --devices devices per node "
+             "(default 1), sharing its host memory and units (DIMM-PIM)"),
+    cl::value_desc("R"), cl::init(0), cl::sub(simulateCommand),
+    cl::cat(duplexCategory));
 static cl::opt<std::string> simCoprocess(
     "coprocess",
     cl::desc("none (one unit at a time), pe (expert and attention "
@@ -329,6 +335,7 @@ int main(int argc, char **argv) {
     options.device = simDevice;
     options.devices = simDevices;
     options.nodes = simNodes;
+    options.replicasPerNode = simReplicasPerNode;
     options.coprocess = simCoprocess;
     options.closedLoop = simClosedLoop;
     if (simQPS.getNumOccurrences())

@@ -153,8 +153,8 @@ TEST(SystemTest, WithTopologyScalesACopy) {
   Expected<System> zero = duplex.withTopology(0, 1);
   ASSERT_FALSE(bool(zero));
   EXPECT_EQ(toString(zero.takeError()),
-            "system 'duplex': devices per node (0) and nodes (1) must be "
-            "positive");
+            "system 'duplex': devices per node (0), nodes (1) and replicas per "
+            "node (1) must be positive");
 
   Expected<System> tooWide = duplex.withTopology(16, 1);
   ASSERT_FALSE(bool(tooWide));
@@ -168,6 +168,29 @@ TEST(SystemTest, WithTopologyScalesACopy) {
   ASSERT_FALSE(bool(noNetwork));
   EXPECT_EQ(toString(noNetwork.takeError()),
             "system 'duplex': 2 nodes need an inter_node link");
+}
+
+// L3 runs OPT-66B as TP2 x DP4 on one DGX-A100: 4 replicas of 2 GPUs
+// share the node's 2 TiB of DIMMs, 512 GiB each, and its 8 GPUs all use
+// the one DIMM-PIM.
+TEST(SystemTest, ReplicasInANodeShareTheHost) {
+  System l3 = load("dgx-a100-dimm-pim");
+  Expected<System> dp4 = l3.withTopology(2, 1, 4);
+  ASSERT_TRUE(bool(dp4)) << toString(dp4.takeError());
+  EXPECT_EQ(dp4->totalDevices(), 8u);
+  EXPECT_EQ(dp4->devicesPerHost(), 8u);
+  EXPECT_DOUBLE_EQ(dp4->hostMemoryBytesPerReplica(), 512 * kGiB);
+  EXPECT_DOUBLE_EQ(l3.hostMemoryBytesPerReplica(), 2048 * kGiB);
+  Expected<System> tp2 = l3.withTopology(2, 1);
+  ASSERT_TRUE(bool(tp2)) << toString(tp2.takeError());
+  EXPECT_EQ(tp2->devicesPerHost(), 2u);
+
+  Expected<System> tooMany = l3.withTopology(2, 1, 8);
+  ASSERT_FALSE(bool(tooMany));
+  EXPECT_EQ(toString(tooMany.takeError()),
+            "system 'dgx-a100-dimm-pim': 16 devices per node (8 replicas of "
+            "2) exceed the 8 that its intra-node link connects; use more "
+            "nodes");
 }
 
 TEST(SystemTest, KeepsTheSourceOfEachNumber) {

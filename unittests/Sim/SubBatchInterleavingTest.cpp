@@ -107,6 +107,25 @@ TEST(SubBatchInterleavingTest, StepTimeIsMaxOfPairedGpuAndPimTimes) {
                    result.tasks[pim1].endSeconds);
 }
 
+// Data-parallel replicas share the one DIMM-PIM of the node: with TP2 x DP4
+// each device's decode attention still takes 8 x 10.345 = 82.762 us (as
+// with TP8 above); TP2 alone would share it 2 ways: 2 x 10.345 = 20.690 us.
+TEST(SubBatchInterleavingTest, ReplicasOfANodeShareTheDimmPim) {
+  hw::System dgx = loadBundled("dgx-a100-dimm-pim");
+  hw::System dp4 = valueOf(dgx.withTopology(2, 1, 4));
+  hw::System tp2 = valueOf(dgx.withTopology(2, 1));
+  SubBatch first;
+  first.decodeContexts.assign(4, 1024);
+  for (auto [system, expected] :
+       {std::pair<const hw::System *, double>{&dp4, 82.762},
+        std::pair<const hw::System *, double>{&tp2, 20.690}}) {
+    std::optional<CostModelPredictor> predictor = predictorFor(*system);
+    ASSERT_TRUE(predictor);
+    SubBatchTimes times = valueOf(predictor->predict(first));
+    EXPECT_NEAR(times.decodeAttentionSeconds, expected * us, 0.001 * us);
+  }
+}
+
 // The trace has a gpu, a dimm_pim and a pcie track.
 TEST(SubBatchInterleavingTest, TraceTracksAreGpuDimmPimAndPcie) {
   hw::System dgx = loadBundled("dgx-a100-dimm-pim");
@@ -230,6 +249,35 @@ TEST(SubBatchInterleavingTest, FullMemoryChunksTheLastPrefill) {
   EXPECT_DOUBLE_EQ(plan.times[1].gpuSeconds, 40);
   EXPECT_DOUBLE_EQ(plan.layerSeconds, 104);
   EXPECT_DOUBLE_EQ(plan.kvBytes, 188 - 24);
+}
+
+// As the serving loop uses it: prompts [50, 50, 30] and 60 decodes at
+// context 10, 4 at a time, every request placed. The third prompt goes to
+// sb0 (T_GPU 150 = 150, the first wins): T_GPU = 180 + d0 and 150 + d1.
+// Decodes go 4 at a time while T_PIM(i) <= T_GPU(other): (20, 20), then
+// sb1 once more (200 <= 200): (20, 24). Now 200 > 174 and 240 > 200: the
+// PIM bounds the step, so the rest go to the smaller T_PIM, sb0 on a tie:
+// (24, 24), (28, 24), (28, 28), (32, 28). T_GPU = 212 and 178, T_PIM = 320
+// and 280; step max(212, 280) + max(178, 320) = 600.
+TEST(SubBatchInterleavingTest, FormationCanPlaceEveryRequest) {
+  LinearPredictor predictor(100);
+  std::vector<uint64_t> decodes(60, 10);
+  FormationOptions options;
+  options.decodeIncrement = 4;
+  options.placeEveryRequest = true;
+  SubBatchPlan plan =
+      valueOf(formSubBatches(predictor, {50, 50, 30}, decodes, options));
+  EXPECT_EQ(plan.subBatches[0].prefillTokens,
+            (llvm::SmallVector<uint64_t, 4>{50, 30}));
+  EXPECT_EQ(plan.subBatches[1].prefillTokens,
+            (llvm::SmallVector<uint64_t, 4>{50}));
+  EXPECT_EQ(plan.prefillRequests[0], (llvm::SmallVector<uint32_t, 4>{0, 2}));
+  EXPECT_EQ(plan.subBatches[0].decodeContexts.size(), 32u);
+  EXPECT_EQ(plan.subBatches[1].decodeContexts.size(), 28u);
+  EXPECT_DOUBLE_EQ(plan.times[0].gpuSeconds, 212);
+  EXPECT_DOUBLE_EQ(plan.times[1].pimSeconds, 280);
+  EXPECT_DOUBLE_EQ(plan.layerSeconds, 600);
+  EXPECT_FALSE(plan.chunkedPrefillTokens);
 }
 
 TEST(SubBatchInterleavingTest, DecodeIncrementFollowsTheAttentionKind) {

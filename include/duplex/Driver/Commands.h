@@ -84,6 +84,9 @@ struct SimulateOptions {
   std::string device;
   unsigned devices = 0;
   unsigned nodes = 0;
+  /// Data-parallel replicas of `devices` devices inside each node, sharing
+  /// its host memory and host units (0: one).
+  unsigned replicasPerNode = 0;
   std::string coprocess = "pe";
   /// Arrivals: closed loop (the default), Poisson at `qps`, or a trace.
   bool closedLoop = false;

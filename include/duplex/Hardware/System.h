@@ -174,9 +174,14 @@ struct Link {
 };
 
 struct Topology {
+  /// Devices of one replica in a node (tensor parallel).
   unsigned devicesPerNode = 1;
   unsigned nodes = 1;
   unsigned maxDevicesPerNode = 1; ///< Size of the intra-node link domain.
+  /// Data-parallel replicas inside one node (L3 runs OPT-66B as TP2 DP4 on
+  /// one DGX-A100): each has devicesPerNode devices of its own, and all of
+  /// them share the node's host memory and host units.
+  unsigned replicasPerNode = 1;
 };
 
 class System {
@@ -215,13 +220,23 @@ public:
   /// Capacity of the memories of one node's host (DIMMs); 0 if none.
   double hostMemoryBytes() const;
   unsigned totalDevices() const {
-    return topology.devicesPerNode * topology.nodes;
+    return topology.devicesPerNode * topology.replicasPerNode * topology.nodes;
+  }
+  /// Devices that share one node's host memory and host units (DIMM-PIM):
+  /// every device of every replica in the node.
+  unsigned devicesPerHost() const {
+    return topology.devicesPerNode * topology.replicasPerNode;
+  }
+  /// One replica's share of its node's host memory.
+  double hostMemoryBytesPerReplica() const {
+    return hostMemoryBytes() / topology.replicasPerNode;
   }
 
-  /// A copy with another topology (`--devices N --nodes M`). Both counts must
-  /// be positive, and devicesPerNode at most topology.maxDevicesPerNode.
-  llvm::Expected<System> withTopology(unsigned devicesPerNode,
-                                      unsigned nodes) const;
+  /// A copy with another topology (`--devices N --nodes M
+  /// --replicas-per-node R`). The counts must be positive, and the devices
+  /// of a node (N x R) at most topology.maxDevicesPerNode.
+  llvm::Expected<System> withTopology(unsigned devicesPerNode, unsigned nodes,
+                                      unsigned replicasPerNode = 1) const;
 
   /// The source string of the number at `jsonPath`, or "" if none.
   llvm::StringRef sourceOf(llvm::StringRef jsonPath) const;

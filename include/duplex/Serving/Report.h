@@ -50,6 +50,10 @@ struct ServingReport {
   std::array<std::array<double, kNumCostCategories>, 3> timeBreakdownByKind{};
   std::array<uint64_t, 3> stages{};
   uint64_t preemptions = 0;
+  /// Requests per stage, summed over replicas: the time-weighted mean of
+  /// each replica, and the largest of each (L3's "batch size").
+  double meanBatch = 0;
+  uint64_t maxBatch = 0;
   uint64_t requests = 0;
   uint64_t generatedTokens = 0;
   double simulatedSeconds = 0;

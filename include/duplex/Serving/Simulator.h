@@ -64,6 +64,11 @@ struct ServingResult {
   /// Busy seconds per category within each StageKind's stages.
   std::array<std::array<double, kNumCostCategories>, 3> secondsByKind{};
   uint64_t preemptions = 0;
+  /// Requests in each stage (prefilling or decoding) times the stage's
+  /// seconds, summed: divided by simulatedSeconds, the time-weighted mean
+  /// batch. And the largest batch of any stage.
+  double batchRequestSeconds = 0;
+  uint64_t maxBatch = 0;
 };
 
 /// Serves `requests` (in arrival order) on one replica whose stages cost

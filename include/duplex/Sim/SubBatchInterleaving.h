@@ -179,6 +179,11 @@ struct FormationOptions {
   /// takes there (the same scope, e.g. one device's share).
   double kvCapacityBytes = std::numeric_limits<double>::infinity();
   double kvBytesPerToken = 0;
+  /// Place every candidate (a serving loop that has already admitted them
+  /// by KV capacity): prefills beyond the first two go to the sub-batch
+  /// with less GPU time, and once both PIM times exceed their partners' GPU
+  /// times, decodes go to the sub-batch with less PIM time.
+  bool placeEveryRequest = false;
 };
 
 /// L3's decode increment for an attention shape.
@@ -203,7 +208,8 @@ struct SubBatchPlan {
 /// sub-batch whose PIM time is still below its partner's GPU time, until
 /// T_PIM > T_GPU for both, the candidates run out, or the KV memory is
 /// full; when it is full and the PIM idles, the last prefill is chunked so
-/// its sub-batch's T_GPU matches the other's T_PIM.
+/// its sub-batch's T_GPU matches the other's T_PIM. With
+/// `placeEveryRequest` no candidate is left out (see FormationOptions).
 llvm::Expected<SubBatchPlan> formSubBatches(
     const SubBatchPredictor &predictor, llvm::ArrayRef<uint64_t> prefillPrompts,
     llvm::ArrayRef<uint64_t> decodeContexts, const FormationOptions &options);

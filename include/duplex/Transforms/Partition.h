@@ -60,9 +60,11 @@ struct PartitionResult {
 mlir::FailureOr<PartitionResult>
 partitionModule(mlir::ModuleOp module, const PartitionOptions &options);
 
-/// Loads a device description and applies a --devices/--nodes topology.
+/// Loads a device description and applies a --devices/--nodes
+/// (--replicas-per-node) topology; 0 keeps the description's.
 llvm::Expected<std::unique_ptr<hw::System>>
-loadScaledSystem(llvm::StringRef nameOrPath, unsigned devices, unsigned nodes);
+loadScaledSystem(llvm::StringRef nameOrPath, unsigned devices, unsigned nodes,
+                 unsigned replicasPerNode = 0);
 
 /// A table of records (Op/B analysis) or placed records, for people.
 void printWorkTable(llvm::ArrayRef<WorkRecord> records, llvm::raw_ostream &os);
