@@ -7,7 +7,7 @@ this; test/experiments/l3-claims.test):
    most.
 
 Two claims of the scaling study are known differences (XFAIL; see
-docs/validation-l3.md): CHIME finds bandwidth x8 alone gains little (1.01x)
+docs/validation.md): CHIME finds bandwidth x8 alone gains little (1.01x)
 and capacity x8 alone much (2.28x); here, with the KV memory full, a step's
 PIM time is at least capacity / bandwidth (168 ms at one rankset) and
 exceeds the GPUs' (69 ms for GPT-175B), so bandwidth, not capacity, sets

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Regenerates every experiment's CSV and PNG under experiments/results (the
-# figures docs/validation.md shows). Build first: bash scripts/setup.sh.
+# Regenerates every experiment's CSV and PNG under experiments/results, the
+# L3 device files and traces, and the generated tables of docs/validation.md.
+# Deterministic: the same build gives byte-identical CSVs. Build first:
+# bash scripts/setup.sh.
 #
 #   bash experiments/run-all.sh [--jobs N]
 set -euo pipefail
@@ -14,3 +16,7 @@ for experiment in calibrate_gpu duplex_throughput duplex_latency \
 done
 echo "== claims"
 "$python" check_duplex_claims.py "$@"
+echo "== L3"
+bash run-l3.sh "$@"
+echo "== docs/validation.md"
+"$python" summarize.py

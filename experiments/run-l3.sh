@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Regenerates every L3/CHIME result (docs/validation-l3.md): the derived
+# Regenerates every L3/CHIME result (docs/validation.md): the derived
 # device files, the synthetic traces, experiments/results/l3_throughput.*
 # and l3_scaling.*, and the quick check of the paper's qualitative claims.
 # Deterministic: the same build gives byte-identical CSVs.

@@ -195,10 +195,77 @@ def ablation(results):
     return table(['Duplex+PE+ET / GPU (mean / max)'] + variants, body)
 
 
+def l3_points(results):
+    """{(model, trace): {system: row}} of the L3 throughput experiment."""
+    points = {}
+    for r in read('l3_throughput', results):
+        points.setdefault((r['model'], r['trace']), {})[r['system']] = r
+    return points
+
+
+def l3_throughput(results):
+    body = []
+    for (model, trace), systems in l3_points(results).items():
+        dimm, gpu = systems['DIMM-PIM'], systems['GPU-only']
+        tokens = dimm['throughput_tokens_per_s']
+        body.append(
+            [model, trace,
+             f'{int(gpu["tp"])}x{int(gpu["dp"])} / '
+             f'{int(dimm["tp"])}x{int(dimm["dp"])}', f'{tokens:.0f}'] +
+            [f'{tokens / systems[s]["throughput_tokens_per_s"]:.2f}'
+             for s in ('GPU-only', 'HBM-PIM', 'HBM-PIM-EXT', 'R-PIM')] +
+            [f'{dimm["batch_mean"]:.0f} / {gpu["batch_mean"]:.1f} = '
+             f'{dimm["batch_mean"] / gpu["batch_mean"]:.2f}'])
+    return table(['model', 'trace', 'TP x DP (GPU-KV / others)',
+                  'DIMM-PIM tok/s', 'vs GPU-only', 'vs HBM-PIM',
+                  'vs HBM-PIM-EXT', 'vs R-PIM',
+                  'batch DIMM-PIM / GPU-only'], body)
+
+
+def l3_headline(results):
+    points = l3_points(results)
+    body = []
+    for system, paper in (('HBM-PIM', 'up to 5.15x (v2), 6.1x (v1)'),
+                          ('HBM-PIM-EXT', 'up to 3.45x'),
+                          ('GPU-only', 'up to 3.94x'),
+                          ('R-PIM', 'up to 7.21x')):
+        ratios = [p['DIMM-PIM']['throughput_tokens_per_s'] /
+                  p[system]['throughput_tokens_per_s']
+                  for p in points.values()]
+        body.append([f'DIMM-PIM over {system}', paper,
+                     f'{max(ratios):.2f}x ({common.geometric_mean(ratios):.2f}x)'])
+    gpt = points[('GPT-175B', 'openr1')]
+    batch = gpt['DIMM-PIM']['batch_mean'] / gpt['GPU-only']['batch_mean']
+    speed = (gpt['DIMM-PIM']['throughput_tokens_per_s'] /
+             gpt['GPU-only']['throughput_tokens_per_s'])
+    body.append(['batch vs GPU-only (GPT-175B, OpenR1)',
+                 'x6.6 (v1: up to 14.3x)', f'x{batch:.2f}'])
+    body.append(['latency per step vs GPU-only (GPT-175B, OpenR1)', 'x2.2',
+                 f'x{batch / speed:.2f} ({batch:.2f} / {speed:.2f})'])
+    return table(['claim', 'paper', 'ours: max over the 9 points (geomean)'],
+                 body)
+
+
+def l3_scaling(results):
+    rows = read('l3_scaling', results)
+    body = []
+    for variant in dict.fromkeys(r['variant'] for r in rows):
+        if variant == '1 rankset':
+            continue
+        mine = [r for r in rows if r['variant'] == variant]
+        values = [r['speedup'] for r in mine]
+        body.append([variant, f'{mine[0]["paper"]:.2f}x',
+                     f'{common.geometric_mean(values):.2f}x',
+                     f'{min(values):.2f}-{max(values):.2f}x'])
+    return table(['variant (over 1 rankset)', 'paper',
+                  'ours, geomean over 3 models x 3 traces', 'range'], body)
+
+
 SECTIONS = {'calibration': calibration, 'headline': headline,
             'throughput': throughput, 'latency': latency, 'bankpim': bankpim,
             'energy': energy, 'breakdown': breakdown, 'qps': qps,
-            'ablation': ablation}
+            'ablation': ablation, 'l3_throughput': l3_throughput,
+            'l3_headline': l3_headline, 'l3_scaling': l3_scaling}
 
 
 def render(text, results):
