@@ -121,14 +121,6 @@ Stage StagePolicy::canonicalize(const Stage &stage, std::string &key) const {
     double mean = sum / stage.decodeContexts.size();
     uint64_t rounded =
         std::max<uint64_t>(1, uint64_t(std::llround(mean / bucket)) * bucket);
-    // Rounding up must not push a stage that fits the KV cache over it
-    // (the placement would reject it): round down instead.
-    double prompts = 0;
-    for (uint64_t prompt : stage.prefillTokens)
-      prompts += prompt;
-    double count = double(stage.decodeContexts.size());
-    if (prompts + count * (rounded + 1) > double(kvCapacity))
-      rounded = std::max<uint64_t>(1, uint64_t(mean / bucket) * bucket);
     canonical.decodeContexts.assign(stage.decodeContexts.size(), rounded);
     // The serving loop admitted the stage within the KV capacity; rounding
     // up must not push its stand-in past it (placement would reject it).
