@@ -216,3 +216,20 @@ def replace_text(path, text):
             stream.write(text)
 
     _replace_atomically(path, write)
+
+
+def run_experiment(args, name, points, measure, columns, plot=None,
+                   post=None):
+    """Measures `points` (measure(duplexc, point) -> row, or a list of rows),
+    applies `post(rows)`, writes <out>/<name>.csv and, unless --no-plot,
+    plot(rows, <out>/<name>.png). Returns the rows."""
+    results = run_points(lambda p: measure(args.duplexc, p), list(points),
+                         args.jobs)
+    rows = [row for result in results
+            for row in (result if isinstance(result, list) else [result])]
+    if post:
+        rows = post(rows)
+    write_csv(os.path.join(args.out, name + '.csv'), rows, columns)
+    if plot and not args.no_plot:
+        plot(rows, os.path.join(args.out, name + '.png'))
+    return rows

@@ -31,50 +31,28 @@ COLUMNS = ['model', 'batch', 'lin', 'lout', 'variant',
            'gpu_tokens_per_s', 'duplex_tokens_per_s', 'speedup']
 
 
-def points(quick):
-    batches = [64] if quick else duplex_setup.CONFIG['batches']
-    for model in MODELS:
-        lengths = duplex_setup.CONFIG['models'][model]['lengths']
-        for lin, lout in lengths[:1] if quick else lengths:
-            for batch in batches:
-                for variant in VARIANTS:
-                    yield dict(model=model, batch=batch, lin=lin, lout=lout,
-                               variant=variant)
-
-
 def measure(duplexc, folder, point):
+    def variant_path(device):
+        if not VARIANTS[point['variant']]:
+            return device
+        return os.path.join(folder, f'{device}-{point["variant"]}.json')
+
     row = dict(point)
     for system, column in zip(SYSTEMS, ('gpu_tokens_per_s',
                                         'duplex_tokens_per_s')):
-        device, options = duplex_setup.closed_loop(
-            point['model'], system, point['batch'], point['lin'],
-            point['lout'])
-        if VARIANTS[point['variant']]:
-            device = os.path.join(folder, f'{device}-{point["variant"]}.json')
-        report = common.simulate(duplexc, point['model'], device, **options)
+        report, _ = duplex_setup.simulate_point(duplexc, point, system,
+                                                variant_path)
         row[column] = report['throughput_tokens_per_s']
     row['speedup'] = row['duplex_tokens_per_s'] / row['gpu_tokens_per_s']
     return row
 
 
 def plot(rows, path):
-    plt = common.pyplot()
-    figure, axes = plt.subplots(1, len(MODELS), figsize=(11, 2.6),
-                                sharey=True)
-    for axis, model in zip(axes, MODELS):
-        speedup = {(r['lin'], r['batch'], r['variant']): r['speedup']
-                   for r in rows if r['model'] == model}
-        groups = sorted({(lin, batch) for lin, batch, _ in speedup})
-        common.grouped_bars(axis, groups, list(VARIANTS),
-                            lambda g, variant: speedup[g + (variant,)],
-                            [f'{lin}\nB{batch}' for lin, batch in groups])
-        axis.axhline(1, color='black', lw=0.5)
-        axis.set_title(model)
-    axes[0].set_ylabel('Duplex+PE+ET / GPU')
-    axes[-1].legend(fontsize=6)
-    figure.suptitle('Duplex speedup under three calibrations of the same '
-                    'device files', fontsize=8)
-    common.save_figure(figure, path)
+    duplex_setup.plot_per_model(
+        rows, MODELS, list(VARIANTS), 'variant', 'speedup',
+        'Duplex+PE+ET / GPU',
+        'Duplex speedup under three calibrations of the same device files',
+        path)
 
 
 def main():
@@ -85,18 +63,16 @@ def main():
                 if values:
                     common.write_device_variant(folder, device, values,
                                                 variant)
-        rows = common.run_points(lambda p: measure(args.duplexc, folder, p),
-                                 list(points(args.quick)), args.jobs)
-    common.write_csv(os.path.join(args.out, 'duplex_ablation.csv'), rows,
-                     COLUMNS)
+        rows = common.run_experiment(
+            args, 'duplex_ablation',
+            duplex_setup.grid_points(MODELS, args.quick, 'variant', VARIANTS),
+            lambda duplexc, p: measure(duplexc, folder, p), COLUMNS, plot)
     for model in MODELS:
         for variant in VARIANTS:
             values = [r['speedup'] for r in rows
                       if r['model'] == model and r['variant'] == variant]
             print(f'{model} {variant}: max {max(values):.2f}x, geomean '
                   f'{common.geometric_mean(values):.2f}x')
-    if not args.no_plot:
-        plot(rows, os.path.join(args.out, 'duplex_ablation.png'))
 
 
 if __name__ == '__main__':

@@ -6,7 +6,6 @@ MHA models, whose decode attention has Op/B 1, but not on GQA or MoE models.
 
   /usr/bin/python3 experiments/duplex_bankpim.py [--quick] [--out DIR]
 """
-import os
 
 import common
 import duplex_setup
@@ -28,10 +27,7 @@ def points(quick):
 
 
 def measure(duplexc, point):
-    device, options = duplex_setup.closed_loop(
-        point['model'], point['system'], point['batch'], point['lin'],
-        point['lout'])
-    report = common.simulate(duplexc, point['model'], device, **options)
+    report, _ = duplex_setup.simulate_point(duplexc, point)
     return dict(point,
                 throughput_tokens_per_s=report['throughput_tokens_per_s'])
 
@@ -56,17 +52,13 @@ def plot(rows, path):
 
 def main():
     args = common.parse_args(__doc__.split('\n')[0])
-    rows = common.run_points(lambda p: measure(args.duplexc, p),
-                             list(points(args.quick)), args.jobs)
-    common.normalise(rows, ['model', 'batch'])
-    common.write_csv(os.path.join(args.out, 'duplex_bankpim.csv'), rows,
-                     COLUMNS)
+    rows = common.run_experiment(
+        args, 'duplex_bankpim', points(args.quick), measure, COLUMNS, plot,
+        post=lambda rows: common.normalise(rows, ['model', 'batch']))
     for r in rows:
         if r['system'] != 'GPU':
             print(f'{r["model"]} B{r["batch"]} {r["system"]}: '
                   f'{r["speedup_vs_gpu"]:.2f}x GPU')
-    if not args.no_plot:
-        plot(rows, os.path.join(args.out, 'duplex_bankpim.png'))
 
 
 if __name__ == '__main__':

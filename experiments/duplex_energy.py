@@ -7,7 +7,6 @@ average 28.19% less energy than the GPU system.
 
   /usr/bin/python3 experiments/duplex_energy.py [--quick] [--out DIR]
 """
-import os
 
 import common
 import duplex_setup
@@ -31,10 +30,7 @@ def points(quick):
 
 
 def measure(duplexc, point):
-    device, options = duplex_setup.closed_loop(
-        point['model'], point['system'], point['batch'], point['lin'],
-        point['lout'])
-    report = common.simulate(duplexc, point['model'], device, **options)
+    report, _ = duplex_setup.simulate_point(duplexc, point)
     detail = report['energy_j_per_token_by_category']
     row = dict(point, energy_j_per_token=report['energy_j_per_token'],
                communication=sum(detail['communication'].values()),
@@ -43,6 +39,16 @@ def measure(duplexc, point):
         for part in ('dram', 'compute'):
             row[f'{kind}_{part}'] = sum(detail[c][part] for c in categories)
     return row
+
+
+def reductions(rows):
+    """Adds reduction_vs_gpu_pct: how much less energy per token than the
+    GPU system at the same model."""
+    common.normalise(rows, ['model'], value='energy_j_per_token',
+                     column='reduction_vs_gpu_pct')
+    for r in rows:
+        r['reduction_vs_gpu_pct'] = 100 * (1 - r['reduction_vs_gpu_pct'])
+    return rows
 
 
 def plot(rows, path):
@@ -72,18 +78,11 @@ def plot(rows, path):
 
 def main():
     args = common.parse_args(__doc__.split('\n')[0])
-    rows = common.run_points(lambda p: measure(args.duplexc, p),
-                             list(points(args.quick)), args.jobs)
-    common.normalise(rows, ['model'], value='energy_j_per_token',
-                     column='reduction_vs_gpu_pct')
+    rows = common.run_experiment(args, 'duplex_energy', points(args.quick),
+                                 measure, COLUMNS, plot, post=reductions)
     for r in rows:
-        r['reduction_vs_gpu_pct'] = 100 * (1 - r['reduction_vs_gpu_pct'])
         print(f'{r["model"]} {r["system"]}: {r["energy_j_per_token"]:.3f} '
-              f'J/token ({r["reduction_vs_gpu_pct"]:+.1f}% less than GPU)')
-    common.write_csv(os.path.join(args.out, 'duplex_energy.csv'), rows,
-                     COLUMNS)
-    if not args.no_plot:
-        plot(rows, os.path.join(args.out, 'duplex_energy.png'))
+              f'J/token ({r["reduction_vs_gpu_pct"]:+.1f}% vs GPU)')
 
 
 if __name__ == '__main__':

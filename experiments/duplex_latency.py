@@ -6,7 +6,6 @@ figure; headline: up to 2.57x lower E2E, median TBT -58.3% for GLaM).
 
   /usr/bin/python3 experiments/duplex_latency.py [--quick] [--out DIR]
 """
-import os
 
 import common
 import duplex_setup
@@ -29,10 +28,7 @@ def points(quick):
 
 
 def measure(duplexc, point):
-    device, options = duplex_setup.closed_loop(
-        point['model'], point['system'], point['batch'], point['lin'],
-        point['lout'])
-    report = common.simulate(duplexc, point['model'], device, **options)
+    report, _ = duplex_setup.simulate_point(duplexc, point)
     row = dict(point)
     for name, key in METRICS:
         for p in PERCENTILES:
@@ -64,18 +60,14 @@ def plot(rows, path):
 
 def main():
     args = common.parse_args(__doc__.split('\n')[0])
-    rows = common.run_points(lambda p: measure(args.duplexc, p),
-                             list(points(args.quick)), args.jobs)
-    common.write_csv(os.path.join(args.out, 'duplex_latency.csv'), rows,
-                     COLUMNS)
+    rows = common.run_experiment(args, 'duplex_latency', points(args.quick),
+                                 measure, COLUMNS, plot)
     for lin in sorted({r['lin'] for r in rows}):
         mine = {r['system']: r for r in rows if r['lin'] == lin}
         gpu, best = mine['GPU'], mine['Duplex+PE+ET']
         print(f'Lin {lin}: E2E p50 GPU/Duplex+PE+ET '
               f'{gpu["e2e_p50_s"] / best["e2e_p50_s"]:.2f}x, median TBT '
               f'{100 * (best["tbt_p50_s"] / gpu["tbt_p50_s"] - 1):+.1f}%')
-    if not args.no_plot:
-        plot(rows, os.path.join(args.out, 'duplex_latency.png'))
 
 
 if __name__ == '__main__':

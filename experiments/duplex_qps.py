@@ -5,7 +5,6 @@ Duplex, Duplex+PE and Duplex+PE+ET (the paper's QPS sweep).
 
   /usr/bin/python3 experiments/duplex_qps.py [--quick] [--out DIR]
 """
-import os
 
 import common
 import duplex_setup
@@ -56,15 +55,12 @@ def main():
     args = common.parse_args(__doc__.split('\n')[0])
     points = [dict(qps=q, system=s) for q in (QPS[::3] if args.quick else QPS)
               for s in SYSTEMS]
-    rows = common.run_points(lambda p: measure(args.duplexc, p), points,
-                             args.jobs)
-    common.write_csv(os.path.join(args.out, 'duplex_qps.csv'), rows, COLUMNS)
+    rows = common.run_experiment(args, 'duplex_qps', points, measure, COLUMNS,
+                                 plot)
     for q in sorted({r['qps'] for r in rows}):
         mine = {r['system']: r for r in rows if r['qps'] == q}
         print(f'QPS {q}: E2E p50 GPU {mine["GPU"]["e2e_p50_s"]:.1f} s, '
               f'Duplex+PE+ET {mine["Duplex+PE+ET"]["e2e_p50_s"]:.1f} s')
-    if not args.no_plot:
-        plot(rows, os.path.join(args.out, 'duplex_qps.png'))
 
 
 if __name__ == '__main__':

@@ -48,3 +48,49 @@ def run(duplexc, model, system, options_of):
     options)."""
     device, options = options_of(model, system)
     return common.simulate(duplexc, model, device, **options)
+
+
+def grid_points(models, quick, key, values, batches=None):
+    """Experiment 1's grid: each model's (Lin, Lout) and each batch (the
+    first of each when `quick`), crossed with `key` in `values`."""
+    batches = batches or ([64] if quick else CONFIG['batches'])
+    for model in models:
+        lengths = CONFIG['models'][model]['lengths']
+        for lin, lout in lengths[:1] if quick else lengths:
+            for batch in batches:
+                for value in values:
+                    yield {'model': model, 'batch': batch, 'lin': lin,
+                           'lout': lout, key: value}
+
+
+def simulate_point(duplexc, point, system=None, device_path=None):
+    """(report, options) of a closed-loop point (model, batch, lin, lout and
+    system unless `system` is given); `device_path(name)` may redirect the
+    device file (ablations)."""
+    device, options = closed_loop(point['model'], system or point['system'],
+                                  point['batch'], point['lin'], point['lout'])
+    if device_path:
+        device = device_path(device)
+    return common.simulate(duplexc, point['model'], device, **options), options
+
+
+def plot_per_model(rows, models, series, series_key, value_key, ylabel,
+                   title, path):
+    """One panel per model: bars of `value_key` per (Lin, batch) group and
+    `series_key` value, with a line at 1."""
+    plt = common.pyplot()
+    figure, axes = plt.subplots(1, len(models), figsize=(11, 2.8),
+                                sharey=True)
+    for axis, model in zip(axes, models):
+        mine = {(r['lin'], r['batch'], r[series_key]): r[value_key]
+                for r in rows if r['model'] == model}
+        groups = sorted({(lin, batch) for lin, batch, _ in mine})
+        common.grouped_bars(axis, groups, series,
+                            lambda g, name: mine[g + (name,)],
+                            [f'{lin}\nB{batch}' for lin, batch in groups])
+        axis.axhline(1, color='black', lw=0.5)
+        axis.set_title(model)
+    axes[0].set_ylabel(ylabel)
+    axes[-1].legend(fontsize=6)
+    figure.suptitle(title, fontsize=8)
+    common.save_figure(figure, path)

@@ -6,7 +6,6 @@ stage time for Mixtral and GLaM; decode-only stages dominate).
 
   /usr/bin/python3 experiments/gpu_time_breakdown.py [--quick] [--out DIR]
 """
-import os
 
 import common
 import duplex_setup
@@ -28,9 +27,7 @@ def points(quick):
 
 
 def measure(duplexc, point):
-    device, options = duplex_setup.closed_loop(
-        point['model'], 'GPU', point['batch'], point['lin'], point['lout'])
-    report = common.simulate(duplexc, point['model'], device, **options)
+    report, _ = duplex_setup.simulate_point(duplexc, point, 'GPU')
     total = sum(report['stages'].values())
     return [dict(point, stage=stage, stages=report['stages'][stage],
                  share_of_stages=report['stages'][stage] / total,
@@ -57,17 +54,12 @@ def plot(rows, path):
 
 def main():
     args = common.parse_args(__doc__.split('\n')[0])
-    rows = [row for rows in common.run_points(
-        lambda p: measure(args.duplexc, p), list(points(args.quick)),
-        args.jobs) for row in rows]
-    common.write_csv(os.path.join(args.out, 'gpu_time_breakdown.csv'), rows,
-                     COLUMNS)
+    rows = common.run_experiment(args, 'gpu_time_breakdown',
+                                 points(args.quick), measure, COLUMNS, plot)
     for r in rows:
         print(f'{r["model"]} {r["stage"]} ({100 * r["share_of_stages"]:.0f}% '
               f'of stages): MoE {100 * r["moe"]:.0f}%, decode attention '
               f'{100 * r["attention_decode"]:.0f}%, FC {100 * r["fc"]:.0f}%')
-    if not args.no_plot:
-        plot(rows, os.path.join(args.out, 'gpu_time_breakdown.png'))
 
 
 if __name__ == '__main__':

@@ -16,7 +16,6 @@ Run it after editing the base files (e.g. a GPU calibration refit) so that
 every system keeps the same GPU.
 """
 import argparse
-import copy
 import json
 import os
 import sys

@@ -59,19 +59,25 @@ def calibration(results):
                           f'{max(errors):.1f}%.')
 
 
-def throughput(results):
-    rows = read('duplex_throughput', results)
-    systems = ['2xGPU', 'Duplex', 'Duplex+PE', 'Duplex+PE+ET']
+def mean_max_table(rows, key, columns, value, title):
+    """Per model, the mean and max of `value` over the rows whose `key` is
+    each of `columns`."""
     body = []
     for model in dict.fromkeys(r['model'] for r in rows):
         cells = [model]
-        for system in systems:
-            values = [r['speedup_vs_gpu'] for r in rows
-                      if r['model'] == model and r['system'] == system]
+        for column in columns:
+            values = [r[value] for r in rows
+                      if r['model'] == model and r[key] == column]
             cells.append(f'{statistics.mean(values):.2f}x / '
                          f'{max(values):.2f}x')
         body.append(cells)
-    return table(['model (mean / max over 9 points)'] + systems, body)
+    return table([title] + columns, body)
+
+
+def throughput(results):
+    return mean_max_table(read('duplex_throughput', results), 'system',
+                          ['2xGPU', 'Duplex', 'Duplex+PE', 'Duplex+PE+ET'],
+                          'speedup_vs_gpu', 'model (mean / max over 9 points)')
 
 
 def by_point(rows, system):
@@ -182,17 +188,9 @@ def qps(results):
 
 def ablation(results):
     rows = read('duplex_ablation', results)
-    variants = list(dict.fromkeys(r['variant'] for r in rows))
-    body = []
-    for model in dict.fromkeys(r['model'] for r in rows):
-        cells = [model]
-        for variant in variants:
-            values = [r['speedup'] for r in rows
-                      if r['model'] == model and r['variant'] == variant]
-            cells.append(f'{statistics.mean(values):.2f}x / '
-                         f'{max(values):.2f}x')
-        body.append(cells)
-    return table(['Duplex+PE+ET / GPU (mean / max)'] + variants, body)
+    return mean_max_table(rows, 'variant',
+                          list(dict.fromkeys(r['variant'] for r in rows)),
+                          'speedup', 'Duplex+PE+ET / GPU (mean / max)')
 
 
 def l3_points(results):

@@ -48,7 +48,9 @@ std::string joinBundledNames(ArrayRef<BundledFile> files) {
 Expected<std::unique_ptr<MemoryBuffer>>
 openFileOrBundled(StringRef nameOrPath, ArrayRef<BundledFile> files,
                   StringRef what) {
-  if (sys::fs::exists(nameOrPath)) {
+  // A folder that happens to share a bundled name (say `duplex/` in the
+  // working directory) is not the file the user meant.
+  if (sys::fs::exists(nameOrPath) && !sys::fs::is_directory(nameOrPath)) {
     auto buffer = MemoryBuffer::getFile(nameOrPath, /*IsText=*/true);
     if (!buffer)
       return createStringError(

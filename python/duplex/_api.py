@@ -92,7 +92,8 @@ def compile(model, *, stage, device=None, emit="placement", json=True,
     return _parse(text, as_json)
 
 
-def simulate(model, *, device, devices=0, nodes=0, coprocess="pe",
+def simulate(model, *, device, devices=0, nodes=0, replicas_per_node=0,
+             coprocess="pe",
              closed_loop=False, qps=None, trace=None, batch=64, requests=0,
              lin=None, lout=None, len_std=0.1, max_tokens=0,
              chunked_prefill=False, routing="uniform", seed=0, json=True,
@@ -101,20 +102,24 @@ def simulate(model, *, device, devices=0, nodes=0, coprocess="pe",
     ... --json``.
 
     Arrivals: ``closed_loop=True`` (the default mode), ``qps=Q`` (Poisson) or
-    ``trace="file.csv"`` (Azure format). ``lin``/``lout`` are the mean prompt
+    ``trace="file.csv"`` (Azure format). ``replicas_per_node=R`` runs R
+    data-parallel replicas of ``devices`` devices inside each node, sharing
+    its host memory and host units (0 or 1: one). ``lin``/``lout`` are the mean prompt
     and output lengths (defaults 1024 and 256; give both), ``len_std`` their
     standard deviation as a fraction of the mean. ``requests=0`` serves the
     whole trace or 256 synthetic requests. Returns the report dict:
     ``throughput_tokens_per_s``, ``requests_per_s``, ``ttft_s``, ``tbt_s``,
     ``e2e_s`` (each with ``mean``, ``p50``, ``p90``, ``p99``),
     ``energy_j_per_token``, ``time_breakdown``, ``energy_breakdown``,
-    ``stages``, ``preemptions``, ``requests``, ``generated_tokens``,
+    ``energy_j_per_token_by_category`` (DRAM and compute per layer kind,
+    and static), ``time_breakdown_by_stage`` (per stage kind), ``batch``
+    (time-weighted ``mean`` and ``max``), ``stages``, ``preemptions``, ``requests``, ``generated_tokens``,
     ``simulated_seconds`` and ``wall_seconds`` (the only field that differs
     between identical runs).
     """
     text = _duplex.simulate(
         model=_path(model), device=_path(device), devices=devices,
-        nodes=nodes, coprocess=coprocess, closed_loop=closed_loop, qps=qps,
+        nodes=nodes, replicas_per_node=replicas_per_node, coprocess=coprocess, closed_loop=closed_loop, qps=qps,
         trace=_path(trace), batch=batch, requests=requests, lin=lin,
         lout=lout, len_std=len_std, max_tokens=max_tokens,
         chunked_prefill=chunked_prefill, routing=routing, seed=seed,

@@ -83,9 +83,9 @@ compile(const std::string &model, const std::string &device, unsigned devices,
 
 static std::string
 simulate(const std::string &model, const std::string &device, unsigned devices,
-         unsigned nodes, const std::string &coprocess, bool closedLoop,
-         std::optional<double> qps, const std::string &trace, uint64_t batch,
-         uint64_t requests, std::optional<double> lin,
+         unsigned nodes, unsigned replicasPerNode, const std::string &coprocess,
+         bool closedLoop, std::optional<double> qps, const std::string &trace,
+         uint64_t batch, uint64_t requests, std::optional<double> lin,
          std::optional<double> lout, double lenStd, uint64_t maxTokens,
          bool chunkedPrefill, const std::string &routing, uint64_t seed,
          bool json, const std::string &weightDType) {
@@ -94,6 +94,7 @@ simulate(const std::string &model, const std::string &device, unsigned devices,
   options.device = device;
   options.devices = devices;
   options.nodes = nodes;
+  options.replicasPerNode = replicasPerNode;
   options.coprocess = coprocess;
   options.closedLoop = closedLoop;
   options.qps = qps;
@@ -142,12 +143,12 @@ PYBIND11_MODULE(_duplex, m) {
         py::arg("placement"), py::arg("save_placement"),
         py::arg("weight_dtype"), py::arg("kv_dtype"), release());
   m.def("simulate", &simulate, py::arg("model"), py::arg("device"),
-        py::arg("devices"), py::arg("nodes"), py::arg("coprocess"),
-        py::arg("closed_loop"), py::arg("qps"), py::arg("trace"),
-        py::arg("batch"), py::arg("requests"), py::arg("lin"), py::arg("lout"),
-        py::arg("len_std"), py::arg("max_tokens"), py::arg("chunked_prefill"),
-        py::arg("routing"), py::arg("seed"), py::arg("json"),
-        py::arg("weight_dtype"), release());
+        py::arg("devices"), py::arg("nodes"), py::arg("replicas_per_node"),
+        py::arg("coprocess"), py::arg("closed_loop"), py::arg("qps"),
+        py::arg("trace"), py::arg("batch"), py::arg("requests"), py::arg("lin"),
+        py::arg("lout"), py::arg("len_std"), py::arg("max_tokens"),
+        py::arg("chunked_prefill"), py::arg("routing"), py::arg("seed"),
+        py::arg("json"), py::arg("weight_dtype"), release());
   m.def("models", &models, py::arg("json"), release());
   m.def("device_summary", &deviceSummary, py::arg("device"), py::arg("devices"),
         py::arg("nodes"), release());

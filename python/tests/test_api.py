@@ -37,6 +37,20 @@ def test_simulate_poisson_and_text(cli):
     assert text.startswith("tiny-moe on h100: 2 device(s)")
 
 
+def test_simulate_replicas_per_node(cli):
+    # L3's TP2 x DP4 on one DGX-A100 (--replicas-per-node).
+    report = duplex.simulate("tiny", device="dgx-a100-dimm-pim", devices=2,
+                             replicas_per_node=4, coprocess="l3",
+                             closed_loop=True, batch=8, requests=16, lin=64,
+                             lout=16, seed=2)
+    expected = cli("simulate", "tiny", "--device", "dgx-a100-dimm-pim",
+                   "--devices", "2", "--replicas-per-node", "4",
+                   "--coprocess", "l3", "--closed-loop", "--batch", "8",
+                   "--requests", "16", "--lin", "64", "--lout", "16",
+                   "--seed", "2", "--json")
+    assert without_wall(report) == without_wall(expected)
+
+
 @pytest.mark.parametrize("emit", ["placement", "placed", "opb", "json",
                                   "trace"])
 def test_compile_is_the_cli_json(cli, emit):
