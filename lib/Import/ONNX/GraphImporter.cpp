@@ -482,7 +482,11 @@ GraphImporter::import(const pb::ModelProto &model) {
           << "tied dimension '" << name
           << "' is not a symbolic dimension of any input or output";
 
-  StringRef graphName = graph.name().empty() ? "main" : graph.name();
+  // Both arms StringRef: `cond ? "main" : graph.name()` is a temporary
+  // std::string that dies before graphName is used (found by ASan through
+  // fuzz/ONNXBinaryFuzzer.cpp).
+  StringRef graphName =
+      graph.name().empty() ? StringRef("main") : StringRef(graph.name());
   auto graphOp = ox::GraphOp::create(
       builder, fileLocation(), builder.getStringAttr(graphName),
       TypeAttr::get(builder.getFunctionType(inputTypes, {})),
