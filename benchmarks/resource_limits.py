@@ -7,8 +7,9 @@ with 100, 1,000 and 10,000 layers (every weight external, not written) and
 imports each with `duplex-translate --import-onnx`; writes Azure-format
 traces of 10k, 100k and 1M requests and serves each with
 `duplexc simulate tiny --device h100 --trace`. Prints wall time, peak
-resident memory and memory per layer / per request of each run; the
-per-unit figure staying flat as the size grows x10 is the check.
+resident memory of each run, and the memory each added layer or request
+took over the previous size: that figure staying flat as the size grows
+x10 is the check.
 
 Usage: resource_limits.py [--bin build/bin] [--layers 100,1000,10000]
                           [--requests 10000,100000,1000000]
@@ -19,23 +20,29 @@ import os
 import subprocess
 import sys
 import tempfile
-import time
 
 import onnx_import_llama70b as llama
 
 
 def run(command):
-    """Wall seconds and peak RSS (MiB) of one process."""
-    start = time.perf_counter()
-    child = subprocess.Popen(command, stdout=subprocess.DEVNULL,
-                             stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(child.pid, 0)
-    wall = time.perf_counter() - start
-    stderr = child.stderr.read().decode()
-    child.stderr.close()
-    if os.waitstatus_to_exitcode(status) != 0:
-        sys.exit(f"{' '.join(command)} failed:\n{stderr}")
-    return wall, usage.ru_maxrss / 1024
+    """Wall seconds and peak RSS (MiB) of one process, from /usr/bin/time
+    (a child forked from this script would inherit its high-water mark)."""
+    result = subprocess.run(["/usr/bin/time", "-f", "%e %M"] + command,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                            text=True)
+    if result.returncode != 0:
+        sys.exit(f"{' '.join(command)} failed:\n{result.stderr}")
+    wall, kib = result.stderr.strip().splitlines()[-1].split()
+    return float(wall), int(kib) / 1024
+
+
+def marginal(previous, current, scale, unit):
+    """Memory per unit added since the previous size: flat when memory is
+    proportional to the input."""
+    if not previous:
+        return ""
+    (count0, peak0), (count1, peak1) = previous, current
+    return f", {(peak1 - peak0) * scale / (count1 - count0):8.1f} {unit} more"
 
 
 def write_trace(path, requests):
@@ -59,6 +66,7 @@ def main():
 
     with tempfile.TemporaryDirectory(prefix="duplex-limits-") as directory:
         print("ONNX import (duplex-translate --import-onnx):")
+        previous = None
         for layers in map(int, args.layers.split(",")):
             llama.LAYERS = layers
             path = os.path.join(directory, f"model-{layers}.onnx")
@@ -67,11 +75,13 @@ def main():
             wall, peak = run([translate, "--import-onnx", path, "-o",
                               os.devnull])
             print(f"  {layers:>6} layers, {nodes:>7} nodes, {size:7.1f} MiB "
-                  f"file: {wall:7.2f} s, peak {peak:7.1f} MiB, "
-                  f"{peak * 1024 / layers:8.1f} KiB/layer")
+                  f"file: {wall:7.2f} s, peak {peak:7.1f} MiB"
+                  + marginal(previous, (layers, peak), 1024, "KiB/layer"))
+            previous = (layers, peak)
             os.remove(path)
 
         print("Trace (duplexc simulate tiny --device h100 --trace):")
+        previous = None
         for requests in map(int, args.requests.split(",")):
             path = os.path.join(directory, f"trace-{requests}.csv")
             write_trace(path, requests)
@@ -79,8 +89,9 @@ def main():
             wall, peak = run([duplexc, "simulate", "tiny", "--device",
                               "h100", "--trace", path, "--json"])
             print(f"  {requests:>8} requests, {size:6.1f} MiB file: "
-                  f"{wall:7.2f} s, peak {peak:7.1f} MiB, "
-                  f"{peak * 2**20 / requests:8.0f} B/request")
+                  f"{wall:7.2f} s, peak {peak:7.1f} MiB"
+                  + marginal(previous, (requests, peak), 2**20, "B/request"))
+            previous = (requests, peak)
             os.remove(path)
     return 0
 

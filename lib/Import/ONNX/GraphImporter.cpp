@@ -301,7 +301,9 @@ Error GraphImporter::importConstantNode(const pb::NodeProto &node,
 }
 
 Error GraphImporter::importNode(const pb::NodeProto &node, size_t index) {
-  StringRef domain = node.domain() == "ai.onnx" ? "" : node.domain();
+  // Both arms StringRef, as for graphName below (found by the ASan build).
+  StringRef domain =
+      node.domain() == "ai.onnx" ? StringRef() : StringRef(node.domain());
   if (domain.empty() && node.op_type() == "Constant")
     return importConstantNode(node, index);
 
