@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs every Debian package Duplex needs (only the missing ones, so it is
-# cheap to re-run) and builds the project into build/.
+# cheap to re-run) and builds the project into build/. clang-22 and its
+# sanitizer/libFuzzer runtimes build the fuzz targets (scripts/fuzz.sh) and
+# the sanitizer build (scripts/test-sanitizers.sh).
 #
 #   DUPLEX_JOBS=N   parallel build jobs (default 2)
 set -euo pipefail
@@ -14,6 +16,7 @@ packages=(
   python3 python3-dev python3-pip python3-venv
   python3-onnx python3-numpy python3-matplotlib python3-pytest
   python3-torch
+  clang-22 libclang-rt-22-dev
 )
 
 missing=()

@@ -275,8 +275,12 @@ double Parser::readSourcedValue(const json::Value &value, StringRef path,
     break;
   case Rule::PositiveInteger:
     // The bound keeps counts within `unsigned`; no organisation comes close.
-    if (x < 1 || x != std::floor(x) || x > 1e9)
+    if (x < 1 || x != std::floor(x) || x > 1e9) {
       fail(path, "must be a positive integer, got " + shown);
+      // getCount converts the result to unsigned, undefined out of range
+      // (found by fuzz/DeviceFuzzer.cpp): return a harmless count.
+      return 1;
+    }
     break;
   case Rule::Fraction:
     if (x <= 0 || x > 1)

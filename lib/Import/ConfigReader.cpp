@@ -4,6 +4,8 @@
 
 #include "llvm/Support/raw_ostream.h"
 
+#include <cmath>
+
 using namespace llvm;
 
 namespace duplex {
@@ -54,7 +56,9 @@ std::optional<int64_t> ConfigReader::integer(StringRef key,
   // Exporters sometimes write integral values as 4096.0.
   if (!number)
     if (std::optional<double> real = value->getAsNumber())
-      if (*real == double(int64_t(*real)))
+      // Converting a double outside int64_t's range is undefined: check
+      // the range first (found by fuzz/HFConfigFuzzer.cpp).
+      if (*real >= -0x1p63 && *real < 0x1p63 && std::trunc(*real) == *real)
         number = int64_t(*real);
   if (!number) {
     fail(key, Twine("must be ") + expected + ", got " + render(*value));
@@ -74,12 +78,18 @@ int64_t ConfigReader::positive(StringRef key) {
   return positiveOr(key, 1);
 }
 
+// Sizes, counts and lengths of real configs are far below this; above it
+// the importer's products (4 * hidden_size, heads * head_dim, ...) could
+// overflow (found by fuzz/HFConfigFuzzer.cpp).
+static constexpr int64_t kMaxConfigInteger = (int64_t(1) << 31) - 1;
+
 int64_t ConfigReader::positiveOr(StringRef key, int64_t fallback) {
   std::optional<int64_t> value = integer(key, "a positive integer");
   if (!value)
     return fallback;
-  if (*value <= 0) {
-    fail(key, "must be a positive integer, got " + Twine(*value));
+  if (*value <= 0 || *value > kMaxConfigInteger) {
+    fail(key, "must be a positive integer up to " + Twine(kMaxConfigInteger) +
+                  ", got " + Twine(*value));
     return fallback;
   }
   return *value;
@@ -89,8 +99,9 @@ int64_t ConfigReader::nonNegativeOr(StringRef key, int64_t fallback) {
   std::optional<int64_t> value = integer(key, "a non-negative integer");
   if (!value)
     return fallback;
-  if (*value < 0) {
-    fail(key, "must be a non-negative integer, got " + Twine(*value));
+  if (*value < 0 || *value > kMaxConfigInteger) {
+    fail(key, "must be a non-negative integer up to " +
+                  Twine(kMaxConfigInteger) + ", got " + Twine(*value));
     return fallback;
   }
   return *value;

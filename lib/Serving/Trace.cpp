@@ -5,6 +5,7 @@
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/MemoryBuffer.h"
 
+#include <cmath>
 #include <optional>
 
 using namespace llvm;
@@ -32,9 +33,11 @@ int64_t daysFromCivil(int64_t year, unsigned month, unsigned day) {
 
 /// Seconds of `YYYY-MM-DD HH:MM:SS[.fraction]`, or of a plain number.
 std::optional<double> parseTimestamp(StringRef text) {
+  // strtod also reads "nan" and "inf", which no arrival can be.
   double seconds;
   if (to_float(text, seconds))
-    return seconds;
+    return std::isfinite(seconds) ? std::optional<double>(seconds)
+                                  : std::nullopt;
   auto [date, time] = text.split(' ');
   SmallVector<StringRef, 3> ymd, hms;
   date.split(ymd, '-');
@@ -47,8 +50,10 @@ std::optional<double> parseTimestamp(StringRef text) {
   if (!to_integer(ymd[0], year, 10) || !to_integer(ymd[1], month, 10) ||
       !to_integer(ymd[2], day, 10) || !to_integer(hms[0], hour, 10) ||
       !to_integer(hms[1], minute, 10) || !to_float(hms[2], second) ||
-      month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 ||
-      minute > 59 || second < 0 || second >= 61)
+      // Years past 9999 would overflow daysFromCivil (found by
+      // fuzz/TraceFuzzer.cpp).
+      year < 0 || year > 9999 || month < 1 || month > 12 || day < 1 ||
+      day > 31 || hour > 23 || minute > 59 || second < 0 || second >= 61)
     return std::nullopt;
   return double(daysFromCivil(year, month, day)) * 86400.0 + hour * 3600.0 +
          minute * 60.0 + second;
@@ -59,7 +64,7 @@ std::optional<double> parseTimestamp(StringRef text) {
 Expected<std::vector<RequestSpec>> parseTraceCSV(StringRef text, StringRef name,
                                                  uint64_t limit) {
   std::vector<RequestSpec> requests;
-  std::optional<double> first;
+  std::optional<double> first, previous;
   size_t lineNumber = 0;
   while (!text.empty() && (limit == 0 || requests.size() < limit)) {
     auto [rawLine, rest] = text.split('\n');
@@ -101,10 +106,13 @@ Expected<std::vector<RequestSpec>> parseTraceCSV(StringRef text, StringRef name,
     }
     if (!first)
       first = *time;
-    if (*time < *first)
+    // Against the previous arrival, not only the first one: the serving
+    // loop admits requests in file order.
+    if (previous && *time < *previous)
       return lineError(name, lineNumber,
                        "TIMESTAMP goes back in time (the trace must be sorted "
                        "by arrival)");
+    previous = *time;
     requests.push_back({*time - *first, lengths[0], lengths[1]});
   }
   return requests;

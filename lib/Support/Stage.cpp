@@ -76,6 +76,12 @@ Expected<Stage> parseStageSpec(StringRef spec) {
       return specError(spec, entry,
                        "has a length that is not a positive integer up to " +
                            Twine(kMaxLength));
+    // The cap holds for the whole stage: a few hundred entries at the cap
+    // would otherwise take gigabytes.
+    if (stage.requests() + count > kMaxRequests)
+      return specError(spec, entry,
+                       "brings the stage past " + Twine(kMaxRequests) +
+                           " requests");
     auto &lengths =
         kind == "prefill" ? stage.prefillTokens : stage.decodeContexts;
     lengths.append(count, length);

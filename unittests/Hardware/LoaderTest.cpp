@@ -268,6 +268,14 @@ TEST_F(LoaderTest, CountsMustBeIntegers) {
   });
   EXPECT_EQ(error, badPath + ": $.device.memories[0].organization.stacks: "
                              "must be a positive integer, got 5.5");
+  // A count beyond `unsigned` is an error, not an out-of-range conversion
+  // (found by fuzz/DeviceFuzzer.cpp).
+  error = loadEdited("h100", [](json::Object &root) {
+    json::Object &memory = firstOf(objectAt(root, "device"), "memories");
+    objectAt(objectAt(memory, "organization"), "stacks")["value"] = 3e68;
+  });
+  EXPECT_EQ(error, badPath + ": $.device.memories[0].organization.stacks: "
+                             "must be a positive integer, got 3e+68");
 }
 
 TEST_F(LoaderTest, EfficiencyMustBeAFraction) {

@@ -56,6 +56,19 @@ TEST(Trace, ErrorsNameTheLine) {
   EXPECT_EQ(errorOf("5,1,2\n4,1,2\n"),
             "trace.csv:2: TIMESTAMP goes back in time (the trace must be "
             "sorted by arrival)");
+  // Timestamps whose day count would overflow, and non-finite numbers, are
+  // not times (found by fuzz/TraceFuzzer.cpp).
+  EXPECT_EQ(errorOf("62388888888888888-11-16 18:15:00,9,5\n"),
+            "trace.csv:1: TIMESTAMP '62388888888888888-11-16 18:15:00' is "
+            "neither 'YYYY-MM-DD HH:MM:SS[.f]' nor a number of seconds");
+  EXPECT_EQ(errorOf("nan,9,5\n"),
+            "trace.csv:1: TIMESTAMP 'nan' is neither 'YYYY-MM-DD "
+            "HH:MM:SS[.f]' nor a number of seconds");
+  // Each arrival is checked against the one before it, not only the first
+  // (found by fuzz/TraceFuzzer.cpp).
+  EXPECT_EQ(errorOf("0,186,2\n10.5,256,32\n\n2.25,64,1\n"),
+            "trace.csv:4: TIMESTAMP goes back in time (the trace must be "
+            "sorted by arrival)");
 }
 
 TEST(Trace, SharedAzureConversationTrace) {

@@ -45,6 +45,12 @@ TEST(Stage, Errors) {
             "invalid stage spec 'decode=1@x': entry 'decode=1@x' has a "
             "length that is not a positive integer up to 16777216");
   EXPECT_NE(message("").find("expected entries like"), std::string::npos);
+  // The request cap holds for the stage, not per entry: a 4 KB spec could
+  // otherwise ask for gigabytes.
+  EXPECT_EQ(message("decode=1048576@1,prefill=1@8"),
+            "invalid stage spec 'decode=1048576@1,prefill=1@8': entry "
+            "'prefill=1@8' brings the stage past 1048576 requests");
+  EXPECT_EQ(message("decode=1048575@1,prefill=1@8"), "<ok>");
 }
 
 } // namespace

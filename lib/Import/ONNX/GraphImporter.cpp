@@ -301,7 +301,9 @@ Error GraphImporter::importConstantNode(const pb::NodeProto &node,
 }
 
 Error GraphImporter::importNode(const pb::NodeProto &node, size_t index) {
-  StringRef domain = node.domain() == "ai.onnx" ? "" : node.domain();
+  // Both arms StringRef, as for graphName below (found by the ASan build).
+  StringRef domain =
+      node.domain() == "ai.onnx" ? StringRef() : StringRef(node.domain());
   if (domain.empty() && node.op_type() == "Constant")
     return importConstantNode(node, index);
 
@@ -482,7 +484,11 @@ GraphImporter::import(const pb::ModelProto &model) {
           << "tied dimension '" << name
           << "' is not a symbolic dimension of any input or output";
 
-  StringRef graphName = graph.name().empty() ? "main" : graph.name();
+  // Both arms StringRef: `cond ? "main" : graph.name()` is a temporary
+  // std::string that dies before graphName is used (found by ASan through
+  // fuzz/ONNXBinaryFuzzer.cpp).
+  StringRef graphName =
+      graph.name().empty() ? StringRef("main") : StringRef(graph.name());
   auto graphOp = ox::GraphOp::create(
       builder, fileLocation(), builder.getStringAttr(graphName),
       TypeAttr::get(builder.getFunctionType(inputTypes, {})),

@@ -65,11 +65,25 @@ Type duplex::onnx_import::inferResultElementType(OperationName name,
                                                  DictionaryAttr attributes) {
   MLIRContext *context = name.getContext();
   Builder b(context);
-  auto operandElement = [&](unsigned index) -> Type {
+  auto tensorElement = [&](unsigned index) -> Type {
     if (index < operands.size())
       if (auto type = dyn_cast<TensorType>(operands[index].getType()))
         return type.getElementType();
     return Type();
+  };
+  // The element type of the first tensor operand, f32 when there is none.
+  auto anyElement = [&]() -> Type {
+    for (unsigned i = 0; i < operands.size(); ++i)
+      if (Type element = tensorElement(i))
+        return element;
+    return b.getF32Type();
+  };
+  // A malformed node may lack the operand the rule reads: it then gets what
+  // any op gets, never a null type (found by fuzz/ONNXBinaryFuzzer.cpp).
+  auto operandElement = [&](unsigned index) -> Type {
+    if (Type element = tensorElement(index))
+      return element;
+    return anyElement();
   };
   StringRef op = name.stripDialect();
 
@@ -96,15 +110,12 @@ Type duplex::onnx_import::inferResultElementType(OperationName name,
   if (op == "DequantizeLinear")
     return operandElement(1);
   if (op == "QuantizeLinear") {
-    if (Type zeroPoint = operandElement(2))
+    if (Type zeroPoint = tensorElement(2))
       return zeroPoint;
     return IntegerType::get(context, 8, IntegerType::Unsigned);
   }
   if (op == "ms.EmbedLayerNormalization")
     return resultIndex == 1 ? Type(b.getI32Type()) : operandElement(2);
 
-  for (Value operand : operands)
-    if (auto type = dyn_cast<TensorType>(operand.getType()))
-      return type.getElementType();
-  return b.getF32Type();
+  return anyElement();
 }

@@ -1,0 +1,7 @@
+//===- ONNXTextFuzzer.cpp - fuzz the ONNX text importer -------------------===//
+
+#include "ONNXImportFuzz.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+  return duplex::fuzz::fuzzONNXImport(data, size, "fuzz.onnxtext");
+}
