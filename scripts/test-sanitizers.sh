@@ -19,6 +19,10 @@ status=0
 echo "== lit (ASan+UBSan) =="
 /usr/lib/llvm-22/bin/lit -sv "$build/test" || status=1
 echo "== ctest (ASan+UBSan) =="
-ctest --test-dir "$build" --output-on-failure -j "${DUPLEX_JOBS:-2}" ||
-  status=1
+# doc-examples runs the docs' Python examples, which load the (instrumented)
+# extension into Debian's uninstrumented python3: ASan cannot start there.
+# They run in the normal build (scripts/test.sh); their duplexc commands are
+# the code paths the lit tests above cover.
+ctest --test-dir "$build" --output-on-failure -j "${DUPLEX_JOBS:-2}" \
+  -E '^doc-examples$' || status=1
 exit $status
