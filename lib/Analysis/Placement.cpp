@@ -168,11 +168,8 @@ public:
         return cost.takeError();
       seconds += cost->seconds;
     }
-    // A host unit serves every device of its node (all replicas) with the
-    // same hardware.
-    if (unit.placement == hw::Placement::Host)
-      seconds *= system.devicesPerHost();
-    return seconds;
+    // A host unit serves every device of its node with the same hardware.
+    return seconds * system.devicesSharing(unit);
   }
 
   /// Bytes one device sends to (inputs) and gets back from (output) a unit

@@ -121,13 +121,14 @@ Stage StagePolicy::canonicalize(const Stage &stage, std::string &key) const {
     double mean = sum / stage.decodeContexts.size();
     uint64_t rounded =
         std::max<uint64_t>(1, uint64_t(std::llround(mean / bucket)) * bucket);
+    uint64_t roundedDown =
+        std::max<uint64_t>(1, uint64_t(mean / bucket) * bucket);
     canonical.decodeContexts.assign(stage.decodeContexts.size(), rounded);
     // The serving loop admitted the stage within the KV capacity; rounding
     // up must not push its stand-in past it (placement would reject it).
-    if (stageKVBytes(canonical, 1.0) > double(kvCapacity) && rounded > bucket)
-      canonical.decodeContexts.assign(
-          stage.decodeContexts.size(),
-          std::max<uint64_t>(1, uint64_t(mean / bucket) * bucket));
+    if (rounded > roundedDown &&
+        stageKVBytes(canonical, 1.0) > double(kvCapacity))
+      canonical.decodeContexts.assign(stage.decodeContexts.size(), roundedDown);
   }
   key = canonical.str();
   return canonical;

@@ -16,10 +16,8 @@ Expected<KernelTime> priceKernel(const hw::System &system, const hw::Unit &unit,
       kernel);
   if (!cost)
     return cost.takeError();
-  // A host unit works through every device's share in turn (all replicas
-  // of the node).
-  double devices =
-      unit.placement == hw::Placement::Host ? system.devicesPerHost() : 1;
+  // A host unit works through every device's share in turn.
+  double devices = system.devicesSharing(unit);
   KernelTime time;
   time.computeSeconds = cost->computeSeconds * devices;
   time.memorySeconds = cost->memorySeconds * devices;

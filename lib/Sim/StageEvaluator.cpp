@@ -324,10 +324,9 @@ Error StageEvaluator::evaluate(const Schedule &schedule, StageResult &result) {
   result.stageSeconds = result.workSeconds + result.overheadSeconds;
 
   for (auto [index, unit] : enumerate(system.units)) {
-    // A host unit idles for all devices of its node (every replica) at once.
-    double devices =
-        unit.placement == hw::Placement::Host ? system.devicesPerHost() : 1;
-    double joules = cost::staticJoules(unit, result.stageSeconds) / devices;
+    // A host unit idles for all devices of its node at once.
+    double joules = cost::staticJoules(unit, result.stageSeconds) /
+                    system.devicesSharing(unit);
     result.units[index].staticJoules = joules;
     result.staticJoules += joules;
   }

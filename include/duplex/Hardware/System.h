@@ -227,6 +227,11 @@ public:
   unsigned devicesPerHost() const {
     return topology.devicesPerNode * topology.replicasPerNode;
   }
+  /// Devices whose work `unit` does in turn: devicesPerHost() for a host
+  /// unit, which serves every device of its node, else 1.
+  unsigned devicesSharing(const Unit &unit) const {
+    return unit.placement == Placement::Host ? devicesPerHost() : 1;
+  }
   /// One replica's share of its node's host memory.
   double hostMemoryBytesPerReplica() const {
     return hostMemoryBytes() / topology.replicasPerNode;
