@@ -29,6 +29,11 @@ Weights are float32: torch 1.13 cannot trace float16 norms on the CPU.
 
 `--past` adds past key/value inputs and present outputs (KV-cache decoding:
 keys and values are concatenated with the past along the sequence axis).
+
+scripts/random_decoders.py builds randomised architectures from these modules
+and switches on the Hugging Face idioms a `Config` carries (`hf_rms_norm`,
+`hf_softmax`, `rope_cast`, `stream`); a config.json alone gives the plain
+modules, so this script's exports do not change.
 """
 
 import argparse
@@ -82,6 +87,14 @@ class Config:
         else:
             sys.exit(f"export_torch_models: unsupported model_type '{t}'")
         self.head_dim = self.hidden // self.heads
+        # Idioms of transformers' own modules (llama/mixtral/gpt2), off here;
+        # scripts/random_decoders.py turns them on.
+        self.hf_rms_norm = False  # LlamaRMSNorm: float32 round trip (Casts)
+        self.hf_softmax = False   # softmax(dtype=float32).to(q.dtype)
+        self.rope_cast = False    # cos/sin .to(x.dtype), as the rotary does
+        self.stream = None        # "identity" | "dropout" (eval: no-ops) ...
+        self.stream_at = "embed"  # ... after the embedding | after each block
+        self.dropout = 0.1
 
 
 # ----------------------------------------------------------------------------
@@ -90,14 +103,41 @@ class Config:
 
 
 class RMSNorm(nn.Module):
-    def __init__(self, width, eps):
+    def __init__(self, width, eps, hf=False):
         super().__init__()
         self.weight = nn.Parameter(torch.ones(width))
         self.eps = eps
+        self.hf = hf
 
     def forward(self, x):
+        if self.hf:
+            # transformers' LlamaRMSNorm, verbatim: in a float32 export the
+            # upcast is a no-op Cast that the residual stream then flows
+            # through.
+            input_dtype = x.dtype
+            x = x.to(torch.float32)
+            variance = x.pow(2).mean(-1, keepdim=True)
+            x = x * torch.rsqrt(variance + self.eps)
+            return self.weight * x.to(input_dtype)
         variance = x.pow(2).mean(-1, keepdim=True)
         return self.weight * (x * torch.rsqrt(variance + self.eps))
+
+
+def attention_softmax(scores, c, like):
+    """F.softmax over the keys; with `hf_softmax` in float32 and cast back to
+    the query's dtype, as transformers' eager attention does."""
+    if c.hf_softmax:
+        return F.softmax(scores, dim=-1, dtype=torch.float32).to(like.dtype)
+    return F.softmax(scores, dim=-1)
+
+
+def stream_module(c):
+    """An eval-mode no-op on the residual stream, or None."""
+    if c.stream == "identity":
+        return nn.Identity()
+    if c.stream == "dropout":
+        return nn.Dropout(c.dropout)
+    return None
 
 
 def rotate_half(x):
@@ -146,7 +186,7 @@ class LlamaAttention(nn.Module):
         v = repeat_kv(v, n_rep)
         scores = torch.matmul(q, k.transpose(2, 3)) / math.sqrt(c.head_dim)
         scores = scores + causal_mask(t, k.shape[2] - t, scores.dtype)
-        probs = F.softmax(scores, dim=-1)
+        probs = attention_softmax(scores, c, q)
         out = torch.matmul(probs, v).transpose(1, 2).reshape(b, t, -1)
         return self.o_proj(out), present
 
@@ -177,9 +217,14 @@ class SparseMoE(nn.Module):
         b, t, h = x.shape
         x = x.view(-1, h)
         router_logits = self.gate(x)
-        weights = F.softmax(router_logits, dim=1)
+        if c.hf_softmax:
+            weights = F.softmax(router_logits, dim=1, dtype=torch.float)
+        else:
+            weights = F.softmax(router_logits, dim=1)
         weights, selected = torch.topk(weights, c.top_k, dim=-1)
         weights = weights / weights.sum(dim=-1, keepdim=True)
+        if c.hf_softmax:
+            weights = weights.to(x.dtype)
         out = torch.zeros_like(x)
         mask = F.one_hot(selected, num_classes=c.experts).permute(2, 1, 0)
         for e, expert in enumerate(self.experts):
@@ -193,9 +238,10 @@ class SparseMoE(nn.Module):
 class LlamaLayer(nn.Module):
     def __init__(self, c):
         super().__init__()
-        self.input_layernorm = RMSNorm(c.hidden, c.eps)
+        self.input_layernorm = RMSNorm(c.hidden, c.eps, c.hf_rms_norm)
         self.self_attn = LlamaAttention(c)
-        self.post_attention_layernorm = RMSNorm(c.hidden, c.eps)
+        self.post_attention_layernorm = RMSNorm(c.hidden, c.eps,
+                                                c.hf_rms_norm)
         if c.experts:
             self.mlp = SparseMoE(c)
         else:
@@ -212,8 +258,9 @@ class LlamaModel(nn.Module):
         super().__init__()
         self.c = c
         self.embed_tokens = nn.Embedding(c.vocab, c.hidden)
+        self.stream = stream_module(c)
         self.layers = nn.ModuleList(LlamaLayer(c) for _ in range(c.layers))
-        self.norm = RMSNorm(c.hidden, c.eps)
+        self.norm = RMSNorm(c.hidden, c.eps, c.hf_rms_norm)
         self.lm_head = nn.Linear(c.hidden, c.vocab, bias=False)
         if c.tied:
             self.lm_head.weight = self.embed_tokens.weight
@@ -226,10 +273,17 @@ class LlamaModel(nn.Module):
         emb = torch.cat((freqs, freqs), dim=-1)
         cos, sin = emb.cos()[:, None], emb.sin()[:, None]
         x = self.embed_tokens(input_ids)
+        if self.c.rope_cast:
+            cos, sin = cos.to(x.dtype), sin.to(x.dtype)
+        at_embed = self.c.stream_at == "embed"
+        if self.stream is not None and at_embed:
+            x = self.stream(x)
         presents = []
         for i, layer in enumerate(self.layers):
             layer_past = past[2 * i:2 * i + 2] if past else None
             x, present = layer(x, cos, sin, layer_past)
+            if self.stream is not None and not at_embed:
+                x = self.stream(x)
             presents += present
         logits = self.lm_head(self.norm(x))
         return (logits, *presents) if past else logits
@@ -285,7 +339,7 @@ class GPT2Attention(nn.Module):
         qlen, klen = q.size(-2), k.size(-2)
         causal = self.bias[:, :, klen - qlen:klen, :klen]
         w = torch.where(causal, w, torch.tensor(torch.finfo(w.dtype).min))
-        w = F.softmax(w, dim=-1)
+        w = attention_softmax(w, self.c, q)
         out = torch.matmul(w, v).permute(0, 2, 1, 3).contiguous()
         out = out.view(out.shape[0], out.shape[1], self.c.hidden)
         return self.c_proj(out), present
@@ -309,16 +363,23 @@ class GPT2Block(nn.Module):
 class GPT2Model(nn.Module):
     def __init__(self, c):
         super().__init__()
+        self.c = c
         self.wte = nn.Embedding(c.vocab, c.hidden)
         self.wpe = nn.Embedding(c.positions, c.hidden)
+        self.stream = stream_module(c)
         self.h = nn.ModuleList(GPT2Block(c) for _ in range(c.layers))
         self.ln_f = nn.LayerNorm(c.hidden, eps=c.eps)
 
     def forward(self, input_ids, position_ids, *past):
         x = self.wte(input_ids) + self.wpe(position_ids)
+        at_embed = self.c.stream_at == "embed"
+        if self.stream is not None and at_embed:
+            x = self.stream(x)
         presents = []
         for i, block in enumerate(self.h):
             x, present = block(x, past[2 * i:2 * i + 2] if past else None)
+            if self.stream is not None and not at_embed:
+                x = self.stream(x)
             presents += present
         logits = F.linear(self.ln_f(x), self.wte.weight)
         return (logits, *presents) if past else logits
@@ -433,6 +494,11 @@ def build(c):
 def export(c, path, opset, past, dtype):
     torch.manual_seed(0)
     model = build(c).eval().to(dtype)
+    export_model(model, c, path, opset, past, dtype)
+
+
+def export_model(model, c, path, opset, past, dtype):
+    """torch.onnx.export of a built, eval-mode `model` of config `c`."""
     batch, seq, past_len = 1, 3, 2 if past else 0
     ids = torch.randint(0, c.vocab, (batch, seq))
     if c.model_type == "opt":

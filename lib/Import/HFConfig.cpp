@@ -37,6 +37,8 @@ std::optional<Activation> parseActivation(StringRef name) {
              Activation::gelu_tanh)
       .Case("relu", Activation::relu)
       .Case("quick_gelu", Activation::quick_gelu)
+      .Case("mish", Activation::mish)
+      .Cases({"hardswish", "hard_swish"}, Activation::hard_swish)
       .Default(std::nullopt);
 }
 
@@ -48,7 +50,8 @@ void readActivation(ConfigReader &r, ModelDescription &m, StringRef key,
   else
     r.fail(key, "names an unsupported activation '" + name +
                     "' (supported: silu, swish, gelu, gelu_new, "
-                    "gelu_pytorch_tanh, gelu_fast, relu, quick_gelu)");
+                    "gelu_pytorch_tanh, gelu_fast, relu, quick_gelu, mish, "
+                    "hardswish)");
 }
 
 /// Checks the head arithmetic every family shares and fills head_dim.

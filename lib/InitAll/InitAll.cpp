@@ -8,6 +8,7 @@
 #include "duplex/Dialect/Dx/IR/DxDialect.h"
 #include "duplex/Dialect/LLM/IR/LLMDialect.h"
 #include "duplex/Dialect/ONNX/IR/ONNXDialect.h"
+#include "duplex/Dialect/ONNX/Transforms/Passes.h"
 #include "duplex/Import/HFConfig.h"
 #include "duplex/Import/ONNXImport.h"
 #include "duplex/Transforms/Passes.h"
@@ -22,6 +23,7 @@ void duplex::registerAllDialects(mlir::DialectRegistry &registry) {
 void duplex::registerAllPasses() {
   registerTransformsPasses();
   registerConversionPasses();
+  onnx::registerONNXTransformsPasses();
 }
 
 void duplex::registerAllTranslations() {

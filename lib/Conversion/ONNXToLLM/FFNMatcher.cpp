@@ -34,6 +34,16 @@ duplex::raise::findActivation(ArrayRef<Operation *> ops) {
               return Activation::silu;
             })
             .Case([](ox::MSQuickGeluOp) { return Activation::quick_gelu; })
+            .Case([](ox::SwishOp swish) {
+              // Swish with alpha 1.702 is QuickGELU, with 1 SiLU.
+              double alpha = swish.getAlphaAttr()
+                                 ? swish.getAlphaAttr().getValueAsDouble()
+                                 : 1.0;
+              return alpha > 1.6 && alpha < 1.8 ? Activation::quick_gelu
+                                                : Activation::silu;
+            })
+            .Case([](ox::MishOp) { return Activation::mish; })
+            .Case([](ox::HardSwishOp) { return Activation::hard_swish; })
             .Case<ox::ErfOp, ox::MSGeluOp, ox::MSBiasGeluOp>(
                 [](Operation *) { return Activation::gelu; })
             .Case<ox::TanhOp, ox::MSFastGeluOp>(
@@ -122,7 +132,8 @@ MLPShape collectMLP(const Projection &down, const ResidualBlock &block) {
              ox::MSFastGeluOp, ox::MSBiasGeluOp, ox::MSGeluOp,
              ox::MSQuickGeluOp, ox::CastOp, ox::IdentityOp, ox::SplitOp,
              ox::SliceOp, ox::ReshapeOp, ox::ClipOp, ox::SoftplusOp,
-             ox::LeakyReluOp, ox::DropoutOp>(def))
+             ox::LeakyReluOp, ox::DropoutOp, ox::SwishOp, ox::MishOp,
+             ox::HardSwishOp, ox::HardSigmoidOp>(def))
       continue;
     mlp.activationOps.push_back(def);
     if (isa<ox::SplitOp, ox::SliceOp>(def))

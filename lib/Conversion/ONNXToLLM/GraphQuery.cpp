@@ -2,6 +2,8 @@
 
 #include "GraphQuery.h"
 
+#include "duplex/Dialect/ONNX/IR/ONNXConstants.h"
+
 #include "llvm/ADT/TypeSwitch.h"
 
 #include <cmath>
@@ -56,78 +58,6 @@ bool duplex::raise::isParameterOrConstant(Value value) {
     value = def->getOperand(0);
   }
   return false;
-}
-
-static ox::ConstantOp getConstant(Value value) {
-  for (int depth = 0; depth < 8; ++depth) {
-    Operation *def = value.getDefiningOp();
-    if (!def)
-      return {};
-    if (auto constant = dyn_cast<ox::ConstantOp>(def))
-      return constant;
-    if (!isa<ox::IdentityOp, ox::CastOp, ox::UnsqueezeOp, ox::SqueezeOp,
-             ox::ReshapeOp>(def))
-      return {};
-    value = def->getOperand(0);
-  }
-  return {};
-}
-
-std::optional<SmallVector<int64_t>>
-duplex::raise::getConstantInts(Value value) {
-  ox::ConstantOp constant = getConstant(value);
-  if (!constant)
-    return std::nullopt;
-  auto dense = dyn_cast<DenseElementsAttr>(constant.getValue());
-  if (!dense)
-    return std::nullopt;
-  SmallVector<int64_t> result;
-  if (dense.getElementType().isInteger()) {
-    for (const APInt &v : dense.getValues<APInt>())
-      result.push_back(dense.getElementType().isUnsignedInteger()
-                           ? int64_t(v.getZExtValue())
-                           : v.getSExtValue());
-    return result;
-  }
-  if (auto floatType = dyn_cast<FloatType>(dense.getElementType())) {
-    for (const APFloat &v : dense.getValues<APFloat>()) {
-      double d = v.convertToDouble();
-      if (d != std::floor(d))
-        return std::nullopt;
-      result.push_back(int64_t(d));
-    }
-    return result;
-  }
-  return std::nullopt;
-}
-
-std::optional<SmallVector<double>>
-duplex::raise::getConstantFloats(Value value) {
-  ox::ConstantOp constant = getConstant(value);
-  if (!constant)
-    return std::nullopt;
-  auto dense = dyn_cast<DenseElementsAttr>(constant.getValue());
-  if (!dense)
-    return std::nullopt;
-  SmallVector<double> result;
-  if (isa<FloatType>(dense.getElementType())) {
-    for (const APFloat &v : dense.getValues<APFloat>())
-      result.push_back(v.convertToDouble());
-    return result;
-  }
-  if (dense.getElementType().isInteger()) {
-    for (const APInt &v : dense.getValues<APInt>())
-      result.push_back(double(v.getSExtValue()));
-    return result;
-  }
-  return std::nullopt;
-}
-
-std::optional<double> duplex::raise::getConstantScalar(Value value) {
-  std::optional<SmallVector<double>> values = getConstantFloats(value);
-  if (!values || values->size() != 1)
-    return std::nullopt;
-  return values->front();
 }
 
 using ShapeVector = SmallVector<std::optional<int64_t>>;

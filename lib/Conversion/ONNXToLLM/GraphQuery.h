@@ -11,6 +11,7 @@
 #define DUPLEX_LIB_CONVERSION_ONNXTOLLM_GRAPHQUERY_H
 
 #include "duplex/Dialect/LLM/IR/LLMOps.h"
+#include "duplex/Dialect/ONNX/IR/ONNXConstants.h"
 #include "duplex/Dialect/ONNX/IR/ONNXOps.h"
 
 #include "llvm/ADT/SmallVector.h"
@@ -37,15 +38,10 @@ std::optional<WeightRef> getWeight(mlir::Value value);
 /// Whether `value` is a weight or an inline constant (possibly viewed).
 bool isParameterOrConstant(mlir::Value value);
 
-/// Integer values of an inline constant behind `value` (through Identity,
-/// Cast, Unsqueeze, Squeeze, Reshape).
-std::optional<llvm::SmallVector<int64_t>> getConstantInts(mlir::Value value);
-
-/// The value of a single-element inline constant, as a double.
-std::optional<double> getConstantScalar(mlir::Value value);
-
-/// The float values of an inline constant behind `value`.
-std::optional<llvm::SmallVector<double>> getConstantFloats(mlir::Value value);
+// Values of inline constants (duplex/Dialect/ONNX/IR/ONNXConstants.h).
+using duplex::onnx::getConstantFloats;
+using duplex::onnx::getConstantInts;
+using duplex::onnx::getConstantScalar;
 
 /// Evaluates a 1-D integer tensor that holds a shape (Concat of Unsqueezed
 /// scalars, Gather of Shape, constants, simple arithmetic), each element

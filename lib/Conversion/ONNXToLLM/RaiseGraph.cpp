@@ -5,6 +5,7 @@
 #include "StreamWalker.h"
 
 #include "duplex/Conversion/ONNXToLLM/ONNXToLLM.h"
+#include "duplex/Dialect/ONNX/Transforms/Passes.h"
 #include "duplex/Import/ModelBuilder.h"
 
 #include "mlir/IR/Verifier.h"
@@ -110,6 +111,10 @@ FailureOr<llm::ModelOp> duplex::raiseONNXGraph(ox::GraphOp graph,
                                                const RaiseOptions &options) {
   MLIRContext *context = graph.getContext();
   context->getOrLoadDialect<llm::LLMDialect>();
+  // Exporter idioms (no-op casts on the stream, decomposed norms and
+  // activations) in one form first: the matchers follow dataflow.
+  if (failed(onnx::normalizeGraph(graph)))
+    return failure();
   RaisedModel model;
   StreamWalker walker(graph);
   if (failed(walker.walk(model)))

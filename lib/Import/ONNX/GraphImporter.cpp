@@ -433,11 +433,16 @@ GraphImporter::import(const pb::ModelProto &model) {
   SmallVector<DictionaryAttr> resultAttrs;
   for (const pb::ValueInfoProto &output : graph.output()) {
     SmallVector<StringAttr> dims;
-    Expected<Type> type = convertType(
-        output.type(), "graph output '" + output.name() + "'", &dims);
-    if (!type)
-      return type.takeError();
-    declaredTypes[output.name()] = *type;
+    // An output without a type (exporters may leave it out) takes the type
+    // its producer gives it.
+    if (output.has_type() &&
+        output.type().value_case() != pb::TypeProto::VALUE_NOT_SET) {
+      Expected<Type> type = convertType(
+          output.type(), "graph output '" + output.name() + "'", &dims);
+      if (!type)
+        return type.takeError();
+      declaredTypes[output.name()] = *type;
+    }
     NamedAttrList attrs;
     attrs.append("onnx.name", builder.getStringAttr(output.name()));
     if (llvm::any_of(dims, [](StringAttr d) { return !d.getValue().empty(); }))

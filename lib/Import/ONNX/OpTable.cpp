@@ -99,7 +99,7 @@ Type duplex::onnx_import::inferResultElementType(OperationName name,
       llvm::is_contained({"Shape", "Size", "NonZero", "ArgMax"}, op))
     return b.getI64Type();
   if (llvm::is_contained({"Equal", "Less", "LessOrEqual", "Greater",
-                          "GreaterOrEqual", "And", "Or", "Not"},
+                          "GreaterOrEqual", "And", "Or", "Xor", "Not", "IsNaN"},
                          op))
     return b.getI1Type();
   if (op == "ConstantOfShape") {

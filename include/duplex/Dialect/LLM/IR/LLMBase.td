@@ -60,7 +60,9 @@ def LLM_Activation : I32EnumAttr<"Activation", "MLP activation function", [
     I32EnumAttrCase<"gelu", 1>,
     I32EnumAttrCase<"gelu_tanh", 2>,
     I32EnumAttrCase<"relu", 3>,
-    I32EnumAttrCase<"quick_gelu", 4>
+    I32EnumAttrCase<"quick_gelu", 4>,
+    I32EnumAttrCase<"mish", 5>,
+    I32EnumAttrCase<"hard_swish", 6>
   ]> {
   let cppNamespace = "::duplex::llm";
 }

@@ -39,6 +39,8 @@ def ONNX_AndOp : ONNX_BinaryOp<"And", "element-wise logical and",
     "`C = A and B` on boolean tensors (combined attention masks).">;
 def ONNX_OrOp : ONNX_BinaryOp<"Or", "element-wise logical or",
     "`C = A or B` on boolean tensors.">;
+def ONNX_XorOp : ONNX_BinaryOp<"Xor", "element-wise logical exclusive or",
+    "`C = A xor B` on boolean tensors.">;
 
 def ONNX_ModOp : ONNX_NodeOp<"", "Mod"> {
   let summary = "element-wise remainder";
@@ -100,6 +102,77 @@ def ONNX_CeilOp : ONNX_UnaryOp<"Ceil", "element-wise ceiling",
     "`Y = ceil(X)`.">;
 def ONNX_SoftplusOp : ONNX_UnaryOp<"Softplus", "element-wise softplus",
     "`Y = ln(1 + e^X)`.">;
+def ONNX_SoftsignOp : ONNX_UnaryOp<"Softsign", "element-wise softsign",
+    "`Y = X / (1 + |X|)`.">;
+def ONNX_SignOp : ONNX_UnaryOp<"Sign", "element-wise sign",
+    "`Y = -1, 0 or 1` as X is negative, zero or positive.">;
+def ONNX_RoundOp : ONNX_UnaryOp<"Round", "element-wise round half to even",
+    "`Y = round(X)`.">;
+def ONNX_IsNaNOp : ONNX_UnaryOp<"IsNaN", "element-wise NaN test",
+    "`Y = isnan(X)`: masks that guard against NaN scores.">;
+def ONNX_HardSwishOp : ONNX_UnaryOp<"HardSwish", "hard swish (opset 14)",
+    "`Y = X * max(0, min(1, X / 6 + 0.5))`: MobileNetV3's activation.">;
+def ONNX_MishOp : ONNX_UnaryOp<"Mish", "Mish activation (opset 18)",
+    "`Y = X * tanh(softplus(X))`.">;
+
+def ONNX_SwishOp : ONNX_NodeOp<"", "Swish"> {
+  let summary = "Swish / SiLU activation (opset 24)";
+  let description = [{
+    `Y = X * sigmoid(alpha * X)`, `alpha` 1.0 by default: SiLU. The
+    normalisation (`--onnx-normalize`) rewrites `X * Sigmoid(X)` and
+    QuickGELU (`alpha` 1.702) to this op.
+  }];
+  let inputs = (ins AnyTensor:$X);
+  let attrs = (ins ONNX_Float:$alpha);
+  let results = (outs AnyTensor:$Y);
+}
+
+def ONNX_HardSigmoidOp : ONNX_NodeOp<"", "HardSigmoid"> {
+  let summary = "element-wise hard sigmoid";
+  let description = "`Y = max(0, min(1, alpha * X + beta))`.";
+  let inputs = (ins AnyTensor:$X);
+  let attrs = (ins ONNX_Float:$alpha, ONNX_Float:$beta);
+  let results = (outs AnyTensor:$Y);
+}
+
+def ONNX_EluOp : ONNX_NodeOp<"", "Elu"> {
+  let summary = "element-wise exponential linear unit";
+  let description = "`Y = X` for positive X, `alpha * (e^X - 1)` otherwise.";
+  let inputs = (ins AnyTensor:$X);
+  let attrs = (ins ONNX_Float:$alpha);
+  let results = (outs AnyTensor:$Y);
+}
+
+def ONNX_SeluOp : ONNX_NodeOp<"", "Selu"> {
+  let summary = "element-wise scaled exponential linear unit";
+  let description = "`Y = gamma * elu(X, alpha)`.";
+  let inputs = (ins AnyTensor:$X);
+  let attrs = (ins ONNX_Float:$alpha, ONNX_Float:$gamma);
+  let results = (outs AnyTensor:$Y);
+}
+
+def ONNX_CeluOp : ONNX_NodeOp<"", "Celu"> {
+  let summary = "element-wise continuously differentiable ELU";
+  let description = "`Y = max(0, X) + min(0, alpha * (e^(X / alpha) - 1))`.";
+  let inputs = (ins AnyTensor:$X);
+  let attrs = (ins ONNX_Float:$alpha);
+  let results = (outs AnyTensor:$Y);
+}
+
+def ONNX_ThresholdedReluOp : ONNX_NodeOp<"", "ThresholdedRelu"> {
+  let summary = "element-wise thresholded rectified linear unit";
+  let description = "`Y = X` where `X > alpha`, 0 elsewhere.";
+  let inputs = (ins AnyTensor:$X);
+  let attrs = (ins ONNX_Float:$alpha);
+  let results = (outs AnyTensor:$Y);
+}
+
+def ONNX_PReluOp : ONNX_NodeOp<"", "PRelu"> {
+  let summary = "element-wise parametric rectified linear unit";
+  let description = "`Y = X` for positive X, `slope * X` otherwise.";
+  let inputs = (ins AnyTensor:$X, AnyTensor:$slope);
+  let results = (outs AnyTensor:$Y);
+}
 
 def ONNX_GeluOp : ONNX_NodeOp<"", "Gelu"> {
   let summary = "Gaussian error linear unit (opset 20)";
@@ -207,6 +280,12 @@ def ONNX_ReduceSumOp : ONNX_ReduceOp<"ReduceSum", "sum over axes">;
 def ONNX_ReduceMaxOp : ONNX_ReduceOp<"ReduceMax", "maximum over axes">;
 def ONNX_ReduceMinOp : ONNX_ReduceOp<"ReduceMin", "minimum over axes">;
 def ONNX_ReduceProdOp : ONNX_ReduceOp<"ReduceProd", "product over axes">;
+def ONNX_ReduceSumSquareOp : ONNX_ReduceOp<"ReduceSumSquare",
+    "sum of squares over axes">;
+def ONNX_ReduceL2Op : ONNX_ReduceOp<"ReduceL2", "Euclidean norm over axes">;
+def ONNX_ReduceL1Op : ONNX_ReduceOp<"ReduceL1", "sum of magnitudes over axes">;
+def ONNX_ReduceLogSumExpOp : ONNX_ReduceOp<"ReduceLogSumExp",
+    "log of the sum of exponentials over axes">;
 
 def ONNX_SoftmaxOp : ONNX_NodeOp<"", "Softmax"> {
   let summary = "softmax along an axis";
