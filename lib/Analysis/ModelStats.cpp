@@ -72,6 +72,10 @@ struct StatsWalker {
 ModelStats duplex::computeModelStats(ModelOp model) {
   ModelStats stats;
   stats.name = model.getSymName().str();
+  stats.partial = model->hasAttr("llm.partial");
+  if (auto evidence =
+          model->getAttrOfType<mlir::StringAttr>("llm.tied_embeddings_evidence"))
+    stats.tiedEmbeddingsEvidence = evidence.getValue().str();
   for (const char *name : kCategories)
     stats.breakdown.push_back(StatsCategory{name, 0, 0});
   StatsWalker walker{stats};
@@ -89,7 +93,7 @@ llvm::json::Value duplex::toJSON(const ModelStats &stats) {
   for (const StatsCategory &c : stats.breakdown)
     breakdown[c.name] = llvm::json::Object{{"parameters", c.parameters},
                                            {"weight_bytes", c.weightBytes()}};
-  return llvm::json::Object{
+  llvm::json::Object result{
       {"model", stats.name},
       {"parameters", stats.parameters},
       {"active_parameters", stats.activeParameters},
@@ -99,6 +103,11 @@ llvm::json::Value duplex::toJSON(const ModelStats &stats) {
       {"moe_layers", stats.numMoELayers},
       {"breakdown", std::move(breakdown)},
   };
+  if (stats.partial)
+    result["partial"] = true;
+  if (!stats.tiedEmbeddingsEvidence.empty())
+    result["tied_embeddings_evidence"] = stats.tiedEmbeddingsEvidence;
+  return result;
 }
 
 /// 46702792704 -> "46.70 B"; 93405585408 bytes -> "93.41 GB".
@@ -129,6 +138,9 @@ static std::string grouped(uint64_t value) {
 void duplex::printModelStats(const ModelStats &stats, llvm::raw_ostream &os) {
   std::string text;
   text += fmt::format("Model {}\n", stats.name);
+  if (stats.partial)
+    text += "  PARTIAL: raised with --allow-partial; weights or layers of the "
+            "graph are left out\n";
   text += fmt::format(
       "  {:<26}{:>20}\n", "decoder layers",
       fmt::format("{} ({} MoE)", stats.numLayers, stats.numMoELayers));
@@ -143,6 +155,9 @@ void duplex::printModelStats(const ModelStats &stats, llvm::raw_ostream &os) {
   text += fmt::format("  {:<26}{:>20}  ({})\n", "KV-cache bytes/token",
                       grouped(stats.kvCacheBytesPerToken),
                       scaled(stats.kvCacheBytesPerToken, "B"));
+  if (!stats.tiedEmbeddingsEvidence.empty())
+    text += fmt::format("  {:<26}{}\n", "tied embeddings from",
+                        stats.tiedEmbeddingsEvidence);
   text += fmt::format("\n  {:<26}{:>20}{:>9}{:>14}\n", "breakdown",
                       "parameters", "share", "bytes");
   for (const StatsCategory &c : stats.breakdown) {

@@ -42,7 +42,8 @@ def models(*, json=True):
     return _parse(_duplex.models(json=json), json)
 
 
-def stats(model, *, json=True, weight_dtype=None, kv_dtype=None):
+def stats(model, *, json=True, weight_dtype=None, kv_dtype=None,
+          allow_partial=False):
     """Parameters, weight and KV-cache bytes: ``duplexc stats MODEL --json``.
 
     ``model`` is a bundled name (``"mixtral-8x7b"``), a Hugging Face
@@ -54,14 +55,15 @@ def stats(model, *, json=True, weight_dtype=None, kv_dtype=None):
     """
     text = _duplex.stats(model=_path(model), json=json,
                          weight_dtype=weight_dtype or "",
-                         kv_dtype=kv_dtype or "")
+                         kv_dtype=kv_dtype or "",
+                         allow_partial=allow_partial)
     return _parse(text, json)
 
 
 def compile(model, *, stage, device=None, emit="placement", json=True,
             devices=0, nodes=0, coprocess="pe", routing="expected", seed=0,
             expert_tensor_parallel=False, placement=None, save_placement=None,
-            weight_dtype=None, kv_dtype=None):
+            weight_dtype=None, kv_dtype=None, allow_partial=False):
     """Op/B analysis, placement or schedule of one serving stage:
     ``duplexc compile MODEL --device DEVICE --stage STAGE --emit=EMIT --json``.
 
@@ -88,7 +90,8 @@ def compile(model, *, stage, device=None, emit="placement", json=True,
         coprocess=coprocess, routing=routing, seed=seed,
         expert_tensor_parallel=expert_tensor_parallel,
         placement=_path(placement), save_placement=_path(save_placement),
-        weight_dtype=weight_dtype or "", kv_dtype=kv_dtype or "")
+        weight_dtype=weight_dtype or "", kv_dtype=kv_dtype or "",
+        allow_partial=allow_partial)
     return _parse(text, as_json)
 
 
@@ -97,7 +100,7 @@ def simulate(model, *, device, devices=0, nodes=0, replicas_per_node=0,
              closed_loop=False, qps=None, trace=None, batch=64, requests=0,
              lin=None, lout=None, len_std=0.1, max_tokens=0,
              chunked_prefill=False, routing="uniform", seed=0, json=True,
-             weight_dtype=None):
+             weight_dtype=None, allow_partial=False):
     """Serve a workload on a device: ``duplexc simulate MODEL --device DEVICE
     ... --json``.
 
@@ -123,7 +126,8 @@ def simulate(model, *, device, devices=0, nodes=0, replicas_per_node=0,
         trace=_path(trace), batch=batch, requests=requests, lin=lin,
         lout=lout, len_std=len_std, max_tokens=max_tokens,
         chunked_prefill=chunked_prefill, routing=routing, seed=seed,
-        json=json, weight_dtype=weight_dtype or "")
+        json=json, weight_dtype=weight_dtype or "",
+        allow_partial=allow_partial)
     return _parse(text, json)
 
 

@@ -48,8 +48,9 @@ static std::string render(llvm::Expected<CommandOutput> output) {
 
 static std::string stats(const std::string &model, bool json,
                          const std::string &weightDType,
-                         const std::string &kvDType) {
+                         const std::string &kvDType, bool allowPartial) {
   StatsOptions options;
+  options.import.allowPartial = allowPartial;
   options.model = model;
   options.json = json;
   check(setImportTypes(options.import, weightDType, kvDType));
@@ -62,8 +63,9 @@ compile(const std::string &model, const std::string &device, unsigned devices,
         bool json, const std::string &coprocess, const std::string &routing,
         uint64_t seed, bool expertTensorParallel, const std::string &placement,
         const std::string &savePlacement, const std::string &weightDType,
-        const std::string &kvDType) {
+        const std::string &kvDType, bool allowPartial) {
   CompileOptions options;
+  options.import.allowPartial = allowPartial;
   options.model = model;
   options.device = device;
   options.devices = devices;
@@ -88,8 +90,9 @@ simulate(const std::string &model, const std::string &device, unsigned devices,
          uint64_t batch, uint64_t requests, std::optional<double> lin,
          std::optional<double> lout, double lenStd, uint64_t maxTokens,
          bool chunkedPrefill, const std::string &routing, uint64_t seed,
-         bool json, const std::string &weightDType) {
+         bool json, const std::string &weightDType, bool allowPartial) {
   SimulateOptions options;
+  options.import.allowPartial = allowPartial;
   options.model = model;
   options.device = device;
   options.devices = devices;
@@ -135,20 +138,23 @@ PYBIND11_MODULE(_duplex, m) {
   // Simulations can run for seconds: let other Python threads run.
   using release = py::call_guard<py::gil_scoped_release>;
   m.def("stats", &stats, py::arg("model"), py::arg("json"),
-        py::arg("weight_dtype"), py::arg("kv_dtype"), release());
+        py::arg("weight_dtype"), py::arg("kv_dtype"),
+        py::arg("allow_partial"), release());
   m.def("compile", &compile, py::arg("model"), py::arg("device"),
         py::arg("devices"), py::arg("nodes"), py::arg("stage"), py::arg("emit"),
         py::arg("json"), py::arg("coprocess"), py::arg("routing"),
         py::arg("seed"), py::arg("expert_tensor_parallel"),
         py::arg("placement"), py::arg("save_placement"),
-        py::arg("weight_dtype"), py::arg("kv_dtype"), release());
+        py::arg("weight_dtype"), py::arg("kv_dtype"),
+        py::arg("allow_partial"), release());
   m.def("simulate", &simulate, py::arg("model"), py::arg("device"),
         py::arg("devices"), py::arg("nodes"), py::arg("replicas_per_node"),
         py::arg("coprocess"), py::arg("closed_loop"), py::arg("qps"),
         py::arg("trace"), py::arg("batch"), py::arg("requests"), py::arg("lin"),
         py::arg("lout"), py::arg("len_std"), py::arg("max_tokens"),
         py::arg("chunked_prefill"), py::arg("routing"), py::arg("seed"),
-        py::arg("json"), py::arg("weight_dtype"), release());
+        py::arg("json"), py::arg("weight_dtype"), py::arg("allow_partial"),
+        release());
   m.def("models", &models, py::arg("json"), release());
   m.def("device_summary", &deviceSummary, py::arg("device"), py::arg("devices"),
         py::arg("nodes"), release());

@@ -69,6 +69,14 @@ static cl::opt<std::string>
             cl::value_desc("TYPE"), cl::sub(statsCommand),
             cl::sub(compileCommand), cl::cat(duplexCategory));
 
+static cl::opt<bool> allowPartial(
+    "allow-partial",
+    cl::desc("ONNX models: go on when the raise cannot account for every "
+             "weight or the layer structure is inconsistent (a warning; the "
+             "results are marked partial) instead of failing"),
+    cl::sub(statsCommand), cl::sub(compileCommand), cl::sub(simulateCommand),
+    cl::cat(duplexCategory));
+
 //===----------------------------------------------------------------------===//
 // duplexc compile
 //===----------------------------------------------------------------------===//
@@ -274,8 +282,10 @@ static cl::opt<bool> modelsJSON("json", cl::desc("Print JSON"),
                                 cl::sub(modelsCommand),
                                 cl::cat(duplexCategory));
 
-/// The --weight-dtype / --kv-dtype overrides shared by the subcommands.
+/// The --weight-dtype / --kv-dtype overrides and --allow-partial, shared by
+/// the subcommands.
 static bool parseImportFlags(duplex::HFImportOptions &import) {
+  import.allowPartial = allowPartial;
   if (Error error = duplex::setImportTypes(import, weightDType, kvDType)) {
     duplex::reportError("duplexc", std::move(error));
     return false;

@@ -33,6 +33,12 @@ struct ModelStats {
   uint64_t kvCacheBytesPerToken = 0;
   int64_t numLayers = 0;
   int64_t numMoELayers = 0;
+  /// The model was raised from ONNX with --allow-partial and leaves out
+  /// weights or layers the graph has (the `llm.partial` attribute).
+  bool partial = false;
+  /// What decided whether the LM head reuses the token table, for models
+  /// raised from ONNX (the `llm.tied_embeddings_evidence` attribute).
+  std::string tiedEmbeddingsEvidence;
   /// Fixed order: embedding, attention_projections, mlp, experts, router,
   /// norm, lm_head, other.
   std::vector<StatsCategory> breakdown;

@@ -47,15 +47,31 @@ def RaiseONNXToLLM : Pass<"raise-onnx-to-llm", "mlir::ModuleOp"> {
     graphs outside that shape (a layer without norms or MLP, a pipeline stage
     without embedding or LM head) are emitted layer by layer.
 
-    Tied embeddings are seen when the LM head reads the token table itself;
-    torch and onnxruntime exports often store a transposed copy instead,
-    which the pass cannot tell from an untied head without reading weights:
-    it notes when the head's weight is such an anonymous copy, and
-    `tied-embeddings=true` declares the tie.
+    Whether the LM head reuses the token table is decided by the strongest
+    evidence there is, and the model records which
+    (`llm.tied_embeddings_evidence`): the head reads the table's own
+    initializer; else, when the head reads another initializer of the
+    table's size (torch writes a tied table twice, once transposed) and the
+    tensor data is there (inline, or an external-data file in the model's
+    directory), 256 elements at fixed positions of both are compared, never
+    the whole tensors; else the `config.json` beside the model; else the
+    architecture's default (learned positions, as GPT-2 and OPT: tied;
+    rotary, as Llama: untied), with a warning. `tied-embeddings=true` or
+    `false` overrides all of them.
 
-    Every op of the graph must end up in the model: ops the pass cannot
-    account for are listed in a warning (an error with `strict`), with the
-    parameters of the weights they hold.
+    The graph is first normalised (the patterns of `--onnx-normalize`), so
+    no-op casts, `Identity`, inference `Dropout` and exporter spellings of
+    norms and activations do not hide the residual stream.
+
+    The pass is strict: a model it is not sure it understood is an error,
+    never a smaller model. Ops the pass cannot account for are listed with
+    the parameters of the weights they read; if they read any, the pass
+    fails. It also fails when the layers it found disagree with the graph's
+    interface: KV-cache inputs or outputs (`past_key_values.N.key`,
+    `present_N`, `key_cache.N`) for another number of layers, or a `logits`
+    output without an LM head. `allow-partial` turns these errors into
+    warnings and marks the model with the unit attribute `llm.partial`,
+    which `duplexc` reports.
 
     Example: `duplex-translate --import-onnx model.onnx |
     duplex-opt --raise-onnx-to-llm`.
@@ -70,13 +86,14 @@ def RaiseONNXToLLM : Pass<"raise-onnx-to-llm", "mlir::ModuleOp"> {
            "KV-cache element type instead of the model's">,
     Option<"tiedEmbeddings", "tied-embeddings", "std::string",
            /*default=*/"\"auto\"",
-           "Whether the LM head reuses the token embedding: auto (when it "
-           "reads the same initializer), true or false. Exporters often "
-           "write a tied table twice, once transposed">,
+           "Whether the LM head reuses the token embedding: auto (decided "
+           "by the evidence above), true or false">,
     Option<"keepGraph", "keep-graph", "bool", /*default=*/"false",
            "Keep the onnx.graph next to the raised llm.model">,
-    Option<"strict", "strict", "bool", /*default=*/"false",
-           "Fail when ops of the graph are not accounted for">,
+    Option<"allowPartial", "allow-partial", "bool", /*default=*/"false",
+           "Warn instead of failing when ops that read weights are not "
+           "accounted for or the layers disagree with the graph's KV caches "
+           "and logits; the model is marked `llm.partial`">,
   ];
   let dependentDialects = ["duplex::llm::LLMDialect"];
 }

@@ -16,6 +16,10 @@ namespace duplex {
 struct HFImportOptions {
   std::optional<llm::DType> weightDType;
   std::optional<llm::DType> kvDType;
+  /// ONNX inputs: accept a raise that leaves weight-reading ops unaccounted
+  /// for or whose layer structure is inconsistent (a warning, and the model
+  /// is marked partial) instead of failing.
+  bool allowPartial = false;
 };
 
 /// The `model_type` values the importer understands.

@@ -11,6 +11,7 @@
 
 #include "ResidualBlock.h"
 
+#include "llvm/ADT/SmallPtrSet.h"
 #include "llvm/ADT/TypeSwitch.h"
 
 using namespace mlir;
@@ -269,8 +270,12 @@ std::optional<FFNMatch> matchMoE(const ResidualBlock &block, int64_t hiddenSize,
   info.moe.routerBias = router->bias;
   match.weightOps.push_back(router->op);
 
-  // Every other projection back to the hidden width ends an expert.
-  SmallVector<MLPShape> routed, shared;
+  // An expert ends in a projection back to the hidden width that feeds no
+  // other projection of the block: when an expert's width equals the
+  // hidden width its gate and up projections have that width too, and are
+  // told apart by dataflow (they feed the down projection).
+  SmallVector<MLPShape> candidates;
+  llvm::SmallPtrSet<Operation *, 16> ups;
   std::optional<Projection> sharedGate;
   for (Operation *op : block.ops) {
     std::optional<Projection> p = matchProjection(op);
@@ -282,7 +287,14 @@ std::optional<FFNMatch> matchMoE(const ResidualBlock &block, int64_t hiddenSize,
     }
     if (p->outFeatures != hiddenSize)
       continue;
-    MLPShape mlp = collectMLP(*p, block);
+    candidates.push_back(collectMLP(*p, block));
+    for (const Projection &up : candidates.back().ups)
+      ups.insert(up.op);
+  }
+  SmallVector<MLPShape> routed, shared;
+  for (MLPShape &mlp : candidates) {
+    if (ups.contains(mlp.down.op))
+      continue;
     bool isShared =
         !mlp.ups.empty() && llvm::all_of(mlp.ups, [&](const Projection &up) {
           return readsBlockInput(up.input, block);

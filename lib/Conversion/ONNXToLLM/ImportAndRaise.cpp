@@ -10,25 +10,6 @@
 using namespace mlir;
 using namespace duplex;
 
-/// Exporters that weigh nothing cannot show whether the LM head reuses the
-/// token table (torch stores a transposed copy either way), but Optimum and
-/// onnxruntime-genai ship the model's config.json beside the export: its
-/// tie_word_embeddings (or the family's default) settles it.
-static std::optional<bool> tiedEmbeddingsBeside(StringRef path) {
-  llvm::SmallString<256> config = llvm::sys::path::parent_path(path);
-  llvm::sys::path::append(config, "config.json");
-  auto buffer = llvm::MemoryBuffer::getFile(config, /*IsText=*/true);
-  if (!buffer)
-    return std::nullopt;
-  llvm::Expected<ModelDescription> model =
-      parseHFConfig((*buffer)->getBuffer(), config);
-  if (!model) {
-    llvm::consumeError(model.takeError());
-    return std::nullopt;
-  }
-  return model->tiedEmbeddings;
-}
-
 llvm::Expected<OwningOpRef<ModuleOp>>
 duplex::importAndRaiseONNX(StringRef path, MLIRContext *context,
                            const HFImportOptions &dtypes,
@@ -46,7 +27,7 @@ duplex::importAndRaiseONNX(StringRef path, MLIRContext *context,
   RaiseOptions options;
   options.weightDType = dtypes.weightDType;
   options.kvDType = dtypes.kvDType;
-  options.tiedEmbeddings = tiedEmbeddingsBeside(path);
+  options.allowPartial = dtypes.allowPartial;
   SmallVector<onnx::GraphOp> graphs((*module)->getOps<onnx::GraphOp>());
   for (onnx::GraphOp graph : graphs) {
     if (failed(raiseONNXGraph(graph, options)))

@@ -6,12 +6,17 @@
 
 #include "duplex/Conversion/ONNXToLLM/ONNXToLLM.h"
 #include "duplex/Dialect/ONNX/Transforms/Passes.h"
+#include "duplex/Import/HFConfig.h"
 #include "duplex/Import/ModelBuilder.h"
+#include "duplex/Import/ONNXTensorSampler.h"
 
 #include "mlir/IR/Verifier.h"
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 #include <map>
+#include <set>
 
 using namespace mlir;
 using namespace duplex;
@@ -59,14 +64,94 @@ static void applyOverrides(RaisedModel &model, const RaiseOptions &options) {
     for (LayerInfo &layer : model.layers)
       if (layer.attention)
         layer.attention->kvDType = *options.kvDType;
-  if (options.tiedEmbeddings && model.lmHead)
-    model.lmHead->tied = *options.tiedEmbeddings;
+}
+
+/// Optimum and onnxruntime-genai ship the model's config.json beside the
+/// export: its tie_word_embeddings (or the family's default).
+static std::optional<bool> tiedEmbeddingsBeside(StringRef modelPath) {
+  if (modelPath.empty())
+    return std::nullopt;
+  llvm::SmallString<256> config = llvm::sys::path::parent_path(modelPath);
+  llvm::sys::path::append(config, "config.json");
+  auto buffer = llvm::MemoryBuffer::getFile(config, /*IsText=*/true);
+  if (!buffer)
+    return std::nullopt;
+  llvm::Expected<ModelDescription> description =
+      parseHFConfig((*buffer)->getBuffer(), config);
+  if (!description) {
+    llvm::consumeError(description.takeError());
+    return std::nullopt;
+  }
+  return description->tiedEmbeddings;
+}
+
+/// Elements of the head and the table compared to decide a tie: a few
+/// hundred positions, never the whole tensors.
+static constexpr unsigned kTieSamples = 256;
+
+/// Decides whether the LM head reuses the token table, by the strongest
+/// evidence there is: the option, the same initializer, the two tensors'
+/// data (sampled), config.json beside the model, the architecture's
+/// default. Returns what decided it.
+static std::string decideTiedEmbeddings(ox::GraphOp graph, RaisedModel &model,
+                                        const RaiseOptions &options) {
+  LMHeadInfo &head = *model.lmHead;
+  if (options.tiedEmbeddings) {
+    head.tied = *options.tiedEmbeddings;
+    return "option";
+  }
+  if (head.tied)
+    return "same initializer";
+  if (head.tableName.empty())
+    return "head weight shaped unlike the table";
+  StringRef source = graph.getSource().value_or("");
+  if (!source.empty() && llvm::sys::fs::exists(source)) {
+    auto sampler = ONNXTensorSampler::open(source);
+    if (!sampler) {
+      llvm::consumeError(sampler.takeError());
+    } else {
+      std::optional<bool> same =
+          (*sampler)->sameMatrix(head.tableName, head.tableShape,
+                                 head.weightName, head.headTransposed,
+                                 kTieSamples);
+      // A square table may be stored either way round.
+      if (same && !*same && head.tableShape[0] == head.tableShape[1])
+        same = (*sampler)->sameMatrix(head.tableName, head.tableShape,
+                                      head.weightName, !head.headTransposed,
+                                      kTieSamples);
+      if (same) {
+        head.tied = *same;
+        return *same ? "weight data (sampled, equal)"
+                     : "weight data (sampled, different)";
+      }
+    }
+  }
+  if (std::optional<bool> tied = tiedEmbeddingsBeside(source)) {
+    head.tied = *tied;
+    return "config.json beside the model";
+  }
+  // GPT-2 and OPT (learned positions) tie by default, Llama-family
+  // decoders do not (transformers' config defaults).
+  head.tied = model.embedding && model.embedding->positionRows > 0;
+  emitWarning(graph.getLoc())
+      << "the LM head reads '" << head.weightName
+      << "', an initializer of the token table's size, and neither weight "
+         "data nor a config.json beside the model shows whether it is a "
+         "copy of '"
+      << head.tableName << "'; taking the architecture's default ("
+      << (head.tied ? "tied" : "untied")
+      << "); raise with tied-embeddings=true or false to decide";
+  return head.tied ? "architecture default (learned positions: tied)"
+                   : "architecture default (rotary: untied)";
 }
 
 /// Reports ops no part of the model accounts for, grouped by op type, with
-/// the parameters of the weights they read.
+/// the parameters of the weights they read: an error when they read any
+/// (the model would miss weights) unless partial results are allowed.
+/// Sets `partial` when weights are left out.
 static LogicalResult reportUnaccounted(ox::GraphOp graph,
-                                       ArrayRef<Operation *> ops, bool strict) {
+                                       ArrayRef<Operation *> ops,
+                                       bool allowPartial, bool &partial) {
   if (ops.empty())
     return success();
   std::map<std::string, SmallVector<std::string>> byType;
@@ -96,15 +181,86 @@ static LogicalResult reportUnaccounted(ox::GraphOp graph,
     parameters += weight.getNumElements();
     weightNames.push_back(weight.getName().str());
   }
+  bool fatal = parameters && !allowPartial;
+  partial |= parameters != 0;
   InFlightDiagnostic diag =
-      strict ? emitError(graph.getLoc()) : emitWarning(graph.getLoc());
+      fatal ? emitError(graph.getLoc()) : emitWarning(graph.getLoc());
   diag << ops.size() << " op" << (ops.size() == 1 ? "" : "s")
        << " of the graph " << (ops.size() == 1 ? "is" : "are")
        << " not accounted for by the raised model: " << list;
-  if (parameters)
+  if (parameters) {
+    // The first few weights name the place; the count says how much.
+    constexpr size_t kShownWeights = 8;
+    size_t hidden = weightNames.size() > kShownWeights
+                        ? weightNames.size() - kShownWeights
+                        : 0;
+    weightNames.resize(weightNames.size() - hidden);
     diag << "; they read " << parameters << " parameters ("
-         << llvm::join(weightNames, ", ") << ")";
-  return failure(strict);
+         << llvm::join(weightNames, ", ")
+         << (hidden ? ", and " + std::to_string(hidden) + " more weights" : "")
+         << ")";
+  }
+  if (fatal)
+    diag << "; the model would be incomplete (--allow-partial accepts it)";
+  return failure(fatal);
+}
+
+/// The layer a KV-cache input or output belongs to: the first number in a
+/// name that says past, present or cache ("past_key_values.3.key",
+/// "present_3", "key_cache.3"); recurrent or convolution state is not KV.
+static std::optional<unsigned> kvCacheLayer(StringRef name) {
+  std::string lower = name.lower();
+  StringRef text(lower);
+  if (!(text.contains("past") || text.contains("present") ||
+        text.contains("cache")) ||
+      text.contains("state") || text.contains("conv"))
+    return std::nullopt;
+  size_t start = text.find_first_of("0123456789");
+  if (start == StringRef::npos)
+    return std::nullopt;
+  unsigned layer = 0;
+  if (text.substr(start).take_while(llvm::isDigit).getAsInteger(10, layer))
+    return std::nullopt;
+  return layer;
+}
+
+/// Checks the raised layers against what the graph's interface says: one
+/// KV cache per attention layer, an LM head where the graph outputs logits.
+/// An error unless partial results are allowed; sets `partial`.
+static LogicalResult checkStructure(ox::GraphOp graph,
+                                    const RaisedModel &model,
+                                    bool allowPartial, bool &partial) {
+  std::set<unsigned> kvLayers;
+  for (unsigned i = 0, e = graph.getNumArguments(); i < e; ++i)
+    if (std::optional<unsigned> layer = kvCacheLayer(graph.getInputName(i)))
+      kvLayers.insert(*layer);
+  for (unsigned i = 0, e = graph.getNumResults(); i < e; ++i)
+    if (std::optional<unsigned> layer = kvCacheLayer(graph.getOutputName(i)))
+      kvLayers.insert(*layer);
+  size_t attentionLayers = llvm::count_if(
+      model.layers, [](const LayerInfo &layer) { return layer.attention; });
+  std::string problem;
+  if (!kvLayers.empty() && kvLayers.size() != attentionLayers)
+    problem = "the graph has KV-cache inputs/outputs for " +
+              std::to_string(kvLayers.size()) + " layers but the raise found " +
+              std::to_string(attentionLayers) + " attention layers";
+  bool logits = false;
+  for (unsigned i = 0, e = graph.getNumResults(); i < e; ++i)
+    logits |= StringRef(graph.getOutputName(i)).lower().find("logits") !=
+              std::string::npos;
+  if (problem.empty() && logits && !model.lmHead)
+    problem = "the graph outputs logits but the raise found no LM head "
+              "producing them";
+  if (problem.empty())
+    return success();
+  partial = true;
+  if (allowPartial) {
+    emitWarning(graph.getLoc()) << problem << "; the model is partial";
+    return success();
+  }
+  return emitError(graph.getLoc())
+         << problem
+         << "; the raised model would be wrong (--allow-partial accepts it)";
 }
 
 FailureOr<llm::ModelOp> duplex::raiseONNXGraph(ox::GraphOp graph,
@@ -123,8 +279,10 @@ FailureOr<llm::ModelOp> duplex::raiseONNXGraph(ox::GraphOp graph,
     return emitError(graph.getLoc())
            << "no decoder layer (an attention or feed-forward block on the "
               "residual stream) was recognised";
-  if (failed(
-          reportUnaccounted(graph, walker.getUnaccountedOps(), options.strict)))
+  bool partial = false;
+  if (failed(reportUnaccounted(graph, walker.getUnaccountedOps(),
+                               options.allowPartial, partial)) ||
+      failed(checkStructure(graph, model, options.allowPartial, partial)))
     return failure();
   // An llm.repeat body holds one attention per decoder layer.
   for (auto [index, layer] : llvm::enumerate(model.layers))
@@ -133,12 +291,9 @@ FailureOr<llm::ModelOp> duplex::raiseONNXGraph(ox::GraphOp graph,
              << "decoder layer " << index
              << " has a feed-forward block but no attention block the raise "
                 "recognised; llm layers need one";
-  if (model.lmHead && model.lmHead->mayBeTied && !options.tiedEmbeddings)
-    emitRemark(graph.getLoc())
-        << "the LM head reads '" << model.lmHead->weightName
-        << "', an exporter-made tensor shaped like the token embedding "
-           "transposed; if the model ties them (tie_word_embeddings), raise "
-           "with tied-embeddings=true to count the table once";
+  std::string tieEvidence;
+  if (model.lmHead)
+    tieEvidence = decideTiedEmbeddings(graph, model, options);
   applyOverrides(model, options);
 
   model.name =
@@ -154,6 +309,11 @@ FailureOr<llm::ModelOp> duplex::raiseONNXGraph(ox::GraphOp graph,
     result = buildModel(builder, graph.getLoc(), *description);
   else
     result = emitLayers(builder, graph.getLoc(), model);
+  if (partial)
+    result->setAttr("llm.partial", builder.getUnitAttr());
+  if (!tieEvidence.empty())
+    result->setAttr("llm.tied_embeddings_evidence",
+                    builder.getStringAttr(tieEvidence));
   if (failed(verify(result))) {
     result.erase();
     return emitError(graph.getLoc())

@@ -32,7 +32,7 @@ struct RaiseONNXToLLMPass
   void runOnOperation() override {
     RaiseOptions options;
     options.modelName = modelName;
-    options.strict = strict;
+    options.allowPartial = allowPartial;
     if (!parseDType("weight-dtype", weightDType, options.weightDType) ||
         !parseDType("kv-dtype", kvDType, options.kvDType))
       return signalPassFailure();

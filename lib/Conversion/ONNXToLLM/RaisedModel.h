@@ -12,6 +12,8 @@
 
 #include "duplex/Import/ModelDescription.h"
 
+#include "llvm/ADT/SmallVector.h"
+
 #include <optional>
 #include <string>
 #include <vector>
@@ -104,10 +106,15 @@ struct LMHeadInfo {
   llm::DType weightDType = llm::DType::f32;
   /// OPT's project_out from the hidden width (0: none).
   int64_t projectedWidth = 0;
-  /// The head's weight is an exporter-made copy ("onnx::...") shaped like
-  /// the token table transposed: maybe a tie the file does not show.
-  bool mayBeTied = false;
+  /// The head's initializer.
   std::string weightName;
+  /// When the head reads another initializer of the token table's size
+  /// (torch writes a tied table twice, once transposed): the table's name
+  /// and stored shape, and whether the head's copy is stored transposed.
+  /// Whether they hold the same numbers decides the tie.
+  std::string tableName;
+  llvm::SmallVector<int64_t, 2> tableShape;
+  bool headTransposed = false;
 };
 
 struct RaisedModel {

@@ -227,35 +227,44 @@ bool StreamWalker::findLMHead(Value hidden, RaisedModel &model) {
     info.weightDType = head->weightDType;
     if (projectOut)
       info.projectedWidth = projectOut->outFeatures;
-    // Tied when the head reads the token table itself.
+    // Tied when the head reads the token table itself; a candidate when it
+    // reads another initializer of the table's size.
     std::optional<WeightRef> weight = getWeight(head->op->getOperand(1));
     if (model.embedding && weight) {
       info.weightName = weight->weight.getName().str();
-      for (auto gather : graph.getBody().front().getOps<ox::GatherOp>()) {
-        std::optional<WeightRef> table = lookupTable(gather);
-        if (!table || table->shape[0] != model.embedding->vocabSize)
-          continue;
-        if (table->weight == weight->weight)
-          info.tied = true;
-        else if (StringRef(info.weightName).starts_with("onnx::") &&
-                 weight->shape.size() == 2 &&
-                 weight->shape[0] == table->shape[1] &&
-                 weight->shape[1] == table->shape[0])
-          info.mayBeTied = true;
-      }
+      SmallVector<ox::WeightOp> tables;
+      for (auto gather : graph.getBody().front().getOps<ox::GatherOp>())
+        if (std::optional<WeightRef> table = lookupTable(gather);
+            table && table->shape[0] == model.embedding->vocabSize)
+          tables.push_back(table->weight);
       for (auto embed :
            graph.getBody().front().getOps<ox::MSEmbedLayerNormalizationOp>())
         if (std::optional<WeightRef> words =
-                getWeight(embed.getWordEmbedding())) {
-          if (words->weight == weight->weight)
-            info.tied = true;
-          else if (StringRef(info.weightName).starts_with("onnx::") &&
-                   weight->shape.size() == 2 &&
-                   weight->shape[0] == words->shape[1] &&
-                   weight->shape[1] == words->shape[0])
-            info.mayBeTied = true;
+                getWeight(embed.getWordEmbedding()))
+          tables.push_back(words->weight);
+      ArrayRef<int64_t> headShape =
+          cast<RankedTensorType>(weight->weight.getType()).getShape();
+      for (ox::WeightOp table : tables) {
+        if (table == weight->weight) {
+          info.tied = true;
+          break;
         }
-      info.mayBeTied &= !info.tied;
+        ArrayRef<int64_t> tableShape =
+            cast<RankedTensorType>(table.getType()).getShape();
+        if (headShape.size() != 2 || tableShape.size() != 2 ||
+            !info.tableName.empty())
+          continue;
+        bool same = headShape == tableShape;
+        bool transposed =
+            headShape[0] == tableShape[1] && headShape[1] == tableShape[0];
+        if (!same && !transposed)
+          continue;
+        info.tableName = table.getName().str();
+        info.tableShape.assign(tableShape.begin(), tableShape.end());
+        info.headTransposed = !same;
+      }
+      if (info.tied)
+        info.tableName.clear();
     }
     model.lmHead = info;
     claimed.insert(head->op);

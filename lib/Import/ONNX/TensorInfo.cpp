@@ -303,3 +303,17 @@ duplex::onnx_import::decodeTensor(const ::onnx::TensorProto &tensor,
   }
   return DenseElementsAttr::get(type, bits);
 }
+
+std::optional<APInt>
+duplex::onnx_import::readInlineElement(const ::onnx::TensorProto &tensor,
+                                       uint64_t index, unsigned width) {
+  if (width < 8 || width % 8 != 0 || width > 64)
+    return std::nullopt;
+  if (tensor.has_raw_data()) {
+    uint64_t bytes = width / 8;
+    if (index >= tensor.raw_data().size() / bytes)
+      return std::nullopt;
+    return readRaw(tensor.raw_data(), index, width);
+  }
+  return readTyped(tensor, tensor.data_type(), index, width);
+}

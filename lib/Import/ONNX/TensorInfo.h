@@ -64,6 +64,12 @@ mlir::DenseElementsAttr decodeTensor(const ::onnx::TensorProto &tensor,
                                      mlir::RankedTensorType type,
                                      std::string &error);
 
+/// The bits of element `index` of `tensor` stored inline (raw_data or a
+/// typed field) for elements of `width` bits (8 or more); std::nullopt if
+/// the tensor does not hold it.
+std::optional<llvm::APInt> readInlineElement(const ::onnx::TensorProto &tensor,
+                                             uint64_t index, unsigned width);
+
 } // namespace duplex::onnx_import
 
 #endif // DUPLEX_LIB_IMPORT_ONNX_TENSORINFO_H

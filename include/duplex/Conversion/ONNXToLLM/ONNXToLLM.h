@@ -24,10 +24,14 @@ struct RaiseOptions {
   std::optional<llm::DType> weightDType;
   std::optional<llm::DType> kvDType;
   /// Whether the LM head reuses the token table; unset: only when it reads
-  /// the same initializer.
+  /// Whether the LM head reuses the token table, overriding the evidence
+  /// the raise weighs (same initializer, sampled weight data, config.json
+  /// beside the model, the architecture's default).
   std::optional<bool> tiedEmbeddings;
-  /// Fail instead of warning when ops are not accounted for.
-  bool strict = false;
+  /// Warn instead of failing when ops that read weights are not accounted
+  /// for or the layers disagree with the graph's KV caches and logits; the
+  /// model then carries the unit attribute `llm.partial`.
+  bool allowPartial = false;
 };
 
 /// Raises `graph` to an `llm.model` inserted right before it (the graph is
