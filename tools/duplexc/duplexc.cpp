@@ -77,6 +77,14 @@ static cl::opt<bool> allowPartial(
     cl::sub(statsCommand), cl::sub(compileCommand), cl::sub(simulateCommand),
     cl::cat(duplexCategory));
 
+static cl::opt<cl::boolOrDefault> tiedEmbeddings(
+    "tied-embeddings",
+    cl::desc("ONNX models: whether the LM head reuses the token table "
+             "(true/false), instead of what the weight data, a config.json "
+             "beside the model or the architecture's default says"),
+    cl::sub(statsCommand), cl::sub(compileCommand), cl::sub(simulateCommand),
+    cl::cat(duplexCategory));
+
 //===----------------------------------------------------------------------===//
 // duplexc compile
 //===----------------------------------------------------------------------===//
@@ -286,6 +294,8 @@ static cl::opt<bool> modelsJSON("json", cl::desc("Print JSON"),
 /// the subcommands.
 static bool parseImportFlags(duplex::HFImportOptions &import) {
   import.allowPartial = allowPartial;
+  if (tiedEmbeddings != cl::BOU_UNSET)
+    import.tiedEmbeddings = tiedEmbeddings == cl::BOU_TRUE;
   if (Error error = duplex::setImportTypes(import, weightDType, kvDType)) {
     duplex::reportError("duplexc", std::move(error));
     return false;

@@ -20,6 +20,9 @@ struct HFImportOptions {
   /// for or whose layer structure is inconsistent (a warning, and the model
   /// is marked partial) instead of failing.
   bool allowPartial = false;
+  /// ONNX inputs: whether the LM head reuses the token table, instead of
+  /// the evidence the raise weighs.
+  std::optional<bool> tiedEmbeddings;
 };
 
 /// The `model_type` values the importer understands.

@@ -28,6 +28,7 @@ duplex::importAndRaiseONNX(StringRef path, MLIRContext *context,
   options.weightDType = dtypes.weightDType;
   options.kvDType = dtypes.kvDType;
   options.allowPartial = dtypes.allowPartial;
+  options.tiedEmbeddings = dtypes.tiedEmbeddings;
   SmallVector<onnx::GraphOp> graphs((*module)->getOps<onnx::GraphOp>());
   for (onnx::GraphOp graph : graphs) {
     if (failed(raiseONNXGraph(graph, options)))

@@ -102,6 +102,8 @@ static std::string decideTiedEmbeddings(ox::GraphOp graph, RaisedModel &model,
   }
   if (head.tied)
     return "same initializer";
+  if (!model.embedding)
+    return "no token table";
   if (head.tableName.empty())
     return "head weight shaped unlike the table";
   StringRef source = graph.getSource().value_or("");
@@ -140,7 +142,7 @@ static std::string decideTiedEmbeddings(ox::GraphOp graph, RaisedModel &model,
          "copy of '"
       << head.tableName << "'; taking the architecture's default ("
       << (head.tied ? "tied" : "untied")
-      << "); raise with tied-embeddings=true or false to decide";
+      << "); --tied-embeddings=true or false decides";
   return head.tied ? "architecture default (learned positions: tied)"
                    : "architecture default (rotary: untied)";
 }

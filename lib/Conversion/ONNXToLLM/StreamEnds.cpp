@@ -71,8 +71,10 @@ LogicalResult StreamWalker::findEmbedding(RaisedModel &model) {
     return success();
   }
 
-  // The token table: a lookup indexed by `input_ids` if the graph has it,
-  // else the largest lookup indexed by a graph input.
+  // The token table: a lookup indexed by token ids if the graph has one,
+  // else the largest lookup indexed by a graph input that does not hold
+  // positions (a rotary cos/sin cache indexed by position_ids is no
+  // embedding: a draft model fed by inputs_embeds has only that).
   ox::GatherOp tokens;
   int64_t bestRows = -1;
   for (auto gather : body.getOps<ox::GatherOp>()) {
@@ -80,9 +82,12 @@ LogicalResult StreamWalker::findEmbedding(RaisedModel &model) {
     BlockArgument source = indexSource(gather.getIndices());
     if (!table || !source)
       continue;
-    StringRef name = graph.getInputName(source.getArgNumber());
+    std::string name = graph.getInputName(source.getArgNumber()).lower();
+    if (StringRef(name).contains("position") || StringRef(name).contains("pos_"))
+      continue;
     int64_t rows = table->shape[0];
-    if (name.contains("input_ids"))
+    if (StringRef(name).contains("input_ids") ||
+        StringRef(name).contains("token"))
       rows = INT64_MAX;
     if (rows > bestRows) {
       bestRows = rows;
@@ -90,7 +95,8 @@ LogicalResult StreamWalker::findEmbedding(RaisedModel &model) {
     }
   }
   if (!tokens) {
-    // A pipeline stage: the first float input of rank 3 is the stream.
+    // A graph fed by inputs_embeds, or a pipeline stage: the first float
+    // input of rank 3 is the stream.
     for (BlockArgument input : body.getArguments()) {
       auto type = dyn_cast<RankedTensorType>(input.getType());
       if (!type || type.getRank() != 3 || type.isDynamicDim(2) ||
@@ -100,9 +106,11 @@ LogicalResult StreamWalker::findEmbedding(RaisedModel &model) {
       model.hiddenSize = type.getDimSize(2);
       model.activationDType = getDType(input, llm::DType::f32);
       emitWarning(graph.getLoc())
-          << "the graph has no token embedding; its input '"
+          << "the graph has no token embedding (no table looked up by token "
+             "ids); its input '"
           << graph.getInputName(input.getArgNumber())
-          << "' is taken as the hidden states entering the first layer";
+          << "' is taken as the hidden states entering the first layer, and "
+             "the model counts no embedding table";
       return success();
     }
     return emitError(graph.getLoc())
@@ -119,7 +127,8 @@ LogicalResult StreamWalker::findEmbedding(RaisedModel &model) {
   Value hidden = tokens.getOutput();
   int64_t width = info.width;
   // OPT's project_in, a position table added on, Gemma's scaling.
-  for (int step = 0; step < 4; ++step) {
+  Operation *fusedPositions = nullptr;
+  for (int step = 0; step < 4 && !fusedPositions; ++step) {
     Value next;
     for (Operation *user : hidden.getUsers()) {
       if (std::optional<Projection> p = matchProjection(user);
@@ -131,7 +140,8 @@ LogicalResult StreamWalker::findEmbedding(RaisedModel &model) {
         next = p->output;
         break;
       }
-      if (!isa<ox::AddOp, ox::MulOp>(user))
+      if (!isa<ox::AddOp, ox::MulOp, ox::MSSkipLayerNormalizationOp,
+               ox::MSSkipSimplifiedLayerNormalizationOp>(user))
         continue;
       Value other = user->getOperand(0) == hidden ? user->getOperand(1)
                                                   : user->getOperand(0);
@@ -142,6 +152,16 @@ LogicalResult StreamWalker::findEmbedding(RaisedModel &model) {
       auto positions = other.getDefiningOp<ox::GatherOp>();
       std::optional<WeightRef> posTable =
           positions ? lookupTable(positions) : std::nullopt;
+      if (isa<ox::MSSkipLayerNormalizationOp,
+              ox::MSSkipSimplifiedLayerNormalizationOp>(user) &&
+          posTable && posTable->shape[1] == width && !info.positionRows) {
+        // onnxruntime fuses `tokens + positions` and the first norm:
+        // SkipLayerNormalization(tokens, positions); its sum (output 3)
+        // is the stream, its normalised output the first block's input.
+        info.positionRows = posTable->shape[0];
+        fusedPositions = user;
+        break;
+      }
       if (isa<ox::AddOp>(user) && posTable && posTable->shape[1] == width &&
           !info.positionRows) {
         info.positionRows = posTable->shape[0];
@@ -163,7 +183,19 @@ LogicalResult StreamWalker::findEmbedding(RaisedModel &model) {
   model.activationDType = info.weightDType;
   stream = hidden;
   llvm::SetVector<Operation *> cone;
-  collectCone({stream}, {}, cone);
+  if (fusedPositions) {
+    Value sum = fusedPositions->getResult(3);
+    if (isa<NoneType>(sum.getType()))
+      return emitError(fusedPositions->getLoc())
+             << "the fused norm that adds the position embedding does not "
+                "output the sum, so the residual stream cannot be followed";
+    stream = sum;
+    pending = PendingNorm{fusedPositions->getResult(0),
+                          getFusedNormInfo(fusedPositions)};
+    collectCone({sum, fusedPositions->getResult(0)}, {}, cone);
+  } else {
+    collectCone({stream}, {}, cone);
+  }
   claim(cone.getArrayRef());
   return success();
 }
