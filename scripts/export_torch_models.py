@@ -52,7 +52,7 @@ class Config:
     def __init__(self, raw):
         t = raw["model_type"]
         self.model_type = t
-        if t in ("llama", "mixtral"):
+        if t in ("llama", "mixtral", "qwen3"):
             self.hidden = raw["hidden_size"]
             self.layers = raw["num_hidden_layers"]
             self.heads = raw["num_attention_heads"]
@@ -64,6 +64,10 @@ class Config:
             self.tied = raw.get("tie_word_embeddings", False)
             self.experts = raw.get("num_local_experts", 0)
             self.top_k = raw.get("num_experts_per_tok", 0)
+            # Qwen3: RMSNorm of each query and key head; head_dim may
+            # differ from hidden / heads.
+            self.qk_norm = t == "qwen3"
+            self.explicit_head_dim = raw.get("head_dim")
         elif t == "gpt2":
             self.hidden = raw["n_embd"]
             self.layers = raw["n_layer"]
@@ -86,7 +90,8 @@ class Config:
             self.tied = raw.get("tie_word_embeddings", True)
         else:
             sys.exit(f"export_torch_models: unsupported model_type '{t}'")
-        self.head_dim = self.hidden // self.heads
+        self.head_dim = (getattr(self, "explicit_head_dim", None) or
+                         self.hidden // self.heads)
         # Idioms of transformers' own modules (llama/mixtral/gpt2), off here;
         # scripts/random_decoders.py turns them on.
         self.hf_rms_norm = False  # LlamaRMSNorm: float32 round trip (Casts)
@@ -168,12 +173,18 @@ class LlamaAttention(nn.Module):
         self.k_proj = nn.Linear(c.hidden, c.kv_heads * c.head_dim, bias=False)
         self.v_proj = nn.Linear(c.hidden, c.kv_heads * c.head_dim, bias=False)
         self.o_proj = nn.Linear(c.heads * c.head_dim, c.hidden, bias=False)
+        if getattr(c, "qk_norm", False):
+            self.q_norm = RMSNorm(c.head_dim, c.eps, c.hf_rms_norm)
+            self.k_norm = RMSNorm(c.head_dim, c.eps, c.hf_rms_norm)
 
     def forward(self, x, cos, sin, past):
         c = self.c
         b, t, _ = x.shape
-        q = self.q_proj(x).view(b, t, c.heads, c.head_dim).transpose(1, 2)
-        k = self.k_proj(x).view(b, t, c.kv_heads, c.head_dim).transpose(1, 2)
+        q = self.q_proj(x).view(b, t, c.heads, c.head_dim)
+        k = self.k_proj(x).view(b, t, c.kv_heads, c.head_dim)
+        if getattr(c, "qk_norm", False):
+            q, k = self.q_norm(q), self.k_norm(k)
+        q, k = q.transpose(1, 2), k.transpose(1, 2)
         v = self.v_proj(x).view(b, t, c.kv_heads, c.head_dim).transpose(1, 2)
         q = q * cos + rotate_half(q) * sin
         k = k * cos + rotate_half(k) * sin
@@ -484,7 +495,7 @@ class OPTModel(nn.Module):
 
 
 def build(c):
-    if c.model_type in ("llama", "mixtral"):
+    if c.model_type in ("llama", "mixtral", "qwen3"):
         return LlamaModel(c)
     if c.model_type == "gpt2":
         return GPT2Model(c)

@@ -4,7 +4,7 @@ writes what torch itself says about each one, to test the ONNX import and the
 raise to `llm` ops on architectures nobody wrote a test for by hand.
 
 Usage:
-  random_decoders.py --seed S --count N -o DIR [--family llama|mixtral|gpt2|all]
+  random_decoders.py --seed S --count N -o DIR [--family llama|mixtral|gpt2|qwen3|all]
 
 writes DIR/model-K.onnx and DIR/model-K.truth.json for K in 0..N-1; the same
 seed gives the same models. scripts/check_random_decoders.py compares
@@ -15,8 +15,10 @@ The modules are scripts/export_torch_models.py's. Per model, drawn from
 cover every value about equally often):
 
   family        llama (RMSNorm, rotary, SwiGLU), mixtral (llama + a top-k MoE
-                router) or gpt2 (learned positions, LayerNorm, gelu_new,
-                Conv1D as Gemm, tied head)
+                router), gpt2 (learned positions, LayerNorm, gelu_new,
+                Conv1D as Gemm, tied head) or qwen3 (llama + an RMSNorm of
+                each query and key head; hidden may differ from heads *
+                head_dim)
   attention     MHA, GQA (kv_heads a proper divisor of heads) or MQA
                 (kv_heads 1); gpt2 is MHA
   sizes         heads 2..8 of head_dim 8/12/16/20/24, the product not a power
@@ -75,7 +77,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import export_torch_models as etm  # noqa: E402
 import torch  # noqa: E402
 
-FAMILIES = ("llama", "mixtral", "gpt2")
+FAMILIES = ("llama", "mixtral", "gpt2", "qwen3")
 HEAD_DIMS = (8, 12, 16, 20, 24)
 
 
@@ -122,6 +124,9 @@ def sample(rng, decks, family):
     if kv_heads is None:
         kv_heads = rng.choice(proper_divisors(heads))
     hidden = heads * head_dim
+    if family == "qwen3" and rng.random() < 0.5:
+        # Qwen3 sets head_dim apart: heads * head_dim need not be hidden.
+        hidden += 8 * rng.randint(1, 4)
     s.update(attention=attention, heads=heads, kv_heads=kv_heads,
              head_dim=head_dim, hidden=hidden)
     s["layers"] = rng.randint(1, 6)
@@ -186,6 +191,8 @@ def hf_config(s):
     if s["family"] == "mixtral":
         raw["num_local_experts"] = s["experts"]
         raw["num_experts_per_tok"] = s["top_k"]
+    if s["family"] == "qwen3":
+        raw["head_dim"] = s["head_dim"]
     return raw
 
 

@@ -126,6 +126,12 @@ void readLlamaFamily(ConfigReader &r, ModelDescription &m) {
     m.qkvBias = true;
     m.outputBias = false;
   }
+  if (type == "qwen3") {
+    // Qwen3: RMSNorm of each query and key head, biases as attention_bias.
+    m.qkNorm = true;
+    if (r.boolOr("use_sliding_window", false))
+      m.slidingWindow = r.optionalPositive("sliding_window");
+  }
 
   if (type == "mixtral") {
     m.moe.numExperts = r.positive("num_local_experts");
@@ -308,6 +314,7 @@ const FamilyEntry kFamilies[] = {
     {"mixtral", readLlamaFamily},
     {"qwen2", readLlamaFamily},
     {"qwen2_moe", readLlamaFamily},
+    {"qwen3", readLlamaFamily},
     {"grok-1", readLlamaFamily},
     {"grok", readLlamaFamily},
     {"glam", readLlamaFamily},

@@ -72,6 +72,12 @@ public:
     Value q = linear(LinearKind::query, x, qWidth, m.qkvBias);
     Value k = linear(LinearKind::key, x, kvWidth, m.qkvBias);
     Value v = linear(LinearKind::value, x, kvWidth, m.qkvBias);
+    if (m.qkNorm) {
+      q = HeadNormOp::create(b, loc, q.getType(), q, m.headDim,
+                             APFloat(m.normEps), m.weightDType);
+      k = HeadNormOp::create(b, loc, k.getType(), k, m.headDim,
+                             APFloat(m.normEps), m.weightDType);
+    }
     IntegerAttr window;
     if (m.slidingWindow)
       window = b.getI64IntegerAttr(*m.slidingWindow);

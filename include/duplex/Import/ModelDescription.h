@@ -80,6 +80,9 @@ struct ModelDescription {
   bool gatedMLP = true;
   bool mlpBias = false;
   bool qkvBias = false;
+  /// Qwen3, Gemma 3: RMSNorm of each query and key head (one scale of
+  /// head_dim each, eps normEps) before the rotary embedding.
+  bool qkNorm = false;
   bool outputBias = false;
 
   /// Learned absolute positions with this many table rows (0: none).

@@ -9,6 +9,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "AttentionParts.h"
+#include "NormMatcher.h"
 
 using namespace mlir;
 using namespace duplex;
@@ -229,6 +230,33 @@ duplex::raise::matchAttention(const ResidualBlock &block, std::string &why) {
     return std::nullopt;
   }
 
+  // Query/key norms (Qwen3, Gemma 3): an RMSNorm of each head between the
+  // projection and the attention, with one scale of head_dim.
+  if (!q.norms.empty() || !k.norms.empty() || !v.norms.empty()) {
+    auto headNorm = [&](const Trace &t) -> std::optional<NormInfo> {
+      if (t.norms.size() != 1)
+        return std::nullopt;
+      Operation *norm = t.norms.front();
+      std::optional<NormMatch> match =
+          matchNorm(norm->getOperand(0), info.headDim);
+      if (!match || match->output != norm->getResult(0) ||
+          match->info.kind != NormKind::RMSNorm)
+        return std::nullopt;
+      return match->info;
+    };
+    std::optional<NormInfo> qNorm = headNorm(q), kNorm = headNorm(k);
+    if (!qNorm || !kNorm || *qNorm != *kNorm || !v.norms.empty()) {
+      why = "the norms between the projections and the attention are not "
+            "one RMSNorm of each query and key head (" +
+            std::to_string(q.norms.size()) + " on the query, " +
+            std::to_string(k.norms.size()) + " on the key, " +
+            std::to_string(v.norms.size()) + " on the value)";
+      return std::nullopt;
+    }
+    info.qkNormEps = qNorm->eps;
+    info.qkNormDType = qNorm->weightDType;
+  }
+
   // Rotary embedding.
   if (auto gqa = dyn_cast_or_null<ox::MSGroupQueryAttentionOp>(fused);
       gqa && gqa.getDoRotary().value_or(0)) {
@@ -285,5 +313,6 @@ bool AttentionInfo::operator==(const AttentionInfo &other) const {
          headDim == other.headDim && qkvBias == other.qkvBias &&
          outputBias == other.outputBias && ropeEqual(rope, other.rope) &&
          slidingWindow == other.slidingWindow &&
-         weightDType == other.weightDType && kvDType == other.kvDType;
+         weightDType == other.weightDType && kvDType == other.kvDType &&
+         qkNormEps == other.qkNormEps && qkNormDType == other.qkNormDType;
 }

@@ -103,6 +103,11 @@ void duplex::raise::traceToProjections(Value start, const ResidualBlock &block,
           pushActivations(op);
         })
         .Case<ox::AddOp, ox::SubOp>(pushActivations)
+        .Case<ox::RMSNormalizationOp, ox::SimplifiedLayerNormalizationOp,
+              ox::LayerNormalizationOp>([&](Operation *op) {
+          t.norms.push_back(op);
+          worklist.push_back(op->getOperand(0));
+        })
         .Case<ox::RotaryEmbeddingOp, ox::MSRotaryEmbeddingOp>(
             [&](Operation *op) {
               t.rotaryOps.push_back(op);

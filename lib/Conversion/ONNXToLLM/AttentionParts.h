@@ -23,6 +23,8 @@ struct Trace {
   llvm::SmallVector<mlir::Value> factors;
   /// A graph input joined in front (past keys/values, a static cache).
   mlir::Value pastInput;
+  /// Norms on the way (a q/k norm between projection and attention).
+  llvm::SmallVector<mlir::Operation *> norms;
 };
 
 /// Walks back from `start` (a query, key or value) to the projections that

@@ -63,6 +63,10 @@ duplex::raise::describeModel(const RaisedModel &model) {
       head.weightDType != embedding.weightDType ||
       attention.weightDType != ffn.weightDType)
     return std::nullopt;
+  // The description's q/k norms share the layer norms' epsilon and type.
+  if (attention.qkNormEps && (*attention.qkNormEps != norm.eps ||
+                              attention.qkNormDType != norm.weightDType))
+    return std::nullopt;
   if (bool(embedding.projectedWidth) != bool(head.projectedWidth) ||
       (head.projectedWidth && head.projectedWidth != embedding.width))
     return std::nullopt;
@@ -96,6 +100,7 @@ duplex::raise::describeModel(const RaisedModel &model) {
   m.gatedMLP = ffn.gated;
   m.mlpBias = ffn.bias;
   m.qkvBias = attention.qkvBias;
+  m.qkNorm = attention.qkNormEps.has_value();
   m.outputBias = attention.outputBias;
   m.positionTableSize = embedding.positionRows;
   m.rope = attention.rope;
@@ -151,6 +156,12 @@ Value LayerEmitter::attention(Value x, const AttentionInfo &info) {
   Value q = linear(LinearKind::query, x, qWidth, info.qkvBias);
   Value k = linear(LinearKind::key, x, kvWidth, info.qkvBias);
   Value v = linear(LinearKind::value, x, kvWidth, info.qkvBias);
+  if (info.qkNormEps) {
+    q = HeadNormOp::create(b, loc, q.getType(), q, info.headDim,
+                           APFloat(*info.qkNormEps), info.qkNormDType);
+    k = HeadNormOp::create(b, loc, k.getType(), k, info.headDim,
+                           APFloat(*info.qkNormEps), info.qkNormDType);
+  }
   RopeAttr rope;
   if (info.rope)
     rope = RopeAttr::get(

@@ -45,6 +45,9 @@ struct AttentionInfo {
   llm::DType kvDType = llm::DType::f32;
   /// Rows of the rotary caches (the trained context), 0 if unknown.
   int64_t maxPositions = 0;
+  /// Per-head RMSNorm of queries and keys (Qwen3), with its epsilon.
+  std::optional<double> qkNormEps;
+  llm::DType qkNormDType = llm::DType::f32;
 
   bool operator==(const AttentionInfo &other) const;
   bool operator!=(const AttentionInfo &other) const {

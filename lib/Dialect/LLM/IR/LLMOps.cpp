@@ -60,6 +60,17 @@ StringRef PositionEmbeddingOp::getStatsCategory() { return "embedding"; }
 uint64_t RMSNormOp::getNumParameters() { return widthOf(getResult()); }
 StringRef RMSNormOp::getStatsCategory() { return "norm"; }
 
+uint64_t HeadNormOp::getNumParameters() { return getHeadDim(); }
+StringRef HeadNormOp::getStatsCategory() { return "norm"; }
+
+LogicalResult HeadNormOp::verify() {
+  if (widthOf(getResult()) % getHeadDim() != 0)
+    return emitOpError() << "width " << widthOf(getResult())
+                         << " is not a whole number of heads of "
+                         << getHeadDim();
+  return success();
+}
+
 uint64_t LayerNormOp::getNumParameters() {
   return uint64_t(getBias() ? 2 : 1) * widthOf(getResult());
 }

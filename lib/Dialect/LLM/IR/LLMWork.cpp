@@ -132,6 +132,12 @@ void RMSNormOp::getStageWork(const WorkContext &context,
   elementwise(context, widthOf(getResult()), 1, 4, work);
 }
 
+void HeadNormOp::getStageWork(const WorkContext &context,
+                              llvm::SmallVectorImpl<OpWork> &work) {
+  // RMSNorm over each head: the same element-wise work as over the row.
+  elementwise(context, widthOf(getResult()), 1, 4, work);
+}
+
 void LayerNormOp::getStageWork(const WorkContext &context,
                                llvm::SmallVectorImpl<OpWork> &work) {
   // Mean, variance, normalise, scale and shift.

@@ -151,6 +151,29 @@ def LLM_LayerNormOp : LLM_WeightOp<"layer_norm", [SameOperandsAndResultType]> {
   }];
 }
 
+def LLM_HeadNormOp : LLM_WeightOp<"head_norm", [SameOperandsAndResultType]> {
+  let summary = "RMSNorm of each attention head (query/key norm)";
+  let description = [{
+    RMSNorm applied to each head of a query or key activation separately,
+    with one learned scale of `head_dim` elements that every head shares:
+    the q/k norms of Qwen3 and Gemma 3, between the projection and the
+    rotary embedding. The operand's width is a multiple of `head_dim`.
+
+    ```mlir
+    %qn = llm.head_norm %q head_dim(128) eps(1.0e-06) weights(bf16) : !llm.act<4096>
+    ```
+  }];
+  let arguments = (ins LLM_ActType:$input,
+                       ConfinedAttr<I64Attr, [IntPositive]>:$head_dim,
+                       F64Attr:$eps, LLM_DType:$weight_dtype);
+  let results = (outs LLM_ActType:$result);
+  let assemblyFormat = [{
+    $input `head_dim` `(` $head_dim `)` `eps` `(` $eps `)` `weights` `(`
+    $weight_dtype `)` attr-dict `:` qualified(type($result))
+  }];
+  let hasVerifier = 1;
+}
+
 def LLM_LinearOp : LLM_WeightOp<"linear"> {
   let summary = "fully connected layer (a GEMM over the stage's tokens)";
   let description = [{
