@@ -20,10 +20,8 @@ void ONNXDialect::initialize() {
 #define GET_TYPEDEF_LIST
 #include "duplex/Dialect/ONNX/IR/ONNXTypes.cpp.inc"
       >();
-  addOperations<
-#define GET_OP_LIST
-#include "duplex/Dialect/ONNX/IR/ONNXOps.cpp.inc"
-      >();
+  // Defined across the shards of the op definitions (ONNXOpsShard*.cpp).
+  registerONNXDialectOperations(this);
 }
 
 std::optional<unsigned> duplex::onnx::getElementBits(Type type) {

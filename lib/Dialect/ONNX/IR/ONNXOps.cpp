@@ -11,8 +11,7 @@
 using namespace mlir;
 using namespace duplex::onnx;
 
-#define GET_OP_CLASSES
-#include "duplex/Dialect/ONNX/IR/ONNXOps.cpp.inc"
+// The generated op definitions are compiled in ONNXOpsShard*.cpp.
 
 //===----------------------------------------------------------------------===//
 // GraphOp
