@@ -125,6 +125,7 @@ static Expected<ServingReport> simulate(const SimulateOptions &options) {
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
           .count();
   ServingReport report = makeReport(results, wall);
+  report.partialModel = loaded->model->hasAttr("llm.partial");
   const hw::System &target = (*policy)->getSystem();
   report.title = formatv(
       "{0} on {1}: {2} device(s) x {3} node(s){9}, coprocess {4}, {5}, max "

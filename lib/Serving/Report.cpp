@@ -128,7 +128,7 @@ static json::Object energyDetailJSON(const ServingReport &report) {
 }
 
 json::Object toJSON(const ServingReport &report) {
-  return json::Object{
+  json::Object result{
       {"throughput_tokens_per_s", report.throughputTokensPerSecond},
       {"requests_per_s", report.requestsPerSecond},
       {"ttft_s", toJSON(report.ttftSeconds)},
@@ -154,6 +154,9 @@ json::Object toJSON(const ServingReport &report) {
       {"simulated_seconds", report.simulatedSeconds},
       {"wall_seconds", report.wallSeconds},
   };
+  if (report.partialModel)
+    result["partial"] = true;
+  return result;
 }
 
 void printReport(const ServingReport &report, raw_ostream &os) {
@@ -167,6 +170,9 @@ void printReport(const ServingReport &report, raw_ostream &os) {
   };
   if (!report.title.empty())
     text += report.title + "\n";
+  if (report.partialModel)
+    text += "  PARTIAL: the model was raised with --allow-partial; weights or "
+            "layers of the graph are left out\n";
   line("requests", fmt::format("{} ({} tokens generated)", report.requests,
                                report.generatedTokens));
   line("simulated time", fmt::format("{:.3f} s", report.simulatedSeconds));

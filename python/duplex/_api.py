@@ -49,9 +49,13 @@ def stats(model, *, json=True, weight_dtype=None, kv_dtype=None,
     ``model`` is a bundled name (``"mixtral-8x7b"``), a Hugging Face
     ``config.json``, an ONNX export (``.onnx`` or ONNX text) or a ``.mlir``
     file. ``weight_dtype`` / ``kv_dtype`` (``"f16"``, ``"int8"``, ...)
-    override the config's element types. Returns a dict with ``parameters``,
-    ``active_parameters``, ``weight_bytes``, ``kv_cache_bytes_per_token``,
-    ``layers``, ``moe_layers`` and ``breakdown``.
+    override the config's element types. An ONNX export the raise cannot
+    account for in full (weights left out, layers that disagree with its KV
+    caches) raises ``DuplexError`` unless ``allow_partial=True``, which
+    returns the partial model with ``"partial": True``. Returns a dict with
+    ``parameters``, ``active_parameters``, ``weight_bytes``,
+    ``kv_cache_bytes_per_token``, ``layers``, ``moe_layers`` and
+    ``breakdown`` (ONNX exports also ``tied_embeddings_evidence``).
     """
     text = _duplex.stats(model=_path(model), json=json,
                          weight_dtype=weight_dtype or "",
@@ -78,6 +82,9 @@ def compile(model, *, stage, device=None, emit="placement", json=True,
       start and end seconds, dependencies; busy time per unit);
     - ``"trace"``: the Chrome trace-event timeline (what Perfetto opens);
     - ``"schedule"``: the ``dx.schedule`` IR, as a string.
+
+    ``allow_partial`` accepts an ONNX export the raise cannot account for
+    in full, as in ``stats``.
 
     ``devices``/``nodes`` of 0 keep the device file's topology.
     ``placement`` applies an override file, ``save_placement`` writes one.

@@ -153,3 +153,22 @@ def test_error_text_is_the_cli_message(tmp_path):
     with pytest.raises(duplex.DuplexError) as error:
         duplex.simulate("tiny", device="nope")
     assert result.stderr == f"duplexc simulate: error: {error.value}\n"
+
+
+# onnxruntime's tiny Qwen3.5 decoder: its recurrent-state stub reads 1,000
+# parameters the raise cannot place (test/Conversion/ONNXToLLM/
+# real-partial.test derives the 185,984 it can).
+PARTIAL_ONNX_MODEL = (REPOSITORY / "test/Import/ONNX/Inputs"
+                      / "tiny-qwen35-cuda/decoder.onnx")
+
+
+def test_an_incomplete_raise_is_an_error_unless_partial_is_allowed(cli):
+    with pytest.raises(duplex.DuplexError,
+                       match="could not be raised to llm ops"):
+        duplex.stats(PARTIAL_ONNX_MODEL)
+    stats = duplex.stats(PARTIAL_ONNX_MODEL, allow_partial=True)
+    assert stats == cli("stats", PARTIAL_ONNX_MODEL, "--allow-partial",
+                        "--json")
+    assert stats["partial"] is True
+    assert stats["parameters"] == 185984
+    assert "partial" not in duplex.stats(ONNX_MODEL)

@@ -41,8 +41,9 @@ static cl::SubCommand statsCommand(
     "and a breakdown by op kind (embedding, attention projections, MLP, "
     "experts, router, norms, LM head).\n"
     "MODEL is a bundled name (see `duplexc models`), a Hugging Face "
-    "config.json, an ONNX export (.onnx or ONNX text; a config.json beside "
-    "it settles tied embeddings), or a .mlir file holding an llm.model.");
+    "config.json, an ONNX export (.onnx or ONNX text; raised strictly: a "
+    "graph the raise cannot account for in full is an error unless "
+    "--allow-partial), or a .mlir file holding an llm.model.");
 static cl::opt<std::string> statsModel(cl::Positional, cl::Required,
                                        cl::desc("MODEL"), cl::sub(statsCommand),
                                        cl::cat(duplexCategory));
@@ -50,7 +51,9 @@ static cl::opt<bool>
     statsJSON("json",
               cl::desc("Print JSON (keys: parameters, weight_bytes, "
                        "kv_cache_bytes_per_token, active_parameters, layers, "
-                       "moe_layers, breakdown)"),
+                       "moe_layers, breakdown, model; ONNX models also "
+                       "tied_embeddings_evidence and, with --allow-partial, "
+                       "partial)"),
               cl::sub(statsCommand), cl::cat(duplexCategory));
 static cl::opt<std::string>
     statsOutput("o", cl::desc("Write to FILE instead of stdout (atomically)"),
@@ -82,7 +85,7 @@ static cl::opt<cl::boolOrDefault> tiedEmbeddings(
     cl::desc("ONNX models: whether the LM head reuses the token table "
              "(true/false), instead of what the weight data, a config.json "
              "beside the model or the architecture's default says"),
-    cl::sub(statsCommand), cl::sub(compileCommand), cl::sub(simulateCommand),
+    cl::value_desc("true|false"), cl::sub(statsCommand), cl::sub(compileCommand), cl::sub(simulateCommand),
     cl::cat(duplexCategory));
 
 //===----------------------------------------------------------------------===//

@@ -31,6 +31,9 @@ struct ServingReport {
   /// What ran ("mixtral-8x7b on duplex, 4 devices x 1 node, ..."), printed
   /// first in the human report.
   std::string title;
+  /// The model was raised from ONNX with --allow-partial and leaves out
+  /// weights or layers of the graph: the numbers are for the partial model.
+  bool partialModel = false;
   double throughputTokensPerSecond = 0;
   double requestsPerSecond = 0;
   Distribution ttftSeconds;
