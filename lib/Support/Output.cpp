@@ -1,28 +1,173 @@
-//===- Output.cpp - atomic output files and error reporting ---------------===//
+//===- Output.cpp - safe output files and error reporting -----------------===//
 
 #include "duplex/Support/Output.h"
 
+#include "llvm/Support/Path.h"
 #include "llvm/Support/WithColor.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <vector>
+
 using namespace llvm;
+
+static Error failure(const Twine &message) {
+  return createStringError(inconvertibleErrorCode(), message);
+}
+
+/// What a non-regular file is, for the diagnostic.
+static StringRef kindOf(sys::fs::file_type type) {
+  switch (type) {
+  case sys::fs::file_type::directory_file:
+    return "a directory";
+  case sys::fs::file_type::character_file:
+    return "a character device";
+  case sys::fs::file_type::block_file:
+    return "a block device";
+  case sys::fs::file_type::fifo_file:
+    return "a FIFO";
+  case sys::fs::file_type::socket_file:
+    return "a socket";
+  case sys::fs::file_type::symlink_file:
+    return "a symbolic link";
+  default:
+    return "not a regular file";
+  }
+}
+
+/// Whether the permission bits of `st` let the running user write the
+/// file. Root's override is deliberately not applied: a file made
+/// read-only stays unreplaced.
+static bool modeAllowsWrite(const struct stat &st) {
+  uid_t user = geteuid();
+  if (st.st_uid == user)
+    return st.st_mode & S_IWUSR;
+  bool inGroup = st.st_gid == getegid();
+  if (!inGroup) {
+    int count = getgroups(0, nullptr);
+    std::vector<gid_t> groups(count > 0 ? count : 0);
+    if (count > 0 && getgroups(count, groups.data()) == count)
+      inGroup = llvm::is_contained(groups, st.st_gid);
+  }
+  if (inGroup)
+    return st.st_mode & S_IWGRP;
+  return st.st_mode & S_IWOTH;
+}
+
+bool duplex::isOutputSink(StringRef path) {
+  return path == "-" || path == "/dev/null";
+}
+
+Error duplex::checkOutputPath(StringRef path) {
+  if (isOutputSink(path))
+    return Error::success();
+  if (path.empty())
+    return failure("the output path is empty");
+  sys::fs::file_status status;
+  if (std::error_code error = sys::fs::status(path, status, /*Follow=*/false)) {
+    if (error == std::errc::no_such_file_or_directory)
+      return Error::success();
+    return failure("cannot write '" + path + "': " + error.message());
+  }
+  if (status.type() != sys::fs::file_type::regular_file)
+    return failure("refusing to write '" + path + "': it is " +
+                   kindOf(status.type()) +
+                   "; outputs replace only regular files");
+  struct stat st;
+  if (::lstat(path.str().c_str(), &st) == 0 && !modeAllowsWrite(st))
+  {
+    char mode[8];
+    std::snprintf(mode, sizeof(mode), "%04o", unsigned(st.st_mode & 07777));
+    return failure("refusing to replace '" + path +
+                   "': the file is read-only (mode " + mode + ")");
+  }
+  return Error::success();
+}
+
+Expected<duplex::PendingOutput> duplex::PendingOutput::create(StringRef path) {
+  if (Error error = checkOutputPath(path))
+    return std::move(error);
+  // The temporary lives next to the path so that the rename is atomic; a
+  // replaced file keeps its permission bits.
+  SmallString<256> model(sys::path::parent_path(path));
+  sys::path::append(model, "." + sys::path::filename(path) +
+                               ".duplex-tmp-%%%%%%%%");
+  unsigned mode = sys::fs::all_read | sys::fs::all_write;
+  sys::fs::file_status status;
+  if (!sys::fs::status(path, status))
+    mode = status.permissions();
+  Expected<sys::fs::TempFile> temporary = sys::fs::TempFile::create(
+      model, mode, sys::fs::OF_None);
+  if (!temporary)
+    return failure("cannot write '" + path + "': cannot create a temporary "
+                   "next to it: " + toString(temporary.takeError()));
+  // TempFile ignores the umask for an existing file's mode: set it again.
+  if (!sys::fs::status(path, status))
+    sys::fs::setPermissions(temporary->FD, status.permissions());
+  return PendingOutput(path.str(), std::move(*temporary));
+}
+
+duplex::PendingOutput::PendingOutput(PendingOutput &&other)
+    : path(std::move(other.path)), temporary(std::move(other.temporary)),
+      done(other.done) {
+  other.done = true;
+}
+
+duplex::PendingOutput::~PendingOutput() {
+  if (!done)
+    consumeError(temporary.discard());
+}
+
+Error duplex::PendingOutput::commit() {
+  done = true;
+  if (::fsync(temporary.FD) != 0) {
+    std::string reason = std::strerror(errno);
+    consumeError(temporary.discard());
+    return failure("cannot write '" + path + "': " + reason);
+  }
+  if (Error error = temporary.keep(path)) {
+    std::string reason = toString(std::move(error));
+    consumeError(temporary.discard());
+    return failure("cannot write '" + path + "': " + reason);
+  }
+  return Error::success();
+}
 
 Error duplex::writeOutput(StringRef path,
                           function_ref<void(raw_ostream &)> write) {
   if (path == "-") {
     write(outs());
     outs().flush();
+    if (outs().has_error()) {
+      std::error_code error = outs().error();
+      outs().clear_error();
+      return failure("cannot write to standard output: " + error.message());
+    }
     return Error::success();
   }
-  // llvm::writeToOutput writes a temporary file and renames it on success.
-  Error error = writeToOutput(path, [&](raw_ostream &os) {
-    write(os);
+  if (path == "/dev/null")
     return Error::success();
-  });
-  if (error)
-    return createStringError(inconvertibleErrorCode(), "cannot write '%s': %s",
-                             path.str().c_str(),
-                             toString(std::move(error)).c_str());
-  return Error::success();
+  Expected<PendingOutput> output = PendingOutput::create(path);
+  if (!output)
+    return output.takeError();
+  {
+    raw_fd_ostream os(output->getFD(), /*shouldClose=*/false);
+    write(os);
+    os.flush();
+    if (os.has_error()) {
+      std::error_code error = os.error();
+      // A stream destroyed with an error would abort the tool.
+      os.clear_error();
+      return failure("cannot write '" + path + "': " + error.message() +
+                     "; the previous file, if any, is unchanged");
+    }
+  }
+  return output->commit();
 }
 
 int duplex::reportError(StringRef tool, Error error) {

@@ -1,11 +1,13 @@
 //===- duplex-opt.cpp - run Duplex passes on IR files ---------------------===//
 //
 // mlir-opt with every dialect and pass of the Duplex toolchain registered.
+// `-o FILE` replaces FILE only when the run succeeds (duplex/Support/Output.h).
 //
 //===----------------------------------------------------------------------===//
 
 #include "duplex/InitAllDialects.h"
 #include "duplex/InitAllPasses.h"
+#include "duplex/Support/Output.h"
 
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/Tools/mlir-opt/MlirOptMain.h"
@@ -14,7 +16,10 @@ int main(int argc, char **argv) {
   mlir::DialectRegistry registry;
   duplex::registerAllDialects(registry);
   duplex::registerAllPasses();
-  return mlir::asMainReturnCode(mlir::MlirOptMain(
-      argc, argv, "Duplex optimizer driver: passes over llm/dx/onnx IR\n",
-      registry));
+  return duplex::runWithSafeOutput(
+      argc, argv, "duplex-opt", [&](int toolArgc, char **toolArgv) {
+        return mlir::asMainReturnCode(mlir::MlirOptMain(
+            toolArgc, toolArgv,
+            "Duplex optimizer driver: passes over llm/dx/onnx IR\n", registry));
+      });
 }

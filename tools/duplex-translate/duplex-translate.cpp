@@ -2,17 +2,23 @@
 //
 // mlir-translate with the Duplex imports and exports registered, e.g.
 //   duplex-translate --import-hf-config config.json
+// `-o FILE` replaces FILE only when the run succeeds (duplex/Support/Output.h).
 //
 //===----------------------------------------------------------------------===//
 
 #include "duplex/InitAllTranslations.h"
+#include "duplex/Support/Output.h"
 
 #include "mlir/Tools/mlir-translate/MlirTranslateMain.h"
 
 int main(int argc, char **argv) {
   duplex::registerAllTranslations();
-  return mlir::failed(mlir::mlirTranslateMain(
-             argc, argv, "Duplex translation tool: model imports and exports"))
-             ? 1
-             : 0;
+  return duplex::runWithSafeOutput(
+      argc, argv, "duplex-translate", [](int toolArgc, char **toolArgv) {
+        return mlir::failed(mlir::mlirTranslateMain(
+                   toolArgc, toolArgv,
+                   "Duplex translation tool: model imports and exports"))
+                   ? 1
+                   : 0;
+      });
 }

@@ -1,24 +1,76 @@
-//===- Output.h - atomic output files and error reporting -------*- C++ -*-===//
+//===- Output.h - safe output files and error reporting ---------*- C++ -*-===//
+//
+// Every file the tools write goes through here. An output replaces only a
+// regular file the user may write (or creates one): a device, FIFO,
+// directory or symbolic link at the path is refused. The content is written
+// to a temporary in the same directory, flushed to disk and renamed over the
+// path, so the old file survives any failure (a full disk, a signal, a
+// crash) and no partial file is ever left at the path.
+//
+//===----------------------------------------------------------------------===//
 
 #ifndef DUPLEX_SUPPORT_OUTPUT_H
 #define DUPLEX_SUPPORT_OUTPUT_H
 
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/Error.h"
+#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <functional>
+#include <string>
 
 namespace duplex {
 
-/// Writes through `write` to `path` ("-" is stdout). A file is written to a
-/// temporary next to it and renamed into place only on success, so a failed
-/// run never leaves a partial output behind.
+/// Whether `path` is a sink written in place: "-" (stdout) or /dev/null
+/// (discarded), never replaced.
+bool isOutputSink(llvm::StringRef path);
+
+/// Why `path` may not be written as an output, or success: it is a sink,
+/// absent, or a regular file whose mode lets the running user write it
+/// (root included: a read-only file stays so).
+llvm::Error checkOutputPath(llvm::StringRef path);
+
+/// An output being written: a temporary next to the path, renamed over it
+/// by commit(). Destroyed without commit() (an error, an early return), it
+/// removes the temporary; a signal removes it too.
+class PendingOutput {
+public:
+  /// Checks `path` and creates the temporary.
+  static llvm::Expected<PendingOutput> create(llvm::StringRef path);
+  PendingOutput(PendingOutput &&other);
+  PendingOutput &operator=(PendingOutput &&) = delete;
+  ~PendingOutput();
+
+  /// Where to write the content.
+  llvm::StringRef getTemporaryPath() const { return temporary.TmpName; }
+  int getFD() const { return temporary.FD; }
+
+  /// Flushes the temporary to disk and renames it over the path.
+  llvm::Error commit();
+
+private:
+  PendingOutput(std::string path, llvm::sys::fs::TempFile temporary)
+      : path(std::move(path)), temporary(std::move(temporary)) {}
+  std::string path;
+  llvm::sys::fs::TempFile temporary;
+  bool done = false;
+};
+
+/// Writes through `write` to `path` ("-" is stdout) as described above.
+/// Errors name the path.
 llvm::Error writeOutput(llvm::StringRef path,
                         llvm::function_ref<void(llvm::raw_ostream &)> write);
 
 /// Prints "<tool>: error: <message>" to stderr and returns exit code 1.
 int reportError(llvm::StringRef tool, llvm::Error error);
+
+/// Runs an MLIR tool main (mlir-opt, mlir-translate) whose `-o FILE`
+/// option would open FILE itself, truncating it at start-up: the option is
+/// pointed at a checked temporary instead, committed over FILE only when
+/// `toolMain` succeeds. Write errors name FILE.
+int runWithSafeOutput(int argc, char **argv, llvm::StringRef tool,
+                      llvm::function_ref<int(int, char **)> toolMain);
 
 } // namespace duplex
 
