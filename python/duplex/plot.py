@@ -13,6 +13,7 @@ work on headless machines and in tests.
 ...                       path="throughput.png")
 """
 
+import io
 import os
 
 import matplotlib
@@ -21,6 +22,8 @@ if not os.environ.get("DISPLAY") and not os.environ.get("MPLBACKEND"):
     matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt  # noqa: E402 (after the backend choice)
+
+from . import _duplex  # noqa: E402
 
 CATEGORIES = ("fc", "attention_prefill", "attention_decode", "moe",
               "communication", "other")
@@ -36,7 +39,14 @@ def _axes(ax, figsize=(6.4, 4.0)):
 def _finish(figure, path):
     figure.tight_layout()
     if path is not None:
-        figure.savefig(os.fspath(path), dpi=120)
+        # Rendered in memory, then written by the tools' output writer: it
+        # replaces only a regular file, atomically, and never a device,
+        # FIFO, directory or symbolic link.
+        path = os.fspath(path)
+        image = io.BytesIO()
+        figure.savefig(image, dpi=120,
+                       format=os.path.splitext(path)[1][1:] or "png")
+        _duplex.write_file(path, image.getvalue())
     return figure
 
 

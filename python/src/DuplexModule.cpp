@@ -10,6 +10,7 @@
 
 #include "duplex/Driver/Commands.h"
 #include "duplex/Hardware/Summary.h"
+#include "duplex/Support/Output.h"
 #include "duplex/Transforms/Partition.h"
 
 #include "llvm/Support/FormatVariadic.h"
@@ -131,6 +132,15 @@ static std::string deviceSummary(const std::string &device, unsigned devices,
   return llvm::formatv("{0:2}", hw::summaryJSON(**system)).str();
 }
 
+/// The tools' output writer (duplex/Support/Output.h) for files the Python
+/// package writes: the same refusals, the same atomic replacement.
+static void writeFile(const std::string &path, const py::bytes &content) {
+  std::string data = content;
+  if (llvm::Error error = writeOutput(
+          path, [&](llvm::raw_ostream &os) { os << data; }))
+    throw DuplexFailure(llvm::toString(std::move(error)));
+}
+
 PYBIND11_MODULE(_duplex, m) {
   m.doc() = "The duplexc subcommands as functions returning their output "
             "text; use the wrappers in the duplex package.";
@@ -156,6 +166,7 @@ PYBIND11_MODULE(_duplex, m) {
         py::arg("json"), py::arg("weight_dtype"), py::arg("allow_partial"),
         release());
   m.def("models", &models, py::arg("json"), release());
+  m.def("write_file", &writeFile, py::arg("path"), py::arg("content"));
   m.def("device_summary", &deviceSummary, py::arg("device"), py::arg("devices"),
         py::arg("nodes"), release());
 }

@@ -57,3 +57,21 @@ def test_stage_timeline(tmp_path, emit):
     check_png(path)
     labels = [label.get_text() for label in figure.axes[0].get_yticklabels()]
     assert "xpu" in labels and "logic_pim" in labels
+
+
+def test_plots_are_written_like_the_tools_outputs(reports, tmp_path):
+    """A plot replaces only a regular file (through the tools' writer): a
+    symbolic link or a directory at the path is refused and left as it is."""
+    target = tmp_path / "target.png"
+    target.write_bytes(b"old")
+    link = tmp_path / "link.png"
+    link.symlink_to(target)
+    with pytest.raises(duplex.DuplexError, match="symbolic link"):
+        plot.time_breakdown(reports, path=link)
+    assert link.is_symlink() and target.read_bytes() == b"old"
+    (tmp_path / "dir.png").mkdir()
+    with pytest.raises(duplex.DuplexError, match="directory"):
+        plot.time_breakdown(reports, path=tmp_path / "dir.png")
+    written = tmp_path / "ok.png"
+    plot.time_breakdown(reports, path=written)
+    check_png(written)
