@@ -1,6 +1,7 @@
 //===- Placement.cpp - place each op part on the fastest unit -------------===//
 
 #include "duplex/Analysis/Placement.h"
+#include "duplex/Support/InputFile.h"
 #include "duplex/Analysis/ModelStats.h"
 #include "duplex/CostModel/Collectives.h"
 
@@ -55,16 +56,12 @@ static Error overrideError(StringRef path, size_t entry, const Twine &message) {
 
 Expected<std::vector<PlacementOverride>>
 duplex::loadPlacementOverrides(StringRef path) {
-  auto buffer = MemoryBuffer::getFile(path, /*IsText=*/true);
+  auto buffer = readInputFile(path, "JSON", "placement file");
   if (!buffer)
-    return createStringError(
-        buffer.getError(), "cannot read placement file '%s': %s",
-        path.str().c_str(), buffer.getError().message().c_str());
-  Expected<json::Value> parsed = json::parse((*buffer)->getBuffer());
+    return buffer.takeError();
+  Expected<json::Value> parsed = parseBoundedJSON((*buffer)->getBuffer(), path);
   if (!parsed)
-    return createStringError(inconvertibleErrorCode(), "%s: not valid JSON: %s",
-                             path.str().c_str(),
-                             toString(parsed.takeError()).c_str());
+    return parsed.takeError();
   const json::Object *root = parsed->getAsObject();
   const json::Array *list = root ? root->getArray("placements") : nullptr;
   if (!list)

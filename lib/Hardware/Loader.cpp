@@ -8,6 +8,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "duplex/Hardware/Loader.h"
+#include "duplex/Support/InputFile.h"
 
 #include "duplex/Support/BundledData.h"
 
@@ -899,6 +900,12 @@ Expected<System> parseSystem(StringRef jsonText, StringRef fileName,
   System system;
   system.name = systemName.str();
   system.fileName = fileName.str();
+  unsigned line = 0;
+  if (getNestingDepth(jsonText, "[{", "]}", line) > kMaxJSONDepth)
+    return createStringError(inconvertibleErrorCode(),
+                             "%s: $: line %u: arrays and objects nest deeper "
+                             "than %u levels",
+                             fileName.str().c_str(), line, kMaxJSONDepth);
   Expected<json::Value> parsed = json::parse(jsonText);
   if (!parsed)
     return createStringError(inconvertibleErrorCode(),

@@ -10,6 +10,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "duplex/Import/HFConfig.h"
+#include "duplex/Support/InputFile.h"
 #include "ConfigReader.h"
 
 #include "duplex/Dialect/LLM/IR/LLMDialect.h"
@@ -394,10 +395,9 @@ std::optional<DType> duplex::parseDTypeName(StringRef name) {
 Expected<ModelDescription>
 duplex::parseHFConfig(StringRef text, StringRef fileName,
                       const HFImportOptions &options) {
-  Expected<json::Value> parsed = json::parse(text);
+  Expected<json::Value> parsed = parseBoundedJSON(text, fileName);
   if (!parsed)
-    return createStringError(inconvertibleErrorCode(), "%s: not valid JSON: %s",
-                             fileName.str().c_str(),
+    return createStringError(inconvertibleErrorCode(), "%s",
                              toString(parsed.takeError()).c_str());
   const json::Object *root = parsed->getAsObject();
   if (!root)

@@ -1,6 +1,7 @@
 //===- Trace.cpp - Azure LLM inference trace CSV reader -------------------===//
 
 #include "duplex/Serving/Request.h"
+#include "duplex/Support/InputFile.h"
 
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/MemoryBuffer.h"
@@ -120,11 +121,9 @@ Expected<std::vector<RequestSpec>> parseTraceCSV(StringRef text, StringRef name,
 
 Expected<std::vector<RequestSpec>> readTraceCSV(StringRef path,
                                                 uint64_t limit) {
-  auto buffer = MemoryBuffer::getFile(path, /*IsText=*/true);
+  auto buffer = readInputFile(path, "trace", "trace");
   if (!buffer)
-    return createStringError(buffer.getError(), "cannot read trace '%s': %s",
-                             path.str().c_str(),
-                             buffer.getError().message().c_str());
+    return buffer.takeError();
   return parseTraceCSV((*buffer)->getBuffer(), path, limit);
 }
 

@@ -1,6 +1,7 @@
 //===- BundledData.cpp - models and devices compiled into the tools -------===//
 
 #include "duplex/Support/BundledData.h"
+#include "duplex/Support/InputFile.h"
 
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/Support/FileSystem.h"
@@ -50,14 +51,10 @@ openFileOrBundled(StringRef nameOrPath, ArrayRef<BundledFile> files,
                   StringRef what) {
   // A folder that happens to share a bundled name (say `duplex/` in the
   // working directory) is not the file the user meant.
-  if (sys::fs::exists(nameOrPath) && !sys::fs::is_directory(nameOrPath)) {
-    auto buffer = MemoryBuffer::getFile(nameOrPath, /*IsText=*/true);
-    if (!buffer)
-      return createStringError(
-          buffer.getError(), "cannot read %s file '%s': %s", what.str().c_str(),
-          nameOrPath.str().c_str(), buffer.getError().message().c_str());
-    return std::move(*buffer);
-  }
+  if (sys::fs::exists(nameOrPath) && !sys::fs::is_directory(nameOrPath))
+    return readInputFile(nameOrPath,
+                         nameOrPath.ends_with(".mlir") ? "MLIR" : "JSON",
+                         (what + " file").str());
   for (const BundledFile &file : files)
     if (file.name == nameOrPath)
       return MemoryBuffer::getMemBuffer(

@@ -6,6 +6,7 @@
 
 #include "duplex/Driver/Commands.h"
 #include "duplex/Import/HFConfig.h"
+#include "duplex/Support/InputFile.h"
 #include "duplex/Support/Output.h"
 
 #include "llvm/Support/CommandLine.h"
@@ -71,6 +72,20 @@ static cl::opt<std::string>
                      "(f32, f16, bf16, fp8, int8, int4)"),
             cl::value_desc("TYPE"), cl::sub(statsCommand),
             cl::sub(compileCommand), cl::cat(duplexCategory));
+
+/// --max-input-bytes's help, from the table of input limits.
+static const std::string maxInputHelp = [] {
+  std::string text = "Largest input file read, in bytes, for every kind of "
+                     "input (default per kind:";
+  for (const duplex::InputKind &kind : duplex::getInputKinds())
+    text += " " + kind.name.str() + " " +
+            std::to_string(kind.maxBytes >> 20) + " MiB,";
+  return text + " also DUPLEX_MAX_INPUT_BYTES)";
+}();
+static cl::opt<uint64_t> maxInputBytes(
+    "max-input-bytes", cl::desc(maxInputHelp),
+    cl::value_desc("N"), cl::sub(statsCommand), cl::sub(compileCommand),
+    cl::sub(simulateCommand), cl::cat(duplexCategory));
 
 static cl::opt<bool> allowPartial(
     "allow-partial",
@@ -297,6 +312,8 @@ static cl::opt<bool> modelsJSON("json", cl::desc("Print JSON"),
 /// the subcommands.
 static bool parseImportFlags(duplex::HFImportOptions &import) {
   import.allowPartial = allowPartial;
+  if (maxInputBytes)
+    duplex::setInputSizeLimitOverride(maxInputBytes);
   if (tiedEmbeddings != cl::BOU_UNSET)
     import.tiedEmbeddings = tiedEmbeddings == cl::BOU_TRUE;
   if (Error error = duplex::setImportTypes(import, weightDType, kvDType)) {

@@ -9,6 +9,7 @@
 #include "duplex/Import/HFConfig.h"
 #include "duplex/Import/ModelBuilder.h"
 #include "duplex/Import/ONNXTensorSampler.h"
+#include "duplex/Support/InputFile.h"
 
 #include "mlir/IR/Verifier.h"
 #include "llvm/ADT/StringExtras.h"
@@ -73,9 +74,13 @@ static std::optional<bool> tiedEmbeddingsBeside(StringRef modelPath) {
     return std::nullopt;
   llvm::SmallString<256> config = llvm::sys::path::parent_path(modelPath);
   llvm::sys::path::append(config, "config.json");
-  auto buffer = llvm::MemoryBuffer::getFile(config, /*IsText=*/true);
-  if (!buffer)
+  if (!llvm::sys::fs::exists(config))
     return std::nullopt;
+  auto buffer = readInputFile(config, "JSON", "config");
+  if (!buffer) {
+    llvm::consumeError(buffer.takeError());
+    return std::nullopt;
+  }
   llvm::Expected<ModelDescription> description =
       parseHFConfig((*buffer)->getBuffer(), config);
   if (!description) {

@@ -14,6 +14,7 @@
 #include "TensorInfo.h"
 
 #include "duplex/Dialect/ONNX/IR/ONNXOps.h"
+#include "duplex/Support/InputFile.h"
 #include "duplex/Import/ONNXImport.h"
 
 #include "mlir/IR/Builders.h"
@@ -583,11 +584,8 @@ duplex::importONNXModel(llvm::MemoryBufferRef buffer, StringRef fileName,
 Expected<OwningOpRef<ModuleOp>>
 duplex::importONNXFile(StringRef path, MLIRContext *context,
                        const ONNXImportOptions &options) {
-  auto buffer = llvm::MemoryBuffer::getFile(path, /*IsText=*/false,
-                                            /*RequiresNullTerminator=*/false);
+  auto buffer = readInputFile(path, "ONNX", "ONNX model", /*isText=*/false);
   if (!buffer)
-    return llvm::createStringError(buffer.getError(), "%s: cannot read: %s",
-                                   path.str().c_str(),
-                                   buffer.getError().message().c_str());
+    return buffer.takeError();
   return importONNXModel((*buffer)->getMemBufferRef(), path, context, options);
 }

@@ -3,6 +3,7 @@
 #include "duplex/Import/ONNXTensorSampler.h"
 
 #include "ModelReader.h"
+#include "duplex/Support/InputFile.h"
 #include "TensorInfo.h"
 
 #include "llvm/ADT/StringMap.h"
@@ -28,11 +29,9 @@ ONNXTensorSampler::~ONNXTensorSampler() = default;
 
 Expected<std::unique_ptr<ONNXTensorSampler>>
 ONNXTensorSampler::open(StringRef path) {
-  auto buffer = MemoryBuffer::getFile(path, /*IsText=*/false,
-                                      /*RequiresNullTerminator=*/false);
+  auto buffer = readInputFile(path, "ONNX", "ONNX model", /*isText=*/false);
   if (!buffer)
-    return createStringError(buffer.getError(), "%s: %s", path.str().c_str(),
-                             buffer.getError().message().c_str());
+    return buffer.takeError();
   auto impl = std::make_unique<Impl>();
   if (Error error = readModel(**buffer, path, impl->model))
     return std::move(error);
