@@ -37,7 +37,10 @@ public:
 
   /// Whether 2-D initializers `a` (shape `shapeA`) and `b` hold the same
   /// matrix, `b` stored transposed when `transposed`, judged on `count`
-  /// positions spread over it; std::nullopt when the data cannot be read.
+  /// positions spread over it; std::nullopt when that cannot be told: the
+  /// data cannot be read, the two have different element types (a
+  /// quantized copy), or the sampled elements of `a` are all equal
+  /// (placeholder data).
   std::optional<bool> sameMatrix(llvm::StringRef a,
                                  llvm::ArrayRef<int64_t> shapeA,
                                  llvm::StringRef b, bool transposed,

@@ -234,8 +234,32 @@ static std::optional<unsigned> kvCacheLayer(StringRef name) {
 /// Checks the raised layers against what the graph's interface says: one
 /// KV cache per attention layer, an LM head where the graph outputs logits.
 /// An error unless partial results are allowed; sets `partial`.
+/// Normalisations in the graph (after the normalisation pass, each one op)
+/// and in the raised model: a norm the raise absorbed without placing it
+/// (a parallel-residual layer's second norm) makes them differ.
+static size_t countGraphNorms(ox::GraphOp graph) {
+  size_t count = 0;
+  for (Operation &op : graph.getBody().front())
+    if (isa<ox::RMSNormalizationOp, ox::LayerNormalizationOp,
+            ox::SimplifiedLayerNormalizationOp,
+            ox::MSSkipLayerNormalizationOp,
+            ox::MSSkipSimplifiedLayerNormalizationOp,
+            ox::MSEmbedLayerNormalizationOp>(op))
+      ++count;
+  return count;
+}
+
+static size_t countRaisedNorms(const RaisedModel &model) {
+  size_t count = model.finalNorm ? 1 : 0;
+  for (const LayerInfo &layer : model.layers)
+    count += (layer.attentionNorm ? 1 : 0) + (layer.ffnNorm ? 1 : 0) +
+             (layer.attention && layer.attention->qkNormEps ? 2 : 0);
+  return count;
+}
+
 static LogicalResult checkStructure(ox::GraphOp graph,
                                     const RaisedModel &model,
+                                    ArrayRef<ox::WeightOp> sharedWeights,
                                     bool allowPartial, bool &partial) {
   std::set<unsigned> kvLayers;
   for (unsigned i = 0, e = graph.getNumArguments(); i < e; ++i)
@@ -258,6 +282,20 @@ static LogicalResult checkStructure(ox::GraphOp graph,
   if (problem.empty() && logits && !model.lmHead)
     problem = "the graph outputs logits but the raise found no LM head "
               "producing them";
+  size_t graphNorms = countGraphNorms(graph);
+  size_t raisedNorms = countRaisedNorms(model);
+  if (problem.empty() && raisedNorms < graphNorms)
+    problem = "the graph has " + std::to_string(graphNorms) +
+              " normalisations but the raised model places " +
+              std::to_string(raisedNorms) +
+              " (a layer shape the raise does not follow, such as a "
+              "parallel residual with two norms)";
+  if (problem.empty() && !sharedWeights.empty())
+    problem = "initializer '" +
+              ox::WeightOp(sharedWeights.front()).getName().str() +
+              "' is read by " +
+              "the weights of two layers (layers sharing weights); the "
+              "raised layers would count it once per layer";
   if (problem.empty())
     return success();
   partial = true;
@@ -289,7 +327,8 @@ FailureOr<llm::ModelOp> duplex::raiseONNXGraph(ox::GraphOp graph,
   bool partial = false;
   if (failed(reportUnaccounted(graph, walker.getUnaccountedOps(),
                                options.allowPartial, partial)) ||
-      failed(checkStructure(graph, model, options.allowPartial, partial)))
+      failed(checkStructure(graph, model, walker.getSharedWeights(),
+                            options.allowPartial, partial)))
     return failure();
   // An llm.repeat body holds one attention per decoder layer.
   for (auto [index, layer] : llvm::enumerate(model.layers))

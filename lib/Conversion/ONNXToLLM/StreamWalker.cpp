@@ -137,6 +137,23 @@ void StreamWalker::raiseBlock(ResidualBlock &block,
     layer.ffnResidual = block.residual != nullptr;
     weightOps = match->weightOps;
   }
+  // A weight matrix the matched ops of an earlier block read too is shared
+  // across layers (ALBERT-style): the layers' parameters would count it
+  // twice. Vectors are left out: torch writes equal-valued initializers
+  // (zero biases, unit norm scales) once and lets every layer read it, and
+  // so do quantized exports with their scales.
+  unsigned thisBlock = blocksRaised++;
+  for (Operation *op : weightOps)
+    for (Value operand : op->getOperands())
+      if (std::optional<WeightRef> weight = getWeight(operand);
+          weight && weight->shape.size() >= 2 &&
+          llvm::count_if(weight->shape, [](int64_t d) { return d > 1; }) >=
+              2) {
+        auto [it, inserted] =
+            weightBlock.try_emplace(weight->weight.getOperation(), thisBlock);
+        if (!inserted && it->second != thisBlock)
+          sharedWeights.insert(weight->weight);
+      }
   // Everything in the block is accounted for except projections that no
   // part of the match uses: those stay for the final report.
   for (Operation *op : block.ops)

@@ -31,6 +31,12 @@ public:
   /// of the model accounts for, in graph order.
   llvm::SmallVector<mlir::Operation *> getUnaccountedOps();
 
+  /// Initializers that the weight-holding ops of two different blocks read
+  /// (layers sharing a weight): the raised layers would count them twice.
+  llvm::ArrayRef<ox::WeightOp> getSharedWeights() const {
+    return sharedWeights.getArrayRef();
+  }
+
 private:
   /// A normalised copy of the stream produced by a fused op
   /// (Skip*LayerNormalization, EmbedLayerNormalization) ahead of its block.
@@ -57,6 +63,10 @@ private:
 
   ox::GraphOp graph;
   llvm::DenseSet<mlir::Operation *> claimed;
+  /// The block (in walk order) whose matched ops read each initializer.
+  llvm::DenseMap<mlir::Operation *, unsigned> weightBlock;
+  llvm::SetVector<ox::WeightOp> sharedWeights;
+  unsigned blocksRaised = 0;
   mlir::Value stream;
   std::optional<PendingNorm> pending;
 };

@@ -40,6 +40,12 @@ ONNXTensorSampler::open(StringRef path) {
     impl->directory = ".";
   for (const ::onnx::TensorProto &tensor : impl->model.graph().initializer())
     impl->initializers[tensor.name()] = &tensor;
+  // Large Constant nodes are weights too (the importer makes them so).
+  for (const ::onnx::NodeProto &node : impl->model.graph().node())
+    if (node.op_type() == "Constant" && node.output_size() == 1)
+      for (const ::onnx::AttributeProto &attribute : node.attribute())
+        if (attribute.name() == "value" && attribute.has_t())
+          impl->initializers.try_emplace(node.output(0), &attribute.t());
   return std::unique_ptr<ONNXTensorSampler>(
       new ONNXTensorSampler(std::move(impl)));
 }
@@ -167,9 +173,18 @@ std::optional<bool> ONNXTensorSampler::sameMatrix(StringRef a,
     inA.push_back(row * cols + col);
     inB.push_back(transposed ? col * rows + row : row * cols + col);
   }
+  // Tensors of different types (a quantized copy of a float table) cannot
+  // be compared element by element.
+  const ::onnx::TensorProto *tensorA = impl->initializers.lookup(a);
+  const ::onnx::TensorProto *tensorB = impl->initializers.lookup(b);
+  if (!tensorA || !tensorB || tensorA->data_type() != tensorB->data_type())
+    return std::nullopt;
   std::optional<SmallVector<uint64_t>> valuesA = sample(a, inA);
   std::optional<SmallVector<uint64_t>> valuesB = sample(b, inB);
   if (!valuesA || !valuesB)
+    return std::nullopt;
+  // Placeholder data (all zeros, one constant) shows nothing.
+  if (llvm::all_equal(*valuesA))
     return std::nullopt;
   return *valuesA == *valuesB;
 }

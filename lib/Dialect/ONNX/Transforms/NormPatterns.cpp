@@ -150,6 +150,20 @@ Operation *scaleAndShift(Value value, Value &scale, Value &shift,
   return last;
 }
 
+/// The scale `user` applies to the normalised `value`: `Mul(value, W)`,
+/// or a cast back to the model's type followed by one. Returns the Mul.
+Operation *scaleAndShiftAt(Operation *user, Value value, Value &scale) {
+  if (auto cast = dyn_cast<CastOp>(user)) {
+    value = cast.getOutput();
+    user = singleUser(value);
+  }
+  auto mul = dyn_cast_or_null<MulOp>(user);
+  if (!mul)
+    return nullptr;
+  scale = otherOperand(mul, value);
+  return scale && isVectorParameter(scale) ? mul.getOperation() : nullptr;
+}
+
 /// The norm's input: `x`, or what `x` upcasts when the cast feeds only the
 /// norm (mixed precision computes the norm in f32).
 Value normInput(Value x, const llvm::SetVector<Operation *> &ops) {
@@ -188,15 +202,26 @@ struct FuseRMSNorm : OpRewritePattern<ReduceMeanOp> {
     Value norm = normalised(op.getReduced(), x, epsilon, ops);
     if (!norm)
       return rewriter.notifyMatchFailure(op, "not x / sqrt(mean + eps)");
-    Value scale, shift;
-    Operation *last = scaleAndShift(norm, scale, shift, /*withShift=*/false);
-    if (!last)
+    // Each user scales the normalised value by its own weight: one norm,
+    // or several when torch's CSE merged norms that read the same x
+    // (a parallel-residual layer's two norms).
+    SmallVector<std::pair<Operation *, Value>> scaled;
+    for (Operation *user : llvm::make_early_inc_range(norm.getUsers())) {
+      Value scale, shift;
+      Operation *last = scaleAndShiftAt(user, norm, scale);
+      if (!last)
+        return rewriter.notifyMatchFailure(op, "a use is not a scale");
+      scaled.push_back({last, scale});
+    }
+    if (scaled.empty())
       return rewriter.notifyMatchFailure(op, "no scale");
     Value input = normInput(x, ops);
-    rewriter.setInsertionPoint(last);
-    rewriter.replaceOpWithNewOp<RMSNormalizationOp>(
-        last, last->getResult(0).getType(), input, scale, IntegerAttr(),
-        rewriter.getF32FloatAttr(float(epsilon)), IntegerAttr());
+    for (auto [last, scale] : scaled) {
+      rewriter.setInsertionPoint(last);
+      rewriter.replaceOpWithNewOp<RMSNormalizationOp>(
+          last, last->getResult(0).getType(), input, scale, IntegerAttr(),
+          rewriter.getF32FloatAttr(float(epsilon)), IntegerAttr());
+    }
     return success();
   }
 };

@@ -123,3 +123,27 @@ onnx.graph @not_fused(%x: tensor<2x48xf32>) -> (tensor<2x48xf32>, tensor<2x1xf32
   %z = onnx.Mul %n2, %w : (tensor<2x48xf32>, tensor<48xf32>) -> tensor<2x48xf32>
   onnx.return %y, %r, %z : tensor<2x48xf32>, tensor<2x1xf32>, tensor<2x48xf32>
 }
+
+// -----
+
+// Two RMSNorms of the same x (a parallel-residual layer) after torch's CSE
+// share everything up to the scale: each scale becomes its own norm.
+// CHECK-LABEL: onnx.graph @shared_rms
+// CHECK: %[[A:.*]] = onnx.RMSNormalization %arg0, %[[W1:.*]] {epsilon
+// CHECK: %[[B:.*]] = onnx.RMSNormalization %arg0, %[[W2:.*]] {epsilon
+// CHECK: onnx.return %[[A]], %[[B]]
+onnx.graph @shared_rms(%x: tensor<2x48xf32>) -> (tensor<2x48xf32>, tensor<2x48xf32>) {
+  %none = onnx.none
+  %w1 = onnx.weight "n1.weight" bytes(192) : tensor<48xf32>
+  %w2 = onnx.weight "n2.weight" bytes(192) : tensor<48xf32>
+  %two = onnx.constant dense<2.000000e+00> : tensor<f32>
+  %eps = onnx.constant dense<9.99999974E-6> : tensor<f32>
+  %sq = onnx.Pow %x, %two : (tensor<2x48xf32>, tensor<f32>) -> tensor<2x48xf32>
+  %mean = onnx.ReduceMean %sq, %none {axes = array<i64: -1>} : (tensor<2x48xf32>, none) -> tensor<2x1xf32>
+  %v = onnx.Add %mean, %eps : (tensor<2x1xf32>, tensor<f32>) -> tensor<2x1xf32>
+  %r = onnx.Sqrt %v : (tensor<2x1xf32>) -> tensor<2x1xf32>
+  %n = onnx.Div %x, %r : (tensor<2x48xf32>, tensor<2x1xf32>) -> tensor<2x48xf32>
+  %a = onnx.Mul %n, %w1 : (tensor<2x48xf32>, tensor<48xf32>) -> tensor<2x48xf32>
+  %b = onnx.Mul %w2, %n : (tensor<48xf32>, tensor<2x48xf32>) -> tensor<2x48xf32>
+  onnx.return %a, %b : tensor<2x48xf32>, tensor<2x48xf32>
+}
