@@ -21,11 +21,15 @@ ConstantOp duplex::onnx::getConstantBehind(Value value) {
   return {};
 }
 
-std::optional<SmallVector<int64_t>> duplex::onnx::getConstantInts(Value value) {
+/// The dense values of the inline constant behind `value`, or null.
+static DenseElementsAttr getDenseConstant(Value value) {
   ConstantOp constant = getConstantBehind(value);
-  if (!constant)
-    return std::nullopt;
-  auto dense = dyn_cast<DenseElementsAttr>(constant.getValue());
+  return constant ? dyn_cast<DenseElementsAttr>(constant.getValue())
+                  : DenseElementsAttr();
+}
+
+std::optional<SmallVector<int64_t>> duplex::onnx::getConstantInts(Value value) {
+  DenseElementsAttr dense = getDenseConstant(value);
   if (!dense)
     return std::nullopt;
   SmallVector<int64_t> result;
@@ -51,10 +55,7 @@ std::optional<SmallVector<int64_t>> duplex::onnx::getConstantInts(Value value) {
 
 std::optional<SmallVector<double>>
 duplex::onnx::getConstantFloats(Value value) {
-  ConstantOp constant = getConstantBehind(value);
-  if (!constant)
-    return std::nullopt;
-  auto dense = dyn_cast<DenseElementsAttr>(constant.getValue());
+  DenseElementsAttr dense = getDenseConstant(value);
   if (!dense)
     return std::nullopt;
   SmallVector<double> result;
