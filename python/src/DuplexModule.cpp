@@ -18,6 +18,8 @@
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
+#include <clocale>
+#include <locale.h>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -38,6 +40,27 @@ static void check(llvm::Error error) {
 }
 
 /// Runs a command and returns its output as a string.
+/// The C++ side parses and prints numbers with the C library, which follows
+/// the process locale: Python code may have set LC_NUMERIC to one with a
+/// decimal comma ("1,5"), and every JSON number would break. Each call runs
+/// in the "C" locale, for its thread only.
+class CLocaleScope {
+public:
+  CLocaleScope()
+      : cLocale(newlocale(LC_ALL_MASK, "C", locale_t())),
+        previous(uselocale(cLocale)) {}
+  ~CLocaleScope() {
+    uselocale(previous);
+    freelocale(cLocale);
+  }
+  CLocaleScope(const CLocaleScope &) = delete;
+  CLocaleScope &operator=(const CLocaleScope &) = delete;
+
+private:
+  locale_t cLocale;
+  locale_t previous;
+};
+
 static std::string render(llvm::Expected<CommandOutput> output) {
   if (!output)
     throw DuplexFailure(llvm::toString(output.takeError()));
@@ -50,6 +73,7 @@ static std::string render(llvm::Expected<CommandOutput> output) {
 static std::string stats(const std::string &model, bool json,
                          const std::string &weightDType,
                          const std::string &kvDType, bool allowPartial) {
+  CLocaleScope cLocale;
   StatsOptions options;
   options.import.allowPartial = allowPartial;
   options.model = model;
@@ -65,6 +89,7 @@ compile(const std::string &model, const std::string &device, unsigned devices,
         uint64_t seed, bool expertTensorParallel, const std::string &placement,
         const std::string &savePlacement, const std::string &weightDType,
         const std::string &kvDType, bool allowPartial) {
+  CLocaleScope cLocale;
   CompileOptions options;
   options.import.allowPartial = allowPartial;
   options.model = model;
@@ -92,6 +117,7 @@ simulate(const std::string &model, const std::string &device, unsigned devices,
          std::optional<double> lout, double lenStd, uint64_t maxTokens,
          bool chunkedPrefill, const std::string &routing, uint64_t seed,
          bool json, const std::string &weightDType, bool allowPartial) {
+  CLocaleScope cLocale;
   SimulateOptions options;
   options.import.allowPartial = allowPartial;
   options.model = model;
@@ -119,6 +145,7 @@ simulate(const std::string &model, const std::string &device, unsigned devices,
 }
 
 static std::string models(bool json) {
+  CLocaleScope cLocale;
   ModelsOptions options;
   options.json = json;
   return render(makeModelsOutput(options));
@@ -126,6 +153,7 @@ static std::string models(bool json) {
 
 static std::string deviceSummary(const std::string &device, unsigned devices,
                                  unsigned nodes) {
+  CLocaleScope cLocale;
   auto system = loadScaledSystem(device, devices, nodes);
   if (!system)
     throw DuplexFailure(llvm::toString(system.takeError()));
@@ -135,6 +163,7 @@ static std::string deviceSummary(const std::string &device, unsigned devices,
 /// The tools' output writer (duplex/Support/Output.h) for files the Python
 /// package writes: the same refusals, the same atomic replacement.
 static void writeFile(const std::string &path, const py::bytes &content) {
+  CLocaleScope cLocale;
   std::string data = content;
   if (llvm::Error error = writeOutput(
           path, [&](llvm::raw_ostream &os) { os << data; }))

@@ -1,5 +1,8 @@
 """The duplex functions return what `duplexc ... --json` prints."""
 
+import json
+import os
+
 import pytest
 
 import duplex
@@ -172,3 +175,36 @@ def test_an_incomplete_raise_is_an_error_unless_partial_is_allowed(cli):
     assert stats["partial"] is True
     assert stats["parameters"] == 185984
     assert "partial" not in duplex.stats(ONNX_MODEL)
+
+
+def test_a_decimal_comma_locale_changes_nothing(tmp_path):
+    """Python code may set LC_NUMERIC to a locale with a decimal comma; the
+    C++ side still reads and writes JSON numbers with a point."""
+    import shutil
+    import subprocess
+    import sys
+    if not shutil.which("localedef"):
+        pytest.skip("localedef (package locales) is not installed")
+    built = subprocess.run(["localedef", "-i", "de_DE", "-f", "UTF-8",
+                            str(tmp_path / "de_DE.UTF-8")],
+                           capture_output=True)
+    if not (tmp_path / "de_DE.UTF-8").exists():
+        pytest.skip("the de_DE locale source is not installed: "
+                    + built.stderr.decode()[:200])
+    script = (
+        "import locale, json, duplex\n"
+        "locale.setlocale(locale.LC_NUMERIC, 'de_DE.UTF-8')\n"
+        "assert locale.localeconv()['decimal_point'] == ','\n"
+        "stats = duplex.stats('tiny')\n"
+        "report = duplex.simulate('tiny', device='h100', requests=4, seed=1)\n"
+        "print(json.dumps([stats['parameters'],\n"
+        "                  report['throughput_tokens_per_s']]))\n")
+    env = dict(os.environ, LOCPATH=str(tmp_path),
+               PYTHONPATH=os.pathsep.join(sys.path))
+    result = subprocess.run([sys.executable, "-c", script], env=env,
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    parameters, throughput = json.loads(result.stdout)
+    assert parameters == 106816  # models/tiny.json, derived in stats-tiny.test
+    expected = duplex.simulate("tiny", device="h100", requests=4, seed=1)
+    assert throughput == expected["throughput_tokens_per_s"]
