@@ -183,7 +183,15 @@ Error GraphImporter::checkExternalData(const pb::TensorProto &tensor,
         << " bytes of external data but its shape and type take " << bytes;
 
   // The file may be absent (structure-only copies of a model); when it is
-  // present it must be long enough. Only its size is looked at.
+  // present it must be a regular file inside the model's directory (a
+  // symbolic link may not lead out of it) and long enough. Only its size
+  // is looked at.
+  std::string resolved;
+  problem =
+      resolveExternalFile(dataDirectory, external.location, resolved);
+  if (!problem.empty())
+    return fail(what + ": external-data location '" + external.location +
+                "' " + problem + "; rejected");
   SmallString<256> path(dataDirectory);
   llvm::sys::path::append(path, external.location);
   auto [it, inserted] = externalFileSizes.try_emplace(path.str());

@@ -2,6 +2,8 @@
 
 #include "TensorInfo.h"
 
+#include "llvm/Support/FileSystem.h"
+
 #include "onnx/onnx_pb.h"
 
 #include "llvm/ADT/APFloat.h"
@@ -316,4 +318,28 @@ duplex::onnx_import::readInlineElement(const ::onnx::TensorProto &tensor,
     return readRaw(tensor.raw_data(), index, width);
   }
   return readTyped(tensor, tensor.data_type(), index, width);
+}
+
+std::string duplex::onnx_import::resolveExternalFile(StringRef directory,
+                                                     StringRef location,
+                                                     std::string &resolved) {
+  namespace fs = llvm::sys::fs;
+  resolved.clear();
+  SmallString<256> joined(directory);
+  llvm::sys::path::append(joined, location);
+  fs::file_status status;
+  if (fs::status(joined, status, /*Follow=*/false))
+    return ""; // Absent: the structure alone is imported.
+  SmallString<256> real, realDirectory;
+  if (fs::real_path(joined, real))
+    return "is a symbolic link that leads nowhere";
+  if (fs::real_path(directory, realDirectory))
+    return "cannot be resolved";
+  if (!real.str().starts_with((realDirectory + "/").str()))
+    return "resolves to '" + real.str().str() +
+           "', outside the model's directory";
+  if (!fs::is_regular_file(real))
+    return "is not a regular file";
+  resolved = real.str().str();
+  return "";
 }

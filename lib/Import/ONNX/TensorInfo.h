@@ -45,6 +45,16 @@ std::optional<uint64_t> getByteSize(uint64_t elements, unsigned bits);
 /// empty string.
 std::string checkExternalLocation(llvm::StringRef location);
 
+/// Where external-data `location` (already checked by checkExternalLocation)
+/// lies, symbolic links resolved, for a model in `directory`: sets
+/// `resolved` and returns "" when it is a regular file inside the
+/// directory, "" with `resolved` empty when nothing is there (structure-only
+/// copies), and the problem otherwise (a link leading out of the directory,
+/// a directory or device).
+std::string resolveExternalFile(llvm::StringRef directory,
+                                llvm::StringRef location,
+                                std::string &resolved);
+
 /// External-data fields of a tensor (`location`, `offset`, `length`).
 struct ExternalData {
   std::string location;

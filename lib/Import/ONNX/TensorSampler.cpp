@@ -78,18 +78,12 @@ static unsigned elementBits(int64_t dataType) {
 /// in the model's directory (symlinks resolved).
 static std::optional<std::string> externalFile(StringRef directory,
                                                StringRef location) {
-  if (!checkExternalLocation(location).empty())
+  std::string resolved;
+  if (!checkExternalLocation(location).empty() ||
+      !resolveExternalFile(directory, location, resolved).empty() ||
+      resolved.empty())
     return std::nullopt;
-  SmallString<256> joined(directory);
-  sys::path::append(joined, location);
-  SmallString<256> real, realDirectory;
-  if (sys::fs::real_path(joined, real) ||
-      sys::fs::real_path(directory, realDirectory))
-    return std::nullopt;
-  if (!real.str().starts_with((realDirectory + "/").str()) ||
-      !sys::fs::is_regular_file(real))
-    return std::nullopt;
-  return real.str().str();
+  return resolved;
 }
 
 std::optional<SmallVector<uint64_t>>
