@@ -2,6 +2,8 @@
 
 #include "duplex/Dialect/LLM/IR/LLMOps.h"
 
+#include "llvm/Support/MathExtras.h"
+
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/DialectImplementation.h"
 #include "mlir/IR/OpImplementation.h"
@@ -18,24 +20,71 @@ static int64_t widthOf(Value value) {
   return cast<ActType>(value.getType()).getWidth();
 }
 
+// Counts saturate at UINT64_MAX instead of wrapping: ModelOp::verify
+// rejects a model whose counts reach it, naming the op.
+static uint64_t mul(uint64_t a, uint64_t b) {
+  return llvm::SaturatingMultiply(a, b);
+}
+static uint64_t add(uint64_t a, uint64_t b) { return llvm::SaturatingAdd(a, b); }
+
 /// Parameters of one feed-forward network: two matrices (plain) or three
 /// (gated), plus bias vectors on each when `bias` is set.
 static uint64_t ffnParameters(int64_t hidden, int64_t intermediate, bool gated,
                               bool bias) {
   uint64_t h = hidden, i = intermediate;
-  uint64_t matrices = (gated ? 3 : 2) * h * i;
-  uint64_t biases = bias ? (gated ? 2 * i : i) + h : 0;
-  return matrices + biases;
+  uint64_t matrices = mul(gated ? 3 : 2, mul(h, i));
+  uint64_t biases = bias ? add(mul(gated ? 2 : 1, i), h) : 0;
+  return add(matrices, biases);
 }
 
 //===----------------------------------------------------------------------===//
 // ModelOp
 //===----------------------------------------------------------------------===//
 
+/// Walks `block` with every count multiplied by the enclosing repeat
+/// counts: the model's parameters, weight bits and KV-cache bits per token,
+/// saturating. Returns the first op whose count saturates.
+static Operation *countModel(Block &block, uint64_t multiplier,
+                             uint64_t &parameters, uint64_t &weightBits,
+                             uint64_t &kvBits) {
+  for (Operation &op : block) {
+    if (auto repeat = dyn_cast<RepeatOp>(op)) {
+      if (Operation *bad =
+              countModel(repeat.getBody().front(),
+                         mul(multiplier, uint64_t(repeat.getCount())),
+                         parameters, weightBits, kvBits))
+        return bad;
+      continue;
+    }
+    if (auto attention = dyn_cast<AttentionOp>(op))
+      kvBits = add(kvBits, mul(multiplier,
+                               mul(uint64_t(attention.getKVElementsPerToken()),
+                                   getDTypeBits(attention.getKvDtype()))));
+    if (auto weights = dyn_cast<WeightOpInterface>(op)) {
+      uint64_t count = mul(multiplier, weights.getNumParameters());
+      parameters = add(parameters, count);
+      weightBits = add(weightBits,
+                       mul(count, getDTypeBits(weights.getWeightElementType())));
+    }
+    if (parameters == UINT64_MAX || weightBits == UINT64_MAX ||
+        kvBits == UINT64_MAX)
+      return &op;
+  }
+  return nullptr;
+}
+
 LogicalResult ModelOp::verify() {
   Block &body = getBody().front();
   if (body.empty() || !isa<OutputOp>(body.back()))
     return emitOpError("body must end with 'llm.output'");
+  // Every statistic and cost is computed in 64 bits: a model whose counts
+  // do not fit is an error here, never a wrapped number later.
+  uint64_t parameters = 0, weightBits = 0, kvBits = 0;
+  if (Operation *bad = countModel(body, 1, parameters, weightBits, kvBits))
+    return emitOpError()
+           << "counts more parameters, weight bits or KV-cache bits per "
+              "token than 64 bits hold, at '"
+           << bad->getName() << "' (with the repeat counts around it)";
   return success();
 }
 
@@ -48,12 +97,12 @@ Value ModelOp::getLogits() {
 //===----------------------------------------------------------------------===//
 
 uint64_t TokenEmbeddingOp::getNumParameters() {
-  return uint64_t(getVocabSize()) * widthOf(getResult());
+  return mul(getVocabSize(), widthOf(getResult()));
 }
 StringRef TokenEmbeddingOp::getStatsCategory() { return "embedding"; }
 
 uint64_t PositionEmbeddingOp::getNumParameters() {
-  return uint64_t(getMaxPositions()) * widthOf(getResult());
+  return mul(getMaxPositions(), widthOf(getResult()));
 }
 StringRef PositionEmbeddingOp::getStatsCategory() { return "embedding"; }
 
@@ -72,13 +121,13 @@ LogicalResult HeadNormOp::verify() {
 }
 
 uint64_t LayerNormOp::getNumParameters() {
-  return uint64_t(getBias() ? 2 : 1) * widthOf(getResult());
+  return mul(getBias() ? 2 : 1, widthOf(getResult()));
 }
 StringRef LayerNormOp::getStatsCategory() { return "norm"; }
 
 uint64_t LinearOp::getNumParameters() {
   uint64_t in = getInFeatures(), out = getOutFeatures();
-  return in * out + (getBias() ? out : 0);
+  return add(mul(in, out), getBias() ? out : 0);
 }
 StringRef LinearOp::getStatsCategory() {
   return getKind() == LinearKind::projection ? "other"
@@ -98,21 +147,22 @@ uint64_t MoEOp::getParametersPerExpert() {
 
 uint64_t MoEOp::getRouterParameters() {
   uint64_t hidden = widthOf(getResult()), experts = getNumExperts();
-  uint64_t router = hidden * experts + (getRouterBias() ? experts : 0);
-  return router + (getSharedExpertGate() ? hidden : 0);
+  uint64_t router = add(mul(hidden, experts), getRouterBias() ? experts : 0);
+  return add(router, getSharedExpertGate() ? hidden : 0);
 }
 
 uint64_t MoEOp::getSharedExpertParameters() {
   if (getNumSharedExperts() == 0)
     return 0;
-  return uint64_t(getNumSharedExperts()) *
-         ffnParameters(widthOf(getResult()), *getSharedIntermediateSize(),
-                       getGated(), getBias());
+  return mul(getNumSharedExperts(),
+             ffnParameters(widthOf(getResult()), *getSharedIntermediateSize(),
+                           getGated(), getBias()));
 }
 
 uint64_t MoEOp::getNumParameters() {
-  return uint64_t(getNumExperts()) * getParametersPerExpert() +
-         getRouterParameters() + getSharedExpertParameters();
+  return add(add(mul(getNumExperts(), getParametersPerExpert()),
+                 getRouterParameters()),
+             getSharedExpertParameters());
 }
 StringRef MoEOp::getStatsCategory() { return "experts"; }
 
@@ -133,7 +183,7 @@ uint64_t LMHeadOp::getNumParameters() {
   if (getTied())
     return getBias() ? getVocabSize() : 0;
   uint64_t vocab = getVocabSize();
-  return vocab * widthOf(getInput()) + (getBias() ? vocab : 0);
+  return add(mul(vocab, widthOf(getInput())), getBias() ? vocab : 0);
 }
 StringRef LMHeadOp::getStatsCategory() { return "lm_head"; }
 
