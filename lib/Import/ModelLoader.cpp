@@ -3,6 +3,7 @@
 #include "duplex/Import/ModelLoader.h"
 #include "duplex/Conversion/ONNXToLLM/ONNXToLLM.h"
 #include "duplex/Support/BundledData.h"
+#include "duplex/Support/InputFile.h"
 
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/Parser/Parser.h"
@@ -43,6 +44,9 @@ Expected<LoadedModel> duplex::loadModel(StringRef nameOrPath,
   StringRef identifier = (*buffer)->getBufferIdentifier();
 
   if (nameOrPath.ends_with(".mlir")) {
+    if (Error error =
+            checkTextNesting((*buffer)->getBuffer(), nameOrPath, "MLIR"))
+      return std::move(error);
     context->getOrLoadDialect<llm::LLMDialect>();
     SourceMgr sourceMgr;
     sourceMgr.AddNewSourceBuffer(std::move(*buffer), SMLoc());

@@ -142,3 +142,15 @@ Expected<json::Value> duplex::parseBoundedJSON(StringRef text,
                              toString(parsed.takeError()).c_str());
   return parsed;
 }
+
+Error duplex::checkTextNesting(StringRef text, StringRef fileName,
+                               StringRef what) {
+  unsigned line = 0;
+  if (getNestingDepth(text, "{([<", "})]>", line) <= kMaxTextDepth)
+    return Error::success();
+  return createStringError(inconvertibleErrorCode(),
+                           "%s: line %u: the %s nests brackets deeper than %u "
+                           "levels; no model needs that many",
+                           fileName.str().c_str(), line, what.str().c_str(),
+                           kMaxTextDepth);
+}

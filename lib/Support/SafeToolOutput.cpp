@@ -7,9 +7,11 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "duplex/Support/InputFile.h"
 #include "duplex/Support/Output.h"
 
 #include "llvm/Support/ErrorHandling.h"
+#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Signals.h"
 #include "llvm/Support/WithColor.h"
 
@@ -69,8 +71,29 @@ void reportFatal(void *data, const char *reason, bool) {
 }
 } // namespace
 
+/// MLIR's parser recurses: an input nested deeper than kMaxTextDepth would
+/// overflow the stack. Every argument naming an existing .mlir file is
+/// checked (bounded by the MLIR input size) before the tool parses it.
+static Error checkMLIRInputs(int argc, char **argv) {
+  for (int i = 1; i < argc; ++i) {
+    StringRef arg = argv[i];
+    if (!arg.ends_with(".mlir") || arg.starts_with("-") ||
+        !sys::fs::is_regular_file(arg))
+      continue;
+    auto buffer = duplex::readInputFile(arg, "MLIR", "MLIR file");
+    if (!buffer)
+      return buffer.takeError();
+    if (Error error =
+            duplex::checkTextNesting((*buffer)->getBuffer(), arg, "MLIR"))
+      return error;
+  }
+  return Error::success();
+}
+
 int duplex::runWithSafeOutput(int argc, char **argv, StringRef tool,
                               function_ref<int(int, char **)> toolMain) {
+  if (Error error = checkMLIRInputs(argc, argv))
+    return reportError(tool, std::move(error));
   OutputArgument output = findOutputArgument(argc, argv);
   if (output.index < 0 || isOutputSink(output.path))
     return toolMain(argc, argv);

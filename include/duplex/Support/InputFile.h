@@ -49,6 +49,15 @@ readInputFile(llvm::StringRef path, llvm::StringRef kind, llvm::StringRef what,
 /// The deepest nesting of arrays and objects JSON inputs may have.
 constexpr unsigned kMaxJSONDepth = 256;
 
+/// The deepest bracket nesting MLIR and ONNX text inputs may have: their
+/// parsers recurse too (20,000 nested modules overflowed the stack).
+constexpr unsigned kMaxTextDepth = 1024;
+
+/// Fails when `text` nests `{ ( [ <` deeper than kMaxTextDepth (outside
+/// string literals); `fileName` and `what` ("MLIR", "ONNX text") name it.
+llvm::Error checkTextNesting(llvm::StringRef text, llvm::StringRef fileName,
+                             llvm::StringRef what);
+
 /// Parses `text` as JSON once its nesting is known to be at most
 /// kMaxJSONDepth. Errors start with `fileName`.
 llvm::Expected<llvm::json::Value> parseBoundedJSON(llvm::StringRef text,

@@ -1,6 +1,7 @@
 //===- ModelReader.cpp - read an ONNX ModelProto --------------------------===//
 
 #include "ModelReader.h"
+#include "duplex/Support/InputFile.h"
 
 #include "onnx/onnx_pb.h"
 
@@ -32,6 +33,9 @@ static Error fail(StringRef fileName, const Twine &message) {
 Error duplex::onnx_import::readModel(MemoryBufferRef buffer, StringRef fileName,
                                      ::onnx::ModelProto &model) {
   if (isONNXText(buffer, fileName)) {
+    if (Error error =
+            duplex::checkTextNesting(buffer.getBuffer(), fileName, "ONNX text"))
+      return error;
     std::string error = parseONNXText(buffer.getBuffer(), model);
     if (!error.empty())
       return fail(fileName, "not valid ONNX text: " + StringRef(error).trim());
