@@ -900,6 +900,7 @@ Expected<System> parseSystem(StringRef jsonText, StringRef fileName,
   System system;
   system.name = systemName.str();
   system.fileName = fileName.str();
+  jsonText.consume_front("\xEF\xBB\xBF"); // A UTF-8 byte-order mark.
   unsigned line = 0;
   if (getNestingDepth(jsonText, "[{", "]}", line) > kMaxJSONDepth)
     return createStringError(inconvertibleErrorCode(),

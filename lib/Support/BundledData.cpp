@@ -60,6 +60,11 @@ openFileOrBundled(StringRef nameOrPath, ArrayRef<BundledFile> files,
       return MemoryBuffer::getMemBuffer(
           file.contents, ("<bundled " + what + " '" + file.name + "'>").str(),
           /*RequiresNullTerminator=*/false);
+  // A directory that is no bundled name: say so rather than "not a file".
+  if (sys::fs::is_directory(nameOrPath))
+    return createStringError(inconvertibleErrorCode(),
+                             "cannot read %s file '%s': it is a directory",
+                             what.str().c_str(), nameOrPath.str().c_str());
   return createStringError(
       inconvertibleErrorCode(),
       "'%s' is neither a %s file nor a bundled %s name; bundled %ss are: %s",

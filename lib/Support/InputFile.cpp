@@ -127,6 +127,9 @@ unsigned duplex::getNestingDepth(StringRef text, StringRef open,
 
 Expected<json::Value> duplex::parseBoundedJSON(StringRef text,
                                                StringRef fileName) {
+  // Editors on Windows start UTF-8 files with a byte-order mark; JSON
+  // parsers may skip it (RFC 8259, section 8.1).
+  text.consume_front("\xEF\xBB\xBF");
   unsigned line = 0;
   unsigned depth = getNestingDepth(text, "[{", "]}", line);
   if (depth > kMaxJSONDepth)
