@@ -33,6 +33,14 @@ int64_t daysFromCivil(int64_t year, unsigned month, unsigned day) {
 }
 
 /// Seconds of `YYYY-MM-DD HH:MM:SS[.fraction]`, or of a plain number.
+/// Days in `month` of `year` (proleptic Gregorian): February 30 is no date.
+unsigned daysInMonth(int64_t year, unsigned month) {
+  static const unsigned days[] = {31, 28, 31, 30, 31, 30,
+                                  31, 31, 30, 31, 30, 31};
+  bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+  return month == 2 && leap ? 29 : days[(month - 1) % 12];
+}
+
 std::optional<double> parseTimestamp(StringRef text) {
   // strtod also reads "nan" and "inf", which no arrival can be.
   double seconds;
@@ -54,7 +62,8 @@ std::optional<double> parseTimestamp(StringRef text) {
       // Years past 9999 would overflow daysFromCivil (found by
       // fuzz/TraceFuzzer.cpp).
       year < 0 || year > 9999 || month < 1 || month > 12 || day < 1 ||
-      day > 31 || hour > 23 || minute > 59 || second < 0 || second >= 61)
+      day > daysInMonth(year, month) || hour > 23 || minute > 59 ||
+      second < 0 || second >= 61)
     return std::nullopt;
   return double(daysFromCivil(year, month, day)) * 86400.0 + hour * 3600.0 +
          minute * 60.0 + second;
