@@ -900,13 +900,8 @@ Expected<System> parseSystem(StringRef jsonText, StringRef fileName,
   System system;
   system.name = systemName.str();
   system.fileName = fileName.str();
-  jsonText.consume_front("\xEF\xBB\xBF"); // A UTF-8 byte-order mark.
-  unsigned line = 0;
-  if (getNestingDepth(jsonText, "[{", "]}", line) > kMaxJSONDepth)
-    return createStringError(inconvertibleErrorCode(),
-                             "%s: $: line %u: arrays and objects nest deeper "
-                             "than %u levels",
-                             fileName.str().c_str(), line, kMaxJSONDepth);
+  if (Error error = guardJSONText(jsonText, (fileName + ": $").str()))
+    return std::move(error);
   Expected<json::Value> parsed = json::parse(jsonText);
   if (!parsed)
     return createStringError(inconvertibleErrorCode(),

@@ -125,19 +125,24 @@ unsigned duplex::getNestingDepth(StringRef text, StringRef open,
   return deepest;
 }
 
-Expected<json::Value> duplex::parseBoundedJSON(StringRef text,
-                                               StringRef fileName) {
+Error duplex::guardJSONText(StringRef &text, StringRef where) {
   // Editors on Windows start UTF-8 files with a byte-order mark; JSON
   // parsers may skip it (RFC 8259, section 8.1).
   text.consume_front("\xEF\xBB\xBF");
   unsigned line = 0;
-  unsigned depth = getNestingDepth(text, "[{", "]}", line);
-  if (depth > kMaxJSONDepth)
-    return createStringError(
-        inconvertibleErrorCode(),
-        "%s: line %u: arrays and objects nest deeper than %u levels; no "
-        "input of this kind needs that many",
-        fileName.str().c_str(), line, kMaxJSONDepth);
+  if (getNestingDepth(text, "[{", "]}", line) <= kMaxJSONDepth)
+    return Error::success();
+  return createStringError(
+      inconvertibleErrorCode(),
+      "%s: line %u: arrays and objects nest deeper than %u levels; no input "
+      "of this kind needs that many",
+      where.str().c_str(), line, kMaxJSONDepth);
+}
+
+Expected<json::Value> duplex::parseBoundedJSON(StringRef text,
+                                               StringRef fileName) {
+  if (Error error = guardJSONText(text, fileName))
+    return std::move(error);
   Expected<json::Value> parsed = json::parse(text);
   if (!parsed)
     return createStringError(inconvertibleErrorCode(), "%s: not valid JSON: %s",

@@ -58,8 +58,13 @@ constexpr unsigned kMaxTextDepth = 1024;
 llvm::Error checkTextNesting(llvm::StringRef text, llvm::StringRef fileName,
                              llvm::StringRef what);
 
-/// Parses `text` as JSON once its nesting is known to be at most
-/// kMaxJSONDepth. Errors start with `fileName`.
+/// Drops a UTF-8 byte-order mark from `text` (RFC 8259, 8.1) and fails when
+/// its arrays and objects nest deeper than kMaxJSONDepth; the error starts
+/// with `where`. What every JSON input goes through before llvm::json.
+llvm::Error guardJSONText(llvm::StringRef &text, llvm::StringRef where);
+
+/// Parses `text` as JSON once guardJSONText accepts it. Errors start with
+/// `fileName`.
 llvm::Expected<llvm::json::Value> parseBoundedJSON(llvm::StringRef text,
                                                    llvm::StringRef fileName);
 

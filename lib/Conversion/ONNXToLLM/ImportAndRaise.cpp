@@ -3,8 +3,6 @@
 #include "duplex/Conversion/ONNXToLLM/ONNXToLLM.h"
 
 #include "mlir/IR/Diagnostics.h"
-#include "llvm/Support/MemoryBuffer.h"
-#include "llvm/Support/Path.h"
 #include "llvm/Support/SourceMgr.h"
 
 using namespace mlir;

@@ -231,9 +231,6 @@ static std::optional<unsigned> kvCacheLayer(StringRef name) {
   return layer;
 }
 
-/// Checks the raised layers against what the graph's interface says: one
-/// KV cache per attention layer, an LM head where the graph outputs logits.
-/// An error unless partial results are allowed; sets `partial`.
 /// Normalisations in the graph (after the normalisation pass, each one op)
 /// and in the raised model: a norm the raise absorbed without placing it
 /// (a parallel-residual layer's second norm) makes them differ.
@@ -257,6 +254,10 @@ static size_t countRaisedNorms(const RaisedModel &model) {
   return count;
 }
 
+/// Checks the raised layers against what the graph says: one KV cache per
+/// attention layer, an LM head where the graph outputs logits, every norm
+/// placed, no weight matrix shared by two layers. An error unless partial
+/// results are allowed; sets `partial`.
 static LogicalResult checkStructure(ox::GraphOp graph,
                                     const RaisedModel &model,
                                     ArrayRef<ox::WeightOp> sharedWeights,

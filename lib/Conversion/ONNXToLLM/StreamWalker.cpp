@@ -146,7 +146,7 @@ void StreamWalker::raiseBlock(ResidualBlock &block,
   for (Operation *op : weightOps)
     for (Value operand : op->getOperands())
       if (std::optional<WeightRef> weight = getWeight(operand);
-          weight && weight->shape.size() >= 2 &&
+          weight &&
           llvm::count_if(weight->shape, [](int64_t d) { return d > 1; }) >=
               2) {
         auto [it, inserted] =

@@ -42,11 +42,7 @@ struct FuseSwish : OpRewritePattern<MulOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(MulOp op,
                                 PatternRewriter &rewriter) const override {
-    for (unsigned i = 0; i < 2; ++i) {
-      auto sigmoid = definedOnceBy<SigmoidOp>(op->getOperand(i));
-      if (!sigmoid)
-        continue;
-      Value x = op->getOperand(1 - i);
+    for (auto [sigmoid, x] : commutedOperands<SigmoidOp>(op)) {
       double alpha = 1.0;
       Value inner = stripScale(sigmoid.getX(), alpha);
       if (inner != x)
@@ -81,9 +77,8 @@ struct FuseHardSwish : OpRewritePattern<MulOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(MulOp op,
                                 PatternRewriter &rewriter) const override {
-    for (unsigned i = 0; i < 2; ++i) {
-      auto hard = definedOnceBy<HardSigmoidOp>(op->getOperand(i));
-      if (!hard || hard.getX() != op->getOperand(1 - i))
+    for (auto [hard, x] : commutedOperands<HardSigmoidOp>(op)) {
+      if (hard.getX() != x)
         continue;
       double alpha = hard.getAlphaAttr() ? hard.getAlphaAttr().getValueAsDouble()
                                          : 0.2;
@@ -108,11 +103,9 @@ bool isSoftplusOf(Value value, Value x) {
   auto add = definedOnceBy<AddOp>(log.getX());
   if (!add)
     return false;
-  for (unsigned i = 0; i < 2; ++i)
-    if (auto exp = definedOnceBy<ExpOp>(add->getOperand(i)))
-      if (exp.getX() == x && isConstantNear(add->getOperand(1 - i), 1.0))
-        return true;
-  return false;
+  return llvm::any_of(commutedOperands<ExpOp>(add), [&](auto pair) {
+    return pair.first.getX() == x && isConstantNear(pair.second, 1.0);
+  });
 }
 
 /// X * Tanh(Softplus(X)) -> Mish(X).
@@ -120,10 +113,8 @@ struct FuseMish : OpRewritePattern<MulOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(MulOp op,
                                 PatternRewriter &rewriter) const override {
-    for (unsigned i = 0; i < 2; ++i) {
-      auto tanh = definedOnceBy<TanhOp>(op->getOperand(i));
-      Value x = op->getOperand(1 - i);
-      if (!tanh || !isSoftplusOf(tanh.getX(), x))
+    for (auto [tanh, x] : commutedOperands<TanhOp>(op)) {
+      if (!isSoftplusOf(tanh.getX(), x))
         continue;
       rewriter.replaceOpWithNewOp<MishOp>(op, op.getType(), x);
       return success();

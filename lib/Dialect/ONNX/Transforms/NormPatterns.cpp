@@ -127,33 +127,10 @@ Value normalised(Value variance, Value numerator, double &epsilon,
   return {};
 }
 
-/// `* scale` after the normalised value (through a cast back to the
-/// model's type), and `+ shift` when `withShift`. Returns the last op.
-Operation *scaleAndShift(Value value, Value &scale, Value &shift,
-                         bool withShift) {
-  if (auto cast = dyn_cast_or_null<CastOp>(singleUser(value)))
-    value = cast.getOutput();
-  auto mul = dyn_cast_or_null<MulOp>(singleUser(value));
-  if (!mul)
-    return nullptr;
-  scale = otherOperand(mul, value);
-  if (!scale || !isVectorParameter(scale))
-    return nullptr;
-  Operation *last = mul;
-  if (withShift)
-    if (auto add = dyn_cast_or_null<AddOp>(singleUser(mul.getC())))
-      if (Value bias = otherOperand(add, mul.getC());
-          bias && isVectorParameter(bias)) {
-        shift = bias;
-        last = add;
-      }
-  return last;
-}
-
 /// The scale `user` applies to the normalised `value`: `Mul(value, W)`,
 /// or a cast back to the model's type followed by one. Returns the Mul.
-Operation *scaleAndShiftAt(Operation *user, Value value, Value &scale) {
-  if (auto cast = dyn_cast<CastOp>(user)) {
+Operation *scaleAt(Operation *user, Value value, Value &scale) {
+  if (auto cast = dyn_cast_or_null<CastOp>(user)) {
     value = cast.getOutput();
     user = singleUser(value);
   }
@@ -162,6 +139,22 @@ Operation *scaleAndShiftAt(Operation *user, Value value, Value &scale) {
     return nullptr;
   scale = otherOperand(mul, value);
   return scale && isVectorParameter(scale) ? mul.getOperation() : nullptr;
+}
+
+/// LayerNorm's `* scale` (scaleAt) and `+ shift` when there is one after
+/// the normalised `value`, used once. Returns the last op.
+Operation *scaleAndShift(Value value, Value &scale, Value &shift) {
+  Operation *last = scaleAt(singleUser(value), value, scale);
+  if (!last)
+    return nullptr;
+  Value scaled = last->getResult(0);
+  if (auto add = dyn_cast_or_null<AddOp>(singleUser(scaled)))
+    if (Value bias = otherOperand(add, scaled);
+        bias && isVectorParameter(bias)) {
+      shift = bias;
+      return add;
+    }
+  return last;
 }
 
 /// The norm's input: `x`, or what `x` upcasts when the cast feeds only the
@@ -207,8 +200,8 @@ struct FuseRMSNorm : OpRewritePattern<ReduceMeanOp> {
     // (a parallel-residual layer's two norms).
     SmallVector<std::pair<Operation *, Value>> scaled;
     for (Operation *user : llvm::make_early_inc_range(norm.getUsers())) {
-      Value scale, shift;
-      Operation *last = scaleAndShiftAt(user, norm, scale);
+      Value scale;
+      Operation *last = scaleAt(user, norm, scale);
       if (!last)
         return rewriter.notifyMatchFailure(op, "a use is not a scale");
       scaled.push_back({last, scale});
@@ -281,7 +274,7 @@ struct FuseLayerNorm : OpRewritePattern<ReduceMeanOp> {
         if (!ops.contains(user))
           return rewriter.notifyMatchFailure(op, "x - mean used elsewhere");
     Value scale, shift;
-    Operation *last = scaleAndShift(norm, scale, shift, /*withShift=*/true);
+    Operation *last = scaleAndShift(norm, scale, shift);
     if (!last)
       return rewriter.notifyMatchFailure(op, "no scale");
     Value input = normInput(x, ops);

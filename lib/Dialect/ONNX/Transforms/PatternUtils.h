@@ -62,6 +62,18 @@ template <typename OpTy> OpTy definedOnceBy(mlir::Value value) {
   return op && value.hasOneUse() ? op : OpTy();
 }
 
+/// For commutative binary `op`, each operand defined (used once) by an
+/// OpTy, paired with the other operand: both orders of `f(x) * x`.
+template <typename OpTy>
+llvm::SmallVector<std::pair<OpTy, mlir::Value>, 2>
+commutedOperands(mlir::Operation *op) {
+  llvm::SmallVector<std::pair<OpTy, mlir::Value>, 2> result;
+  for (unsigned i = 0; i < 2; ++i)
+    if (auto def = definedOnceBy<OpTy>(op->getOperand(i)))
+      result.push_back({def, op->getOperand(1 - i)});
+  return result;
+}
+
 } // namespace duplex::onnx
 
 #endif // DUPLEX_LIB_DIALECT_ONNX_TRANSFORMS_PATTERNUTILS_H

@@ -223,11 +223,13 @@ template <typename OpTy> struct FoldConstantArith : OpRewritePattern<OpTy> {
         return rewriter.notifyMatchFailure(op, "not folded exactly");
       result.push_back(r);
     }
-    SmallVector<int64_t> shape =
-        a->values.size() >= b->values.size() ? a->shape : b->shape;
-    if (a->shape.size() != b->shape.size())
-      shape = a->shape.size() > b->shape.size() ? a->shape : b->shape;
-    return replaceByInts(rewriter, op, result, shape,
+    // The result has the shape of the higher-rank (or longer) operand.
+    const IntConstant &wider =
+        std::make_pair(a->shape.size(), a->values.size()) >=
+                std::make_pair(b->shape.size(), b->values.size())
+            ? *a
+            : *b;
+    return replaceByInts(rewriter, op, result, wider.shape,
                          elementTypeOf(op->getOperand(0)));
   }
 };
