@@ -73,8 +73,8 @@ ModelStats duplex::computeModelStats(ModelOp model) {
   ModelStats stats;
   stats.name = model.getSymName().str();
   stats.partial = model->hasAttr("llm.partial");
-  if (auto evidence =
-          model->getAttrOfType<mlir::StringAttr>("llm.tied_embeddings_evidence"))
+  if (auto evidence = model->getAttrOfType<mlir::StringAttr>(
+          "llm.tied_embeddings_evidence"))
     stats.tiedEmbeddingsEvidence = evidence.getValue().str();
   for (const char *name : kCategories)
     stats.breakdown.push_back(StatsCategory{name, 0, 0});

@@ -1,9 +1,9 @@
 //===- Placement.cpp - place each op part on the fastest unit -------------===//
 
 #include "duplex/Analysis/Placement.h"
-#include "duplex/Support/InputFile.h"
 #include "duplex/Analysis/ModelStats.h"
 #include "duplex/CostModel/Collectives.h"
+#include "duplex/Support/InputFile.h"
 
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/MemoryBuffer.h"

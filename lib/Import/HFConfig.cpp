@@ -10,8 +10,8 @@
 //===----------------------------------------------------------------------===//
 
 #include "duplex/Import/HFConfig.h"
-#include "duplex/Support/InputFile.h"
 #include "ConfigReader.h"
+#include "duplex/Support/InputFile.h"
 
 #include "duplex/Dialect/LLM/IR/LLMDialect.h"
 #include "duplex/Import/ModelBuilder.h"

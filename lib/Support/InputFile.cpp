@@ -63,13 +63,14 @@ void duplex::setInputSizeLimitOverride(uint64_t bytes) {
   limitOverride.store(bytes);
 }
 
-Expected<std::unique_ptr<MemoryBuffer>>
-duplex::readInputFile(StringRef path, StringRef kind, StringRef what,
-                      bool isText) {
+Expected<std::unique_ptr<MemoryBuffer>> duplex::readInputFile(StringRef path,
+                                                              StringRef kind,
+                                                              StringRef what,
+                                                              bool isText) {
   auto fail = [&](const Twine &message) {
-    return createStringError(inconvertibleErrorCode(),
-                             "cannot read " + what + " '" + path +
-                                 "': " + message);
+    return createStringError(inconvertibleErrorCode(), "cannot read " + what +
+                                                           " '" + path +
+                                                           "': " + message);
   };
   sys::fs::file_status status;
   if (std::error_code error = sys::fs::status(path, status))

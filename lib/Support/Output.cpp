@@ -79,8 +79,7 @@ Error duplex::checkOutputPath(StringRef path) {
                    kindOf(status.type()) +
                    "; outputs replace only regular files");
   struct stat st;
-  if (::lstat(path.str().c_str(), &st) == 0 && !modeAllowsWrite(st))
-  {
+  if (::lstat(path.str().c_str(), &st) == 0 && !modeAllowsWrite(st)) {
     char mode[8];
     std::snprintf(mode, sizeof(mode), "%04o", unsigned(st.st_mode & 07777));
     return failure("refusing to replace '" + path +
@@ -95,17 +94,19 @@ Expected<duplex::PendingOutput> duplex::PendingOutput::create(StringRef path) {
   // The temporary lives next to the path so that the rename is atomic; a
   // replaced file keeps its permission bits.
   SmallString<256> model(sys::path::parent_path(path));
-  sys::path::append(model, "." + sys::path::filename(path) +
-                               ".duplex-tmp-%%%%%%%%");
+  sys::path::append(model,
+                    "." + sys::path::filename(path) + ".duplex-tmp-%%%%%%%%");
   unsigned mode = sys::fs::all_read | sys::fs::all_write;
   sys::fs::file_status status;
   if (!sys::fs::status(path, status))
     mode = status.permissions();
-  Expected<sys::fs::TempFile> temporary = sys::fs::TempFile::create(
-      model, mode, sys::fs::OF_None);
+  Expected<sys::fs::TempFile> temporary =
+      sys::fs::TempFile::create(model, mode, sys::fs::OF_None);
   if (!temporary)
-    return failure("cannot write '" + path + "': cannot create a temporary "
-                   "next to it: " + toString(temporary.takeError()));
+    return failure("cannot write '" + path +
+                   "': cannot create a temporary "
+                   "next to it: " +
+                   toString(temporary.takeError()));
   // TempFile ignores the umask for an existing file's mode: set it again.
   if (!sys::fs::status(path, status))
     sys::fs::setPermissions(temporary->FD, status.permissions());

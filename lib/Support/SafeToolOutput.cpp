@@ -100,8 +100,7 @@ int duplex::runWithSafeOutput(int argc, char **argv, StringRef tool,
   Expected<PendingOutput> pending = PendingOutput::create(output.path);
   if (!pending)
     return reportError(tool, pending.takeError());
-  std::string replacement =
-      output.prefix + pending->getTemporaryPath().str();
+  std::string replacement = output.prefix + pending->getTemporaryPath().str();
   std::vector<char *> arguments(argv, argv + argc);
   arguments[output.index] = replacement.data();
   arguments.push_back(nullptr);

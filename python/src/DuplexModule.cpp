@@ -165,8 +165,8 @@ static std::string deviceSummary(const std::string &device, unsigned devices,
 static void writeFile(const std::string &path, const py::bytes &content) {
   CLocaleScope cLocale;
   std::string data = content;
-  if (llvm::Error error = writeOutput(
-          path, [&](llvm::raw_ostream &os) { os << data; }))
+  if (llvm::Error error =
+          writeOutput(path, [&](llvm::raw_ostream &os) { os << data; }))
     throw DuplexFailure(llvm::toString(std::move(error)));
 }
 
@@ -177,15 +177,15 @@ PYBIND11_MODULE(_duplex, m) {
   // Simulations can run for seconds: let other Python threads run.
   using release = py::call_guard<py::gil_scoped_release>;
   m.def("stats", &stats, py::arg("model"), py::arg("json"),
-        py::arg("weight_dtype"), py::arg("kv_dtype"),
-        py::arg("allow_partial"), release());
+        py::arg("weight_dtype"), py::arg("kv_dtype"), py::arg("allow_partial"),
+        release());
   m.def("compile", &compile, py::arg("model"), py::arg("device"),
         py::arg("devices"), py::arg("nodes"), py::arg("stage"), py::arg("emit"),
         py::arg("json"), py::arg("coprocess"), py::arg("routing"),
         py::arg("seed"), py::arg("expert_tensor_parallel"),
         py::arg("placement"), py::arg("save_placement"),
-        py::arg("weight_dtype"), py::arg("kv_dtype"),
-        py::arg("allow_partial"), release());
+        py::arg("weight_dtype"), py::arg("kv_dtype"), py::arg("allow_partial"),
+        release());
   m.def("simulate", &simulate, py::arg("model"), py::arg("device"),
         py::arg("devices"), py::arg("nodes"), py::arg("replicas_per_node"),
         py::arg("coprocess"), py::arg("closed_loop"), py::arg("qps"),

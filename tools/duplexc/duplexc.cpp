@@ -78,14 +78,15 @@ static const std::string maxInputHelp = [] {
   std::string text = "Largest input file read, in bytes, for every kind of "
                      "input (default per kind:";
   for (const duplex::InputKind &kind : duplex::getInputKinds())
-    text += " " + kind.name.str() + " " +
-            std::to_string(kind.maxBytes >> 20) + " MiB,";
+    text += " " + kind.name.str() + " " + std::to_string(kind.maxBytes >> 20) +
+            " MiB,";
   return text + " also DUPLEX_MAX_INPUT_BYTES)";
 }();
-static cl::opt<uint64_t> maxInputBytes(
-    "max-input-bytes", cl::desc(maxInputHelp),
-    cl::value_desc("N"), cl::sub(statsCommand), cl::sub(compileCommand),
-    cl::sub(simulateCommand), cl::cat(duplexCategory));
+static cl::opt<uint64_t>
+    maxInputBytes("max-input-bytes", cl::desc(maxInputHelp),
+                  cl::value_desc("N"), cl::sub(statsCommand),
+                  cl::sub(compileCommand), cl::sub(simulateCommand),
+                  cl::cat(duplexCategory));
 
 static cl::opt<bool> allowPartial(
     "allow-partial",
@@ -100,8 +101,8 @@ static cl::opt<cl::boolOrDefault> tiedEmbeddings(
     cl::desc("ONNX models: whether the LM head reuses the token table "
              "(true/false), instead of what the weight data, a config.json "
              "beside the model or the architecture's default says"),
-    cl::value_desc("true|false"), cl::sub(statsCommand), cl::sub(compileCommand), cl::sub(simulateCommand),
-    cl::cat(duplexCategory));
+    cl::value_desc("true|false"), cl::sub(statsCommand),
+    cl::sub(compileCommand), cl::sub(simulateCommand), cl::cat(duplexCategory));
 
 //===----------------------------------------------------------------------===//
 // duplexc compile

@@ -117,10 +117,9 @@ static std::string decideTiedEmbeddings(ox::GraphOp graph, RaisedModel &model,
     if (!sampler) {
       llvm::consumeError(sampler.takeError());
     } else {
-      std::optional<bool> same =
-          (*sampler)->sameMatrix(head.tableName, head.tableShape,
-                                 head.weightName, head.headTransposed,
-                                 kTieSamples);
+      std::optional<bool> same = (*sampler)->sameMatrix(
+          head.tableName, head.tableShape, head.weightName, head.headTransposed,
+          kTieSamples);
       // A square table may be stored either way round.
       if (same && !*same && head.tableShape[0] == head.tableShape[1])
         same = (*sampler)->sameMatrix(head.tableName, head.tableShape,
@@ -238,8 +237,7 @@ static size_t countGraphNorms(ox::GraphOp graph) {
   size_t count = 0;
   for (Operation &op : graph.getBody().front())
     if (isa<ox::RMSNormalizationOp, ox::LayerNormalizationOp,
-            ox::SimplifiedLayerNormalizationOp,
-            ox::MSSkipLayerNormalizationOp,
+            ox::SimplifiedLayerNormalizationOp, ox::MSSkipLayerNormalizationOp,
             ox::MSSkipSimplifiedLayerNormalizationOp,
             ox::MSEmbedLayerNormalizationOp>(op))
       ++count;
@@ -258,8 +256,7 @@ static size_t countRaisedNorms(const RaisedModel &model) {
 /// attention layer, an LM head where the graph outputs logits, every norm
 /// placed, no weight matrix shared by two layers. An error unless partial
 /// results are allowed; sets `partial`.
-static LogicalResult checkStructure(ox::GraphOp graph,
-                                    const RaisedModel &model,
+static LogicalResult checkStructure(ox::GraphOp graph, const RaisedModel &model,
                                     ArrayRef<ox::WeightOp> sharedWeights,
                                     bool allowPartial, bool &partial) {
   std::set<unsigned> kvLayers;

@@ -83,7 +83,8 @@ LogicalResult StreamWalker::findEmbedding(RaisedModel &model) {
     if (!table || !source)
       continue;
     std::string name = graph.getInputName(source.getArgNumber()).lower();
-    if (StringRef(name).contains("position") || StringRef(name).contains("pos_"))
+    if (StringRef(name).contains("position") ||
+        StringRef(name).contains("pos_"))
       continue;
     int64_t rows = table->shape[0];
     if (StringRef(name).contains("input_ids") ||

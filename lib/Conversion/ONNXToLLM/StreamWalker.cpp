@@ -147,8 +147,7 @@ void StreamWalker::raiseBlock(ResidualBlock &block,
     for (Value operand : op->getOperands())
       if (std::optional<WeightRef> weight = getWeight(operand);
           weight &&
-          llvm::count_if(weight->shape, [](int64_t d) { return d > 1; }) >=
-              2) {
+          llvm::count_if(weight->shape, [](int64_t d) { return d > 1; }) >= 2) {
         auto [it, inserted] =
             weightBlock.try_emplace(weight->weight.getOperation(), thisBlock);
         if (!inserted && it->second != thisBlock)

@@ -14,8 +14,8 @@
 #include "TensorInfo.h"
 
 #include "duplex/Dialect/ONNX/IR/ONNXOps.h"
-#include "duplex/Support/InputFile.h"
 #include "duplex/Import/ONNXImport.h"
+#include "duplex/Support/InputFile.h"
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/Diagnostics.h"
@@ -187,11 +187,10 @@ Error GraphImporter::checkExternalData(const pb::TensorProto &tensor,
   // symbolic link may not lead out of it) and long enough. Only its size
   // is looked at.
   std::string resolved;
-  problem =
-      resolveExternalFile(dataDirectory, external.location, resolved);
+  problem = resolveExternalFile(dataDirectory, external.location, resolved);
   if (!problem.empty())
-    return fail(what + ": external-data location '" + external.location +
-                "' " + problem + "; rejected");
+    return fail(what + ": external-data location '" + external.location + "' " +
+                problem + "; rejected");
   SmallString<256> path(dataDirectory);
   llvm::sys::path::append(path, external.location);
   auto [it, inserted] = externalFileSizes.try_emplace(path.str());

@@ -3,8 +3,8 @@
 #include "duplex/Import/ONNXTensorSampler.h"
 
 #include "ModelReader.h"
-#include "duplex/Support/InputFile.h"
 #include "TensorInfo.h"
+#include "duplex/Support/InputFile.h"
 
 #include "llvm/ADT/StringMap.h"
 #include "llvm/Support/FileSystem.h"

@@ -25,7 +25,9 @@ static int64_t widthOf(Value value) {
 static uint64_t mul(uint64_t a, uint64_t b) {
   return llvm::SaturatingMultiply(a, b);
 }
-static uint64_t add(uint64_t a, uint64_t b) { return llvm::SaturatingAdd(a, b); }
+static uint64_t add(uint64_t a, uint64_t b) {
+  return llvm::SaturatingAdd(a, b);
+}
 
 /// Parameters of one feed-forward network: two matrices (plain) or three
 /// (gated), plus bias vectors on each when `bias` is set.
@@ -63,8 +65,8 @@ static Operation *countModel(Block &block, uint64_t multiplier,
     if (auto weights = dyn_cast<WeightOpInterface>(op)) {
       uint64_t count = mul(multiplier, weights.getNumParameters());
       parameters = add(parameters, count);
-      weightBits = add(weightBits,
-                       mul(count, getDTypeBits(weights.getWeightElementType())));
+      weightBits = add(
+          weightBits, mul(count, getDTypeBits(weights.getWeightElementType())));
     }
     if (parameters == UINT64_MAX || weightBits == UINT64_MAX ||
         kvBits == UINT64_MAX)

@@ -80,8 +80,8 @@ struct FuseHardSwish : OpRewritePattern<MulOp> {
     for (auto [hard, x] : commutedOperands<HardSigmoidOp>(op)) {
       if (hard.getX() != x)
         continue;
-      double alpha = hard.getAlphaAttr() ? hard.getAlphaAttr().getValueAsDouble()
-                                         : 0.2;
+      double alpha =
+          hard.getAlphaAttr() ? hard.getAlphaAttr().getValueAsDouble() : 0.2;
       double beta =
           hard.getBetaAttr() ? hard.getBetaAttr().getValueAsDouble() : 0.5;
       if (std::fabs(alpha - 1.0 / 6) > 1e-4 || std::fabs(beta - 0.5) > 1e-4)

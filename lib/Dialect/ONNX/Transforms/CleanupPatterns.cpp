@@ -65,8 +65,7 @@ bool widensExactly(Type from, Type to) {
       return false;
     const llvm::fltSemantics &a = fromFloat.getFloatSemantics();
     const llvm::fltSemantics &b = toFloat.getFloatSemantics();
-    return llvm::APFloat::isRepresentableAsNormalIn(a, b) ||
-           (&a == &b);
+    return llvm::APFloat::isRepresentableAsNormalIn(a, b) || (&a == &b);
   }
   auto fromInt = dyn_cast<IntegerType>(from);
   auto toInt = dyn_cast<IntegerType>(to);
@@ -101,6 +100,5 @@ struct FoldCastRoundTrip : OpRewritePattern<CastOp> {
 
 void duplex::onnx::populateCleanupPatterns(RewritePatternSet &patterns) {
   patterns.add<EraseIdentity, EraseNoOpCast<CastOp>, EraseNoOpCast<CastLikeOp>,
-               EraseInferenceDropout, FoldCastRoundTrip>(
-      patterns.getContext());
+               EraseInferenceDropout, FoldCastRoundTrip>(patterns.getContext());
 }

@@ -246,8 +246,8 @@ struct FuseLayerNorm : OpRewritePattern<ReduceMeanOp> {
     for (Value d : centred)
       for (Operation *user : d.getUsers()) {
         Value squareOf;
-        if (auto reduce = dyn_cast_or_null<ReduceMeanOp>(
-                singleUser(user->getResult(0))))
+        if (auto reduce =
+                dyn_cast_or_null<ReduceMeanOp>(singleUser(user->getResult(0))))
           if ((squareOf = squared(user->getResult(0))) == d &&
               reducesLastAxis(reduce)) {
             variance = reduce;

@@ -182,9 +182,8 @@ struct FoldConstantCast : OpRewritePattern<CastOp> {
     if (!data || !to || to.getWidth() < 2)
       return rewriter.notifyMatchFailure(op, "not an integer constant cast");
     for (int64_t v : data->values)
-      if (to.getWidth() < 64 &&
-          (v >= (int64_t(1) << (to.getWidth() - 1)) ||
-           v < -(int64_t(1) << (to.getWidth() - 1))))
+      if (to.getWidth() < 64 && (v >= (int64_t(1) << (to.getWidth() - 1)) ||
+                                 v < -(int64_t(1) << (to.getWidth() - 1))))
         return rewriter.notifyMatchFailure(op, "a value does not fit");
     return replaceByInts(rewriter, op, data->values, data->shape, to);
   }
