@@ -87,3 +87,12 @@ onnx.graph @round_trip(%x: tensor<4xf16>, %y: tensor<4xf32>) -> (tensor<4xf16>, 
   %wide = onnx.Cast %narrow {to = 1 : i64} : (tensor<4xf16>) -> tensor<4xf32>
   onnx.return %a, %wide : tensor<4xf16>, tensor<4xf32>
 }
+
+// -----
+
+// Error path: a pattern group that does not exist is named, with the list.
+// RUN: not duplex-opt %s --onnx-normalize=group=cleanup,bogus 2>&1 | FileCheck %s --check-prefix=GROUP
+// GROUP: error: --onnx-normalize: unknown group 'bogus' (known: cleanup, shapes, activations, norms)
+onnx.graph @unused(%x: tensor<4xf32>) -> tensor<4xf32> {
+  onnx.return %x : tensor<4xf32>
+}
