@@ -8,6 +8,7 @@
 #include "FuzzMLIR.h"
 
 #include "duplex/InitAllDialects.h"
+#include "duplex/Support/InputFile.h"
 
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/DialectRegistry.h"
@@ -17,6 +18,13 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   using namespace duplex;
+  // The tools refuse deeper nesting before MLIR's recursive parser sees it;
+  // so does the fuzzer (its error must name the file).
+  if (llvm::Error error =
+          checkTextNesting(fuzz::asText(data, size), "fuzz.mlir", "MLIR")) {
+    fuzz::requireNamedError(std::move(error), "fuzz.mlir");
+    return 0;
+  }
   mlir::DialectRegistry registry;
   registerAllDialects(registry);
   mlir::MLIRContext context(registry, mlir::MLIRContext::Threading::DISABLED);

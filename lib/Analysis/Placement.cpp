@@ -10,6 +10,8 @@
 
 #include <fmt/format.h>
 
+#include <cmath>
+#include <iterator>
 #include <limits>
 
 using namespace llvm;
@@ -104,18 +106,50 @@ duplex::loadPlacementOverrides(StringRef path) {
     if (!unit)
       return overrideError(path, i, "needs a 'unit'");
     override.unit = unit->str();
+    override.source = (path + ": placements[" + Twine(i) + "]").str();
     overrides.push_back(std::move(override));
   }
   return overrides;
+}
+
+/// Whether `override` names `record`'s op, whatever the part.
+static bool matchesOp(const PlacementOverride &override,
+                      const WorkRecord &record) {
+  if (override.index)
+    return *override.index == record.index;
+  return StringRef(record.label).starts_with(override.match);
 }
 
 static bool matches(const PlacementOverride &override,
                     const WorkRecord &record) {
   if (override.part && *override.part != record.work.part)
     return false;
-  if (override.index)
-    return *override.index == record.index;
-  return StringRef(record.label).starts_with(override.match);
+  return matchesOp(override, record);
+}
+
+/// An override that names no op of the model is a typo or a file for
+/// another model: an error, not a silent no-op. One that names ops but
+/// not the part this stage runs (a prefill override in a decode-only
+/// stage) is expected when a file serves several stages.
+static Error checkOverridesMatch(ArrayRef<PlacementOverride> overrides,
+                                 ArrayRef<WorkRecord> records) {
+  for (const PlacementOverride &override : overrides) {
+    if (any_of(records, [&](const WorkRecord &record) {
+          return matchesOp(override, record);
+        }))
+      continue;
+    std::string what = override.index
+                           ? "index " + std::to_string(*override.index)
+                           : "match '" + override.match + "'";
+    return createStringError(
+        inconvertibleErrorCode(),
+        "%s: %s names no op of the model (%zu records; `duplexc compile "
+        "--emit=opb` lists their indices and labels)",
+        override.source.empty() ? "placement override"
+                                : override.source.c_str(),
+        what.c_str(), records.size());
+  }
+  return Error::success();
 }
 
 //===----------------------------------------------------------------------===//
@@ -211,8 +245,16 @@ private:
 
 } // namespace
 
-static std::string gibibytes(double bytes) {
-  return fmt::format("{:.2f} GiB", bytes / double(1ull << 30));
+/// `bytes` in the largest binary unit that keeps its magnitude at 1 or
+/// more, so a small memory never reads "0.00 GiB".
+static std::string formatBytes(double bytes) {
+  static const char *const units[] = {"B", "KiB", "MiB", "GiB", "TiB", "PiB"};
+  size_t unit = 0;
+  while (unit + 1 < std::size(units) &&
+         std::fabs(bytes) >= std::ldexp(1.0, 10 * int(unit + 1)))
+    ++unit;
+  return fmt::format("{:.2f} {}", std::ldexp(bytes, -10 * int(unit)),
+                     units[unit]);
 }
 
 namespace {
@@ -272,10 +314,10 @@ Error duplex::checkWeightsFit(const hw::System &system,
       inconvertibleErrorCode(),
       "model '%s' does not fit: its weights need %s per device (%s over %u "
       "device%s%s) but a device of '%s' has %s",
-      needs.modelName.c_str(), gibibytes(weightsPerDevice).c_str(),
-      gibibytes(needs.weightBytes).c_str(), devices, devices == 1 ? "" : "s",
+      needs.modelName.c_str(), formatBytes(weightsPerDevice).c_str(),
+      formatBytes(needs.weightBytes).c_str(), devices, devices == 1 ? "" : "s",
       needs.expertNodes > 1 ? ", experts over all nodes" : " per node",
-      system.name.c_str(), gibibytes(deviceBytes).c_str());
+      system.name.c_str(), formatBytes(deviceBytes).c_str());
 }
 
 uint64_t duplex::kvCapacityTokens(const hw::System &system,
@@ -293,7 +335,11 @@ uint64_t duplex::kvCapacityTokens(const hw::System &system,
                      : std::max(0.0, (system.deviceMemoryBytes() -
                                       needs.weightsPerDevice(perNode)) *
                                          perNode);
-  return uint64_t(bytes / needs.kvBytesPerToken);
+  // Saturate: a conversion past 2^64 is undefined (a 1e15 GiB memory read
+  // as room for 0 tokens). 2^63 tokens is beyond any trace.
+  double tokens = bytes / needs.kvBytesPerToken;
+  constexpr double kMaxTokens = 9223372036854775808.0; // 2^63
+  return tokens >= kMaxTokens ? uint64_t(1) << 63 : uint64_t(tokens);
 }
 
 namespace {
@@ -306,17 +352,17 @@ Error kvNowhereError(const hw::System &system, const Stage &stage,
   std::string host =
       hostUnits
           ? fmt::format(", and the host memory of a node has {} for its {}",
-                        gibibytes(system.hostMemoryBytesPerReplica()),
-                        gibibytes(room.kvPerNode))
+                        formatBytes(system.hostMemoryBytesPerReplica()),
+                        formatBytes(room.kvPerNode))
           : "";
   return createStringError(
       inconvertibleErrorCode(),
       "stage '%s' does not fit: its KV cache needs %s per device but a "
       "device of '%s' has %s left after %s of weights%s",
-      stage.str().c_str(), gibibytes(room.kvPerDevice).c_str(),
+      stage.str().c_str(), formatBytes(room.kvPerDevice).c_str(),
       system.name.c_str(),
-      gibibytes(system.deviceMemoryBytes() - room.weightsPerDevice).c_str(),
-      gibibytes(room.weightsPerDevice).c_str(), host.c_str());
+      formatBytes(system.deviceMemoryBytes() - room.weightsPerDevice).c_str(),
+      formatBytes(room.weightsPerDevice).c_str(), host.c_str());
 }
 } // namespace
 
@@ -324,6 +370,8 @@ Expected<PlacementPlan>
 duplex::planPlacement(const hw::System &system, std::vector<WorkRecord> records,
                       const WorkContext &context, const CapacityNeeds &needs,
                       ArrayRef<PlacementOverride> overrides) {
+  if (Error error = checkOverridesMatch(overrides, records))
+    return std::move(error);
   PlacementPlan plan;
   plan.system = &system;
   Pricer pricer(system, context);

@@ -7,6 +7,7 @@
 #include "duplex/Import/ModelLoader.h"
 #include "duplex/InitAllDialects.h"
 #include "duplex/Sim/TraceExport.h"
+#include "duplex/Support/FiniteJSON.h"
 #include "duplex/Support/Output.h"
 #include "duplex/Transforms/Partition.h"
 #include "duplex/Transforms/ScheduleIR.h"
@@ -90,6 +91,10 @@ makeScheduleWriter(const CompileOptions &options,
   auto result = evaluator.evaluate(*schedule);
   if (!result)
     return result.takeError();
+  if (Error error = requireFiniteJSON(
+          sim::scheduleJSON((*policy)->getSystem(), *schedule, *result),
+          "the stage schedule"))
+    return std::move(error);
 
   // Shared by the writer, which outlives this function.
   struct State {
@@ -157,6 +162,8 @@ static Expected<CommandOutput> makeOpBWriter(const CompileOptions &options,
   auto records = annotateStageWork(session.loaded.model, workContext);
   if (mlir::failed(records))
     return diagnostics.takeError();
+  if (Error error = requireFiniteJSON(recordsJSON(*records), "the Op/B table"))
+    return std::move(error);
   return [records = std::move(*records), json = options.json](raw_ostream &os) {
     if (json)
       os << formatv("{0:2}", json::Value(recordsJSON(records))) << "\n";
@@ -182,6 +189,9 @@ makePlacementWriter(const CompileOptions &options,
       partitionModule(*session->loaded.module, partition);
   if (mlir::failed(result))
     return diagnostics.takeError();
+  if (Error error =
+          requireFiniteJSON(placedJSON(result->plan), "the placement"))
+    return std::move(error);
   if (!options.savePlacementFile.empty())
     if (Error error =
             writeOutput(options.savePlacementFile, [&](raw_ostream &os) {

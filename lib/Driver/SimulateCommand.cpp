@@ -8,12 +8,14 @@
 #include "duplex/Serving/Report.h"
 #include "duplex/Serving/Simulator.h"
 #include "duplex/Serving/Workload.h"
+#include "duplex/Support/FiniteJSON.h"
 #include "duplex/Support/Progress.h"
 #include "duplex/Transforms/Partition.h"
 
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/IR/MLIRContext.h"
 #include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/WithColor.h"
 
 #include <chrono>
 
@@ -41,22 +43,68 @@ makeRequests(const SimulateOptions &options) {
   LengthDistribution lengths{options.inputTokens.value_or(1024),
                              options.outputTokens.value_or(256),
                              options.lengthStd};
+  Expected<std::vector<RequestSpec>> requests = std::vector<RequestSpec>();
   if (!options.traceFile.empty()) {
-    auto requests = readTraceCSV(options.traceFile, options.requests);
-    if (!requests)
-      return requests.takeError();
-    if (requests->empty())
+    requests = readTraceCSV(options.traceFile, options.requests,
+                            options.limits.maxRequests);
+    if (requests && requests->empty())
       return usageError("trace '" + options.traceFile + "' has no requests");
-    if (lengthsGiven)
+    if (requests && lengthsGiven)
       redrawLengths(*requests, lengths, options.seed);
-    return requests;
+  } else {
+    SyntheticWorkload workload;
+    workload.requests = options.requests ? options.requests : 256;
+    workload.lengths = lengths;
+    workload.queriesPerSecond = options.qps;
+    workload.seed = options.seed;
+    requests = generateRequests(workload, options.limits);
   }
-  SyntheticWorkload workload;
-  workload.requests = options.requests ? options.requests : 256;
-  workload.lengths = lengths;
-  workload.queriesPerSecond = options.qps;
-  workload.seed = options.seed;
-  return generateRequests(workload);
+  if (!requests)
+    return requests.takeError();
+  if (Error error = checkWorkLimits(*requests, options.limits))
+    return std::move(error);
+  return requests;
+}
+
+/// Requests whose prompt plus output run past the positions the model was
+/// trained for: an error unless --allow-long-context, then a warning. The
+/// count goes into the report either way.
+static Expected<uint64_t> checkContextLengths(llm::ModelOp model,
+                                              ArrayRef<RequestSpec> requests,
+                                              bool allow) {
+  std::optional<uint64_t> positions = model.getMaxPositionEmbeddings();
+  if (!positions || *positions == 0)
+    return 0;
+  uint64_t past = 0;
+  const RequestSpec *longest = nullptr;
+  size_t longestIndex = 0;
+  for (size_t i = 0; i < requests.size(); ++i) {
+    const RequestSpec &request = requests[i];
+    uint64_t context = request.inputTokens + request.outputTokens;
+    if (context <= *positions)
+      continue;
+    ++past;
+    if (!longest || context > longest->inputTokens + longest->outputTokens) {
+      longest = &request;
+      longestIndex = i;
+    }
+  }
+  if (!past)
+    return 0;
+  std::string what = formatv(
+      "{0} of {1} requests run past the max_position_embeddings ({3}) of "
+      "model '{2}'; the longest, request {4}, needs {5} positions ({6} "
+      "prompt + {7} generated)",
+      past, requests.size(), model.getSymName(), *positions, longestIndex,
+      longest->inputTokens + longest->outputTokens, longest->inputTokens,
+      longest->outputTokens);
+  if (!allow)
+    return usageError(what + "; shorten --lin/--lout or the trace's lengths, "
+                             "or pass --allow-long-context to simulate them "
+                             "anyway");
+  WithColor::warning(errs(), kTool)
+      << what << " (--allow-long-context: simulated anyway)\n";
+  return past;
 }
 
 static Expected<ServingReport> simulate(const SimulateOptions &options) {
@@ -93,6 +141,10 @@ static Expected<ServingReport> simulate(const SimulateOptions &options) {
   Expected<std::vector<RequestSpec>> requests = makeRequests(options);
   if (!requests)
     return requests.takeError();
+  Expected<uint64_t> longContext =
+      checkContextLengths(loaded->model, *requests, options.allowLongContext);
+  if (!longContext)
+    return longContext.takeError();
 
   ServingOptions serving;
   serving.maxBatch = options.batch;
@@ -126,6 +178,7 @@ static Expected<ServingReport> simulate(const SimulateOptions &options) {
           .count();
   ServingReport report = makeReport(results, wall);
   report.partialModel = loaded->model->hasAttr("llm.partial");
+  report.longContextRequests = *longContext;
   const hw::System &target = (*policy)->getSystem();
   report.title = formatv(
       "{0} on {1}: {2} device(s) x {3} node(s){9}, coprocess {4}, {5}, max "
@@ -148,9 +201,14 @@ duplex::makeSimulateOutput(const SimulateOptions &options) {
   Expected<ServingReport> report = simulate(options);
   if (!report)
     return report.takeError();
-  return [report = std::move(*report), json = options.json](raw_ostream &os) {
+  // The text report prints the same numbers: check them in either form.
+  json::Value reportJSON = toJSON(*report);
+  if (Error error = requireFiniteJSON(reportJSON, "the serving report"))
+    return std::move(error);
+  return [report = std::move(*report), reportJSON = std::move(reportJSON),
+          json = options.json](raw_ostream &os) {
     if (json)
-      os << formatv("{0:2}", json::Value(toJSON(report))) << "\n";
+      os << formatv("{0:2}", reportJSON) << "\n";
     else
       printReport(report, os);
   };

@@ -8,6 +8,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "duplex/Hardware/Loader.h"
+#include "duplex/Hardware/PlausibleRanges.h"
 #include "duplex/Support/InputFile.h"
 
 #include "duplex/Support/BundledData.h"
@@ -95,8 +96,10 @@ public:
     return static_cast<unsigned>(
         getNumber(parent, key, path, Rule::PositiveInteger));
   }
-  /// Reads a sourced number that is the value itself (map entries).
-  double readSourcedValue(const json::Value &value, StringRef path, Rule rule);
+  /// Reads a sourced number that is the value itself (map entries);
+  /// `field` names its bounds in PlausibleRanges.h.
+  double readSourcedValue(const json::Value &value, StringRef path, Rule rule,
+                          StringRef field);
 
 private:
   std::string fileName;
@@ -218,7 +221,7 @@ std::optional<StringRef> Parser::getString(const json::Object &parent,
 }
 
 double Parser::readSourcedValue(const json::Value &value, StringRef path,
-                                Rule rule) {
+                                Rule rule, StringRef field) {
   if (value.kind() == json::Value::Number) {
     fail(path, Twine("a number needs a source: write {\"value\": ") +
                    shortNumber(*value.getAsNumber()) +
@@ -288,6 +291,15 @@ double Parser::readSourcedValue(const json::Value &value, StringRef path,
       fail(path, "must be in (0, 1], got " + shown);
     break;
   }
+  const PlausibleRange *range = findPlausibleRange(field);
+  if (range && (x < range->min || x > range->max)) {
+    fail(path, "implausible value " + shown + ": expected " +
+                   shortNumber(range->min) + " to " + shortNumber(range->max) +
+                   " (" + range->basis +
+                   "; docs/device-format.md lists the bounds)");
+    // Counts become `unsigned` and capacities token counts: keep them sane.
+    return rule == Rule::PositiveInteger ? 1 : range->min;
+  }
   return x;
 }
 
@@ -298,7 +310,7 @@ double Parser::getNumber(const json::Object &parent, StringRef key,
     fail(child(path, key), "missing required field");
     return 0;
   }
-  return readSourcedValue(*value, child(path, key), rule);
+  return readSourcedValue(*value, child(path, key), rule, key);
 }
 
 std::optional<double> Parser::getOptionalNumber(const json::Object &parent,
@@ -334,7 +346,8 @@ private:
   void checkMemory(const Memory &memory, StringRef path);
   void readUnit(const json::Object &object, StringRef path,
                 Placement placement);
-  void readTypeMap(const json::Object &object, StringRef path, double scale,
+  void readTypeMap(const json::Object &object, StringRef path, StringRef field,
+                   double scale,
                    SmallVectorImpl<std::pair<DType, double>> &values);
   void checkUnit(const Unit &unit, StringRef path);
   void readLink(const json::Object &object, StringRef path);
@@ -650,7 +663,7 @@ void SystemReader::checkMemory(const Memory &memory, StringRef path) {
 }
 
 void SystemReader::readTypeMap(
-    const json::Object &object, StringRef path, double scale,
+    const json::Object &object, StringRef path, StringRef field, double scale,
     SmallVectorImpl<std::pair<DType, double>> &values) {
   if (object.empty())
     parser.fail(path, "must list at least one data type");
@@ -666,8 +679,8 @@ void SystemReader::readTypeMap(
                   "unknown data type; known types: " + dtypeSpellings());
       continue;
     }
-    double value =
-        parser.readSourcedValue(*object.get(key), entryPath, Rule::Positive);
+    double value = parser.readSourcedValue(*object.get(key), entryPath,
+                                           Rule::Positive, field);
     values.push_back({*type, value * scale});
   }
 }
@@ -728,11 +741,11 @@ void SystemReader::readUnit(const json::Object &object, StringRef path,
     unit.count = parser.getCount(object, "count", path);
     if (const json::Object *types =
             parser.getObject(object, "flops_per_cycle_per_unit", path))
-      readTypeMap(*types, child(path, "flops_per_cycle_per_unit"), 1,
-                  unit.flopsPerCyclePerUnit);
+      readTypeMap(*types, child(path, "flops_per_cycle_per_unit"),
+                  "flops_per_cycle_per_unit", 1, unit.flopsPerCyclePerUnit);
   } else if (const json::Object *types =
                  parser.getObject(object, "peak_tflops", path)) {
-    readTypeMap(*types, child(path, "peak_tflops"), kTera,
+    readTypeMap(*types, child(path, "peak_tflops"), "peak_tflops", kTera,
                 unit.datasheetFlopsPerSecond);
   }
 

@@ -1,6 +1,7 @@
 //===- System.cpp - a system of devices, units, memories and links --------===//
 
 #include "duplex/Hardware/System.h"
+#include "duplex/Hardware/PlausibleRanges.h"
 
 #include "llvm/Support/FormatVariadic.h"
 
@@ -139,18 +140,27 @@ Expected<System> System::withTopology(unsigned devicesPerNode, unsigned nodes,
         "system '%s': devices per node (%u), nodes (%u) and replicas per node "
         "(%u) must be positive",
         name.c_str(), devicesPerNode, nodes, replicasPerNode);
-  if (devicesPerNode * replicasPerNode > topology.maxDevicesPerNode)
+  // In 64 bits: two 32-bit counts must not wrap to a small product.
+  uint64_t perNode = uint64_t(devicesPerNode) * replicasPerNode;
+  if (perNode > topology.maxDevicesPerNode)
     return createStringError(
         inconvertibleErrorCode(),
-        "system '%s': %u devices per node%s exceed the %u that its intra-node "
-        "link connects; use more nodes",
-        name.c_str(), devicesPerNode * replicasPerNode,
+        "system '%s': %llu devices per node%s exceed the %u that its "
+        "intra-node link connects; use more nodes",
+        name.c_str(), (unsigned long long)perNode,
         replicasPerNode > 1
             ? formatv(" ({0} replicas of {1})", replicasPerNode, devicesPerNode)
                   .str()
                   .c_str()
             : "",
         topology.maxDevicesPerNode);
+  if (const PlausibleRange *range = findPlausibleRange("nodes");
+      nodes > range->max)
+    return createStringError(inconvertibleErrorCode(),
+                             "system '%s': %u nodes is implausible: at most "
+                             "%.0f (%s)",
+                             name.c_str(), nodes, range->max,
+                             range->basis.data());
   if (nodes > 1 && !findLink(LinkScope::InterNode))
     return createStringError(inconvertibleErrorCode(),
                              "system '%s': %u nodes need an inter_node link",

@@ -68,7 +68,11 @@ ServingReport makeReport(ArrayRef<ServingResult> replicas, double wallSeconds) {
     }
     for (const RequestRecord &record : result.requests) {
       ++report.requests;
-      ttft.push_back(record.firstTokenSeconds - record.arrivalSeconds);
+      // A prefill-only request has an end-to-end latency but no first token.
+      if (record.outputTokens == 0)
+        ++report.prefillOnlyRequests;
+      else
+        ttft.push_back(record.firstTokenSeconds - record.arrivalSeconds);
       e2e.push_back(record.finishSeconds - record.arrivalSeconds);
     }
     tbt.insert(tbt.end(), result.tokenGapSeconds.begin(),
@@ -150,12 +154,15 @@ json::Object toJSON(const ServingReport &report) {
       {"batch",
        json::Object{{"mean", report.meanBatch}, {"max", report.maxBatch}}},
       {"requests", report.requests},
+      {"prefill_only_requests", report.prefillOnlyRequests},
       {"generated_tokens", report.generatedTokens},
       {"simulated_seconds", report.simulatedSeconds},
       {"wall_seconds", report.wallSeconds},
   };
   if (report.partialModel)
     result["partial"] = true;
+  if (report.longContextRequests)
+    result["past_max_position_embeddings"] = report.longContextRequests;
   return result;
 }
 
@@ -173,8 +180,16 @@ void printReport(const ServingReport &report, raw_ostream &os) {
   if (report.partialModel)
     text += "  PARTIAL: the model was raised with --allow-partial; weights or "
             "layers of the graph are left out\n";
-  line("requests", fmt::format("{} ({} tokens generated)", report.requests,
-                               report.generatedTokens));
+  if (report.longContextRequests)
+    text += fmt::format("  LONG CONTEXT: {} requests run past the model's "
+                        "max_position_embeddings (--allow-long-context)\n",
+                        report.longContextRequests);
+  line("requests", fmt::format("{} ({} tokens generated{})", report.requests,
+                               report.generatedTokens,
+                               report.prefillOnlyRequests
+                                   ? fmt::format("; {} prefill-only",
+                                                 report.prefillOnlyRequests)
+                                   : std::string()));
   line("simulated time", fmt::format("{:.3f} s", report.simulatedSeconds));
   line("throughput",
        fmt::format("{:.1f} tokens/s, {:.3f} requests/s",

@@ -44,11 +44,15 @@ public:
       : specs(specs), oracle(oracle), options(options),
         capacity(oracle.kvCapacityTokens()) {
     result.requests.resize(specs.size());
+    uint64_t gaps = 0;
     for (size_t i = 0; i < specs.size(); ++i) {
       result.requests[i].inputTokens = specs[i].inputTokens;
-      result.requests[i].outputTokens =
-          std::max<uint64_t>(1, specs[i].outputTokens);
+      // 0: a prefill-only request (a trace row that generated nothing).
+      result.requests[i].outputTokens = specs[i].outputTokens;
+      gaps += specs[i].outputTokens > 0 ? specs[i].outputTokens - 1 : 0;
     }
+    // Exactly the samples to come: no doubling past the work limit's memory.
+    result.tokenGapSeconds.reserve(gaps);
   }
 
   Expected<ServingResult> run() {
@@ -208,12 +212,14 @@ private:
       emitToken(live);
     }
     // Prompt chunks fill the cache; a completed prompt emits a token (the
-    // first, or the next one after a recompute).
+    // first, or the next one after a recompute) unless the request is
+    // prefill-only.
     for (auto [i, chunk] : chunks) {
       Live &live = running[i];
       live.prefilled += chunk;
       live.kvTokens += chunk;
-      if (!live.prefilling())
+      if (!live.prefilling() &&
+          live.generated < result.requests[live.index].outputTokens)
         emitToken(live);
     }
     // Retire finished requests (and replace them in a closed loop).

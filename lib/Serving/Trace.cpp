@@ -72,7 +72,8 @@ std::optional<double> parseTimestamp(StringRef text) {
 } // namespace
 
 Expected<std::vector<RequestSpec>> parseTraceCSV(StringRef text, StringRef name,
-                                                 uint64_t limit) {
+                                                 uint64_t limit,
+                                                 uint64_t maxRequests) {
   std::vector<RequestSpec> requests;
   std::optional<double> first, previous;
   size_t lineNumber = 0;
@@ -112,8 +113,25 @@ Expected<std::vector<RequestSpec>> parseTraceCSV(StringRef text, StringRef name,
         return lineError(name, lineNumber,
                          Twine(columns[i]) + " " + Twine(parsed) +
                              " is negative");
+      if (uint64_t(parsed) > kMaxRequestTokens)
+        return lineError(name, lineNumber,
+                         Twine(columns[i]) + " " + Twine(parsed) +
+                             " is past the longest request the simulator "
+                             "takes (" +
+                             Twine(kMaxRequestTokens) + " tokens)");
       lengths[i] = uint64_t(parsed);
     }
+    // Every prompt has at least one token (BOS); 0 would be read as 1 and
+    // the trace misreported. 0 generated tokens is a prefill-only request.
+    if (lengths[0] == 0)
+      return lineError(name, lineNumber,
+                       "ContextTokens 0: a request needs a prompt of at least "
+                       "1 token");
+    if (maxRequests && requests.size() == maxRequests)
+      return lineError(name, lineNumber,
+                       "the trace has more than " + Twine(maxRequests) +
+                           " requests, the work limit (--limit-requests "
+                           "raises it; --requests N serves the first N)");
     if (!first)
       first = *time;
     // Against the previous arrival, not only the first one: the serving
@@ -128,12 +146,12 @@ Expected<std::vector<RequestSpec>> parseTraceCSV(StringRef text, StringRef name,
   return requests;
 }
 
-Expected<std::vector<RequestSpec>> readTraceCSV(StringRef path,
-                                                uint64_t limit) {
+Expected<std::vector<RequestSpec>> readTraceCSV(StringRef path, uint64_t limit,
+                                                uint64_t maxRequests) {
   auto buffer = readInputFile(path, "trace", "trace");
   if (!buffer)
     return buffer.takeError();
-  return parseTraceCSV((*buffer)->getBuffer(), path, limit);
+  return parseTraceCSV((*buffer)->getBuffer(), path, limit, maxRequests);
 }
 
 } // namespace duplex::serving

@@ -3,6 +3,7 @@
 #include "duplex/Serving/Workload.h"
 #include "duplex/Support/Routing.h"
 
+#include <algorithm>
 #include <cmath>
 
 using namespace llvm;
@@ -31,21 +32,60 @@ uint64_t drawLength(Normal &normal, double mean, double relativeStd) {
   double value = mean;
   if (relativeStd > 0)
     value = mean * (1.0 + relativeStd * normal.next());
-  return uint64_t(std::max(1.0, std::round(value)));
+  // Within [1, kMaxRequestTokens]: a draw far out in the tail must neither
+  // be 0 nor leave the range the conversion and the cost model handle.
+  return uint64_t(
+      std::clamp(std::round(value), 1.0, double(kMaxRequestTokens)));
 }
 } // namespace
 
+Error checkWorkLimits(ArrayRef<RequestSpec> requests,
+                      const WorkLimits &limits) {
+  if (limits.maxRequests && requests.size() > limits.maxRequests)
+    return createStringError(inconvertibleErrorCode(),
+                             "%zu requests exceed the work limit of %llu "
+                             "(--limit-requests raises it)",
+                             requests.size(),
+                             (unsigned long long)limits.maxRequests);
+  // Saturating: with the request limit lifted, the sum could wrap.
+  uint64_t generated = 0;
+  for (const RequestSpec &request : requests)
+    generated = request.outputTokens > UINT64_MAX - generated
+                    ? UINT64_MAX
+                    : generated + request.outputTokens;
+  if (limits.maxGeneratedTokens && generated > limits.maxGeneratedTokens)
+    return createStringError(
+        inconvertibleErrorCode(),
+        "the requests generate %llu tokens, past the work limit of %llu "
+        "(about 2 us and 16 bytes each; --limit-tokens raises it)",
+        (unsigned long long)generated,
+        (unsigned long long)limits.maxGeneratedTokens);
+  return Error::success();
+}
+
 Expected<std::vector<RequestSpec>>
-generateRequests(const SyntheticWorkload &workload) {
+generateRequests(const SyntheticWorkload &workload, const WorkLimits &limits) {
   const LengthDistribution &lengths = workload.lengths;
-  if (!(lengths.inputMean >= 1) || !(lengths.outputMean >= 1))
+  constexpr double kMaxLength = double(kMaxRequestTokens);
+  if (!(lengths.inputMean >= 1) || !(lengths.outputMean >= 1) ||
+      !(lengths.inputMean <= kMaxLength) || !(lengths.outputMean <= kMaxLength))
     return createStringError(inconvertibleErrorCode(),
-                             "input and output lengths must be at least 1 "
-                             "token (got %g and %g)",
+                             "input and output lengths must be 1 to %llu "
+                             "tokens (got %g and %g)",
+                             (unsigned long long)kMaxRequestTokens,
                              lengths.inputMean, lengths.outputMean);
-  if (!(lengths.relativeStd >= 0))
+  if (!(lengths.relativeStd >= 0 && lengths.relativeStd <= 1))
     return createStringError(inconvertibleErrorCode(),
-                             "the length deviation must not be negative");
+                             "the length deviation must be 0 to 1 (got %g)",
+                             lengths.relativeStd);
+  // Before the vector is sized: `--requests 100000000000` must not reach
+  // the allocator.
+  if (limits.maxRequests && workload.requests > limits.maxRequests)
+    return createStringError(inconvertibleErrorCode(),
+                             "%llu requests exceed the work limit of %llu "
+                             "(--limit-requests raises it)",
+                             (unsigned long long)workload.requests,
+                             (unsigned long long)limits.maxRequests);
   if (workload.queriesPerSecond && !(*workload.queriesPerSecond > 0))
     return createStringError(inconvertibleErrorCode(),
                              "--qps must be positive (got %g)",

@@ -107,7 +107,9 @@ def simulate(model, *, device, devices=0, nodes=0, replicas_per_node=0,
              closed_loop=False, qps=None, trace=None, batch=64, requests=0,
              lin=None, lout=None, len_std=0.1, max_tokens=0,
              chunked_prefill=False, routing="uniform", seed=0, json=True,
-             weight_dtype=None, allow_partial=False):
+             weight_dtype=None, allow_partial=False,
+             allow_long_context=False, limit_requests=1 << 22,
+             limit_tokens=1 << 24):
     """Serve a workload on a device: ``duplexc simulate MODEL --device DEVICE
     ... --json``.
 
@@ -117,7 +119,11 @@ def simulate(model, *, device, devices=0, nodes=0, replicas_per_node=0,
     its host memory and host units (0 or 1: one). ``lin``/``lout`` are the mean prompt
     and output lengths (defaults 1024 and 256; give both), ``len_std`` their
     standard deviation as a fraction of the mean. ``requests=0`` serves the
-    whole trace or 256 synthetic requests. Returns the report dict:
+    whole trace or 256 synthetic requests. A request whose prompt plus
+    output exceed the model's ``max_position_embeddings`` raises
+    ``DuplexError`` unless ``allow_long_context=True``. ``limit_requests``
+    and ``limit_tokens`` are the work limits (requests served, tokens
+    generated; 0 lifts one). Returns the report dict:
     ``throughput_tokens_per_s``, ``requests_per_s``, ``ttft_s``, ``tbt_s``,
     ``e2e_s`` (each with ``mean``, ``p50``, ``p90``, ``p99``),
     ``energy_j_per_token``, ``time_breakdown``, ``energy_breakdown``,
@@ -134,7 +140,8 @@ def simulate(model, *, device, devices=0, nodes=0, replicas_per_node=0,
         lout=lout, len_std=len_std, max_tokens=max_tokens,
         chunked_prefill=chunked_prefill, routing=routing, seed=seed,
         json=json, weight_dtype=weight_dtype or "",
-        allow_partial=allow_partial)
+        allow_partial=allow_partial, allow_long_context=allow_long_context,
+        limit_requests=limit_requests, limit_tokens=limit_tokens)
     return _parse(text, json)
 
 

@@ -116,9 +116,13 @@ simulate(const std::string &model, const std::string &device, unsigned devices,
          uint64_t batch, uint64_t requests, std::optional<double> lin,
          std::optional<double> lout, double lenStd, uint64_t maxTokens,
          bool chunkedPrefill, const std::string &routing, uint64_t seed,
-         bool json, const std::string &weightDType, bool allowPartial) {
+         bool json, const std::string &weightDType, bool allowPartial,
+         bool allowLongContext, uint64_t limitRequests, uint64_t limitTokens) {
   CLocaleScope cLocale;
   SimulateOptions options;
+  options.allowLongContext = allowLongContext;
+  options.limits.maxRequests = limitRequests;
+  options.limits.maxGeneratedTokens = limitTokens;
   options.import.allowPartial = allowPartial;
   options.model = model;
   options.device = device;
@@ -193,7 +197,8 @@ PYBIND11_MODULE(_duplex, m) {
         py::arg("lout"), py::arg("len_std"), py::arg("max_tokens"),
         py::arg("chunked_prefill"), py::arg("routing"), py::arg("seed"),
         py::arg("json"), py::arg("weight_dtype"), py::arg("allow_partial"),
-        release());
+        py::arg("allow_long_context"), py::arg("limit_requests"),
+        py::arg("limit_tokens"), release());
   m.def("models", &models, py::arg("json"), release());
   m.def("write_file", &writeFile, py::arg("path"), py::arg("content"));
   m.def("device_summary", &deviceSummary, py::arg("device"), py::arg("devices"),

@@ -40,6 +40,26 @@ def test_simulate_poisson_and_text(cli):
     assert text.startswith("tiny-moe on h100: 2 device(s)")
 
 
+def test_simulate_long_context_and_work_limits(cli):
+    # tiny has 512 positions (models/tiny.json): 509 + 4 is one too many.
+    args = dict(device="h100", requests=2, lin=509, lout=4, len_std=0)
+    with pytest.raises(duplex.DuplexError, match="max_position_embeddings"):
+        duplex.simulate("tiny", **args)
+    report = duplex.simulate("tiny", allow_long_context=True, **args)
+    expected = cli("simulate", "tiny", "--device", "h100", "--requests", "2",
+                   "--lin", "509", "--lout", "4", "--len-std", "0",
+                   "--allow-long-context", "--json")
+    assert without_wall(report) == without_wall(expected)
+    assert report["past_max_position_embeddings"] == 2
+    # 2 requests x 4 tokens = 8 generated tokens: past a limit of 7.
+    with pytest.raises(duplex.DuplexError, match="--limit-tokens"):
+        duplex.simulate("tiny", allow_long_context=True, limit_tokens=7,
+                        **args)
+    with pytest.raises(duplex.DuplexError, match="--limit-requests"):
+        duplex.simulate("tiny", allow_long_context=True, limit_requests=1,
+                        **args)
+
+
 def test_simulate_replicas_per_node(cli):
     # L3's TP2 x DP4 on one DGX-A100 (--replicas-per-node).
     report = duplex.simulate("tiny", device="dgx-a100-dimm-pim", devices=2,
@@ -196,7 +216,8 @@ def test_a_decimal_comma_locale_changes_nothing(tmp_path):
         "locale.setlocale(locale.LC_NUMERIC, 'de_DE.UTF-8')\n"
         "assert locale.localeconv()['decimal_point'] == ','\n"
         "stats = duplex.stats('tiny')\n"
-        "report = duplex.simulate('tiny', device='h100', requests=4, seed=1)\n"
+        "report = duplex.simulate('tiny', device='h100', requests=4, lin=64, lout=16,\n"
+        "                         seed=1)\n"
         "print(json.dumps([stats['parameters'],\n"
         "                  report['throughput_tokens_per_s']]))\n")
     env = dict(os.environ, LOCPATH=str(tmp_path),
@@ -206,5 +227,6 @@ def test_a_decimal_comma_locale_changes_nothing(tmp_path):
     assert result.returncode == 0, result.stderr
     parameters, throughput = json.loads(result.stdout)
     assert parameters == 106816  # models/tiny.json, derived in stats-tiny.test
-    expected = duplex.simulate("tiny", device="h100", requests=4, seed=1)
+    expected = duplex.simulate("tiny", device="h100", requests=4, lin=64, lout=16,
+                               seed=1)
     assert throughput == expected["throughput_tokens_per_s"]

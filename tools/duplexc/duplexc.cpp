@@ -269,6 +269,25 @@ static cl::opt<uint64_t> simMaxTokens(
     cl::desc("Tokens per stage at most (prompt + decode; default: no limit)"),
     cl::value_desc("T"), cl::init(0), cl::sub(simulateCommand),
     cl::cat(duplexCategory));
+static cl::opt<uint64_t> simLimitRequests(
+    "limit-requests",
+    cl::desc("Work limit: the most requests a run may serve (default "
+             "4194304, about 0.6 GB; 0: no limit)"),
+    cl::value_desc("N"), cl::init(duplex::serving::WorkLimits().maxRequests),
+    cl::sub(simulateCommand), cl::cat(duplexCategory));
+static cl::opt<uint64_t> simLimitTokens(
+    "limit-tokens",
+    cl::desc("Work limit: the most tokens a run may generate (default "
+             "16777216, about 35 s at batch 1; 0: no limit)"),
+    cl::value_desc("N"),
+    cl::init(duplex::serving::WorkLimits().maxGeneratedTokens),
+    cl::sub(simulateCommand), cl::cat(duplexCategory));
+static cl::opt<bool> simAllowLongContext(
+    "allow-long-context",
+    cl::desc("Simulate requests whose prompt plus output exceed the model's "
+             "max_position_embeddings (a warning; the report counts them) "
+             "instead of failing"),
+    cl::sub(simulateCommand), cl::cat(duplexCategory));
 static cl::opt<bool>
     simChunked("chunked-prefill",
                cl::desc("Split prompts across stages to fit --max-tokens"),
@@ -384,6 +403,9 @@ int main(int argc, char **argv) {
     options.traceFile = simTrace;
     options.batch = simBatch;
     options.requests = simRequests;
+    options.limits.maxRequests = simLimitRequests;
+    options.limits.maxGeneratedTokens = simLimitTokens;
+    options.allowLongContext = simAllowLongContext;
     if (simLin.getNumOccurrences())
       options.inputTokens = simLin;
     if (simLout.getNumOccurrences())

@@ -77,3 +77,77 @@ TEST(Routing, ParseErrors) {
 }
 
 } // namespace
+
+namespace {
+
+/// The draw tokensPerExpert made before its weight tree: a linear scan over
+/// the remaining weights per pick, O(k E) per token. The tree must choose
+/// exactly the same experts from the same random stream.
+llvm::SmallVector<uint64_t, 16> scanCounts(uint64_t tokens, unsigned experts,
+                                           unsigned topK, uint64_t seed,
+                                           uint64_t stream) {
+  SplitMix64 rng(seed * 0x2545f4914f6cdd1dull + stream);
+  llvm::SmallVector<uint64_t, 16> counts(experts, 0);
+  for (uint64_t t = 0; t < tokens; ++t) {
+    std::vector<double> remaining(experts, 1.0);
+    double total = experts;
+    for (unsigned pick = 0; pick < topK; ++pick) {
+      double target = rng.nextUnit() * total, running = 0;
+      unsigned chosen = experts - 1;
+      for (unsigned e = 0; e < experts; ++e) {
+        running += remaining[e];
+        if (remaining[e] != 0 && target < running) {
+          chosen = e;
+          break;
+        }
+      }
+      while (remaining[chosen] == 0)
+        chosen = chosen == 0 ? experts - 1 : chosen - 1;
+      ++counts[chosen];
+      total -= 1;
+      remaining[chosen] = 0;
+    }
+  }
+  return counts;
+}
+
+TEST(Routing, TreeDrawsWhatTheScanDrew) {
+  RoutingOptions options;
+  options.mode = RoutingOptions::Mode::Uniform;
+  for (auto [experts, topK] : {std::pair<unsigned, unsigned>{8, 2},
+                               {64, 2},
+                               {128, 8},
+                               {256, 8},
+                               {7, 3}}) {
+    options.seed = experts;
+    EXPECT_EQ(tokensPerExpert(300, experts, topK, options, /*stream=*/5),
+              scanCounts(300, experts, topK, experts, 5))
+        << experts << " experts, top-" << topK;
+  }
+}
+
+// top_k = experts = 16,000 used to take minutes (O(k E) per token); every
+// token now picks every expert in O(E).
+TEST(Routing, EveryExpertChosenWhenTopKIsAll) {
+  RoutingOptions options;
+  options.mode = RoutingOptions::Mode::Uniform;
+  auto counts = tokensPerExpert(4096, 16000, 16000, options);
+  EXPECT_EQ(counts, (llvm::SmallVector<uint64_t, 16>(16000, 4096)));
+  options.mode = RoutingOptions::Mode::Zipf;
+  EXPECT_EQ(tokensPerExpert(10, 16000, 20000, options),
+            (llvm::SmallVector<uint64_t, 16>(16000, 10)));
+}
+
+// Zipf draws stay distinct per token and sum to tokens x k, across the
+// periodic rebuild of the weight sums (every 4,096 tokens).
+TEST(Routing, ZipfDrawsStayDistinctAcrossRebuilds) {
+  RoutingOptions options;
+  options.mode = RoutingOptions::Mode::Zipf;
+  options.zipfExponent = 1.2;
+  auto counts = tokensPerExpert(10000, 16, 15, options);
+  EXPECT_EQ(sum(counts), 150000u);
+  for (uint64_t count : counts)
+    EXPECT_LE(count, 10000u); // At most once per token.
+}
+
+} // namespace

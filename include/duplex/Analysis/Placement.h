@@ -42,6 +42,8 @@ struct PlacementOverride {
   /// Restricts the match to one part (prefill/decode of attention).
   std::optional<llm::WorkPart> part;
   std::string unit;
+  /// Where it was read ("file.json: placements[2]"), for diagnostics.
+  std::string source;
 };
 
 /// Loads `{"placements": [{"index": 3, "unit": "xpu"}, {"match": "llm.moe",

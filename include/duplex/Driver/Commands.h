@@ -14,6 +14,7 @@
 #define DUPLEX_DRIVER_COMMANDS_H
 
 #include "duplex/Import/HFConfig.h"
+#include "duplex/Serving/Workload.h"
 
 #include "llvm/Support/Error.h"
 #include "llvm/Support/raw_ostream.h"
@@ -101,6 +102,11 @@ struct SimulateOptions {
   /// Duplex paper draws Gaussian lengths without giving sigma).
   double lengthStd = 0.1;
   uint64_t maxTokensPerStage = 0;
+  /// Requests and generated tokens a run may have (0 lifts a limit).
+  serving::WorkLimits limits;
+  /// Simulate requests whose prompt plus output exceed the model's
+  /// max_position_embeddings (a warning) instead of failing.
+  bool allowLongContext = false;
   bool chunkedPrefill = false;
   std::string routing = "uniform";
   uint64_t seed = 0;

@@ -58,6 +58,12 @@ struct ServingReport {
   double meanBatch = 0;
   uint64_t maxBatch = 0;
   uint64_t requests = 0;
+  /// Requests that generate no token (trace rows with GeneratedTokens 0):
+  /// in E2E, not in TTFT.
+  uint64_t prefillOnlyRequests = 0;
+  /// Requests simulated past the model's max_position_embeddings
+  /// (--allow-long-context).
+  uint64_t longContextRequests = 0;
   uint64_t generatedTokens = 0;
   double simulatedSeconds = 0;
   double wallSeconds = 0;

@@ -46,6 +46,7 @@ struct RequestRecord {
   double firstTokenSeconds = 0;
   double finishSeconds = 0;
   uint64_t inputTokens = 0;
+  /// 0: prefill only; firstTokenSeconds is then meaningless.
   uint64_t outputTokens = 0;
   uint64_t preemptions = 0;
 };

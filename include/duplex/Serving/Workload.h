@@ -34,10 +34,29 @@ struct SyntheticWorkload {
   uint64_t seed = 0;
 };
 
-/// Checks the numbers (positive means, non-negative std, positive QPS) and
-/// draws the requests.
+/// How much one run may ask of the simulator, checked before anything is
+/// allocated: its memory grows by ~150 B per request and ~16 B per
+/// generated token, its time by ~2 us per generated token at batch 1
+/// (docs/robustness.md has the measurements). 0 lifts a limit.
+struct WorkLimits {
+  /// 4,194,304 requests: about 0.6 GB (the Azure traces have 8,819 and
+  /// 19,366).
+  uint64_t maxRequests = uint64_t(1) << 22;
+  /// 16,777,216 generated tokens: about 35 s and 0.3 GB at batch 1 (the
+  /// Azure conversation trace generates 4,088,665).
+  uint64_t maxGeneratedTokens = uint64_t(1) << 24;
+};
+
+/// Fails when `requests` exceed `limits`, naming the flag that lifts them.
+llvm::Error checkWorkLimits(llvm::ArrayRef<RequestSpec> requests,
+                            const WorkLimits &limits);
+
+/// Checks the numbers (positive means up to kMaxRequestTokens, non-negative
+/// std, positive QPS, the request count within `limits`) and draws the
+/// requests.
 llvm::Expected<std::vector<RequestSpec>>
-generateRequests(const SyntheticWorkload &workload);
+generateRequests(const SyntheticWorkload &workload,
+                 const WorkLimits &limits = {});
 
 /// Replaces the lengths of trace requests with draws from `lengths` (for a
 /// trace's arrival pattern with the paper's length distribution).

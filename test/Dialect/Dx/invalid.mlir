@@ -11,7 +11,7 @@ llm.model @m activation(f16) {
 
 llm.model @m activation(f16) {
   %e = llm.token_embedding vocab(10) weights(f16) : !llm.act<64>
-  // expected-error @+1 {{'dx.transfer' op bytes and seconds must not be negative}}
+  // expected-error @+1 {{'dx.transfer' op bytes and seconds must be finite and not negative}}
   %t = dx.transfer %e from "gpu" to "dimm_pim" over "pcie" {bytes = -1.0, seconds = 1.0} : !llm.act<64>
   llm.output %t : !llm.act<64>
 }

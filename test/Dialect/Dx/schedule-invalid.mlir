@@ -23,8 +23,24 @@ dx.schedule @category units ["xpu"] {
 // -----
 
 dx.schedule @negative units ["xpu"] {
-  // expected-error @+1 {{'dx.task' op seconds must not be negative}}
+  // expected-error @+1 {{'dx.task' op seconds must be finite and not negative}}
   %0 = dx.task "a" on "xpu" {category = "fc", seconds = -1.0}
+}
+
+// -----
+
+// An infinite or NaN task time would run through the evaluator into every
+// total: both are rejected.
+dx.schedule @infinite units ["xpu"] {
+  // expected-error @+1 {{'dx.task' op seconds must be finite and not negative}}
+  %0 = dx.task "a" on "xpu" {category = "fc", seconds = 0x7FF0000000000000 : f64}
+}
+
+// -----
+
+dx.schedule @nan units ["xpu"] {
+  // expected-error @+1 {{'dx.task' op seconds must be finite and not negative}}
+  %0 = dx.task "a" on "xpu" {category = "fc", seconds = 0x7FF8000000000000 : f64}
 }
 
 // -----

@@ -16,12 +16,18 @@ using namespace duplex::dx;
 #define GET_OP_CLASSES
 #include "duplex/Dialect/Dx/IR/DxOps.cpp.inc"
 
+/// Times and sizes are finite and >= 0: an inf or nan would run through
+/// the evaluator into every total.
+static bool isFiniteNonNegative(const APFloat &value) {
+  return value.isFinite() && !value.isNegative();
+}
+
 LogicalResult TransferOp::verify() {
   if (getFrom() == getTo())
     return emitOpError() << "moves a value from '" << getFrom()
                          << "' to itself";
-  if (getBytes().isNegative() || getSeconds().isNegative())
-    return emitOpError("bytes and seconds must not be negative");
+  if (!isFiniteNonNegative(getBytes()) || !isFiniteNonNegative(getSeconds()))
+    return emitOpError("bytes and seconds must be finite and not negative");
   return success();
 }
 
@@ -38,34 +44,44 @@ LogicalResult TaskOp::verify() {
     return emitOpError() << "category '" << getCategory()
                          << "' is not one of fc, attention_prefill, "
                             "attention_decode, moe, communication, other";
-  if (getSeconds().isNegative())
-    return emitOpError() << "seconds must not be negative";
+  if (!isFiniteNonNegative(getSeconds()))
+    return emitOpError() << "seconds must be finite and not negative";
   return success();
 }
 
 /// Finds a dependency cycle among the tasks of `body` (graph regions allow
-/// them syntactically; no schedule can run one).
+/// them syntactically; no schedule can run one). Depth-first with an
+/// explicit stack: a chain of 100,000 dependent tasks must not overflow the
+/// call stack.
 static Operation *findCycle(Block &body) {
   enum class Mark { None, Active, Done };
   llvm::DenseMap<Operation *, Mark> marks;
-  std::function<Operation *(Operation *)> visit =
-      [&](Operation *op) -> Operation * {
-    Mark &mark = marks[op];
-    if (mark == Mark::Done)
-      return nullptr;
-    if (mark == Mark::Active)
-      return op;
-    mark = Mark::Active;
-    for (Value dependency : op->getOperands())
-      if (Operation *producer = dependency.getDefiningOp())
-        if (Operation *cycle = visit(producer))
-          return cycle;
-    marks[op] = Mark::Done;
-    return nullptr;
-  };
-  for (Operation &op : body)
-    if (Operation *cycle = visit(&op))
-      return cycle;
+  // (op, index of the next operand to follow)
+  SmallVector<std::pair<Operation *, unsigned>, 32> stack;
+  for (Operation &root : body) {
+    if (marks.lookup(&root) != Mark::None)
+      continue;
+    marks[&root] = Mark::Active;
+    stack.push_back({&root, 0});
+    while (!stack.empty()) {
+      auto &[op, next] = stack.back();
+      if (next == op->getNumOperands()) {
+        marks[op] = Mark::Done;
+        stack.pop_back();
+        continue;
+      }
+      Operation *producer = op->getOperand(next++).getDefiningOp();
+      if (!producer)
+        continue;
+      Mark mark = marks.lookup(producer);
+      if (mark == Mark::Active)
+        return producer;
+      if (mark == Mark::None) {
+        marks[producer] = Mark::Active;
+        stack.push_back({producer, 0});
+      }
+    }
+  }
   return nullptr;
 }
 
