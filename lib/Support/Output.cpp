@@ -3,9 +3,11 @@
 #include "duplex/Support/Output.h"
 
 #include "llvm/Support/Path.h"
+#include "llvm/Support/Signals.h"
 #include "llvm/Support/WithColor.h"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -88,20 +90,61 @@ Error duplex::checkOutputPath(StringRef path) {
   return Error::success();
 }
 
+/// ".NAME.duplex-tmp-": what every temporary for `path` starts with.
+static std::string temporaryPrefix(StringRef path) {
+  return ("." + sys::path::filename(path) + ".duplex-tmp-").str();
+}
+
+/// Removes the temporaries for `path` whose writer no longer runs
+/// (".NAME.duplex-tmp-PID-XXXXXXXX" with no process PID). A live writer's
+/// temporary, or a name that does not parse, is left alone.
+static void removeStaleTemporaries(StringRef path) {
+  StringRef parent = sys::path::parent_path(path);
+  std::string prefix = temporaryPrefix(path);
+  std::error_code error;
+  for (sys::fs::directory_iterator entry(parent.empty() ? "." : parent, error),
+       end;
+       !error && entry != end; entry.increment(error)) {
+    StringRef name = sys::path::filename(entry->path());
+    if (!name.consume_front(prefix))
+      continue;
+    auto [pidText, suffix] = name.split('-');
+    unsigned pid;
+    if (suffix.size() != 8 || pidText.getAsInteger(10, pid) || pid == 0 ||
+        entry->type() != sys::fs::file_type::regular_file)
+      continue;
+    if (::kill(pid_t(pid), 0) != 0 && errno == ESRCH)
+      sys::fs::remove(entry->path());
+  }
+}
+
+void duplex::treatFileSizeLimitAsWriteError() {
+  // Registers LLVM's handlers (they are registered only once) without
+  // changing what they do: no interrupt function is set at start-up.
+  sys::SetInterruptFunction(nullptr);
+  ::signal(SIGXFSZ, SIG_IGN);
+}
+
 Expected<duplex::PendingOutput> duplex::PendingOutput::create(StringRef path) {
   if (Error error = checkOutputPath(path))
     return std::move(error);
   // The temporary lives next to the path so that the rename is atomic; a
-  // replaced file keeps its permission bits.
+  // replaced file keeps its permission bits. Its name carries the writer's
+  // process id, so the temporaries of writers killed with SIGKILL (the one
+  // signal that cannot remove them) are recognised and removed here.
+  removeStaleTemporaries(path);
   SmallString<256> model(sys::path::parent_path(path));
   sys::path::append(model,
-                    "." + sys::path::filename(path) + ".duplex-tmp-%%%%%%%%");
+                    temporaryPrefix(path) + Twine(::getpid()) + "-%%%%%%%%");
   unsigned mode = sys::fs::all_read | sys::fs::all_write;
   sys::fs::file_status status;
   if (!sys::fs::status(path, status))
     mode = status.permissions();
   Expected<sys::fs::TempFile> temporary =
       sys::fs::TempFile::create(model, mode, sys::fs::OF_None);
+  // TempFile registered LLVM's signal handlers (to remove it on a signal)
+  // if nothing had: SIGXFSZ is theirs again (Python's module, for one).
+  ::signal(SIGXFSZ, SIG_IGN);
   if (!temporary)
     return failure("cannot write '" + path +
                    "': cannot create a temporary "

@@ -92,6 +92,7 @@ static Error checkMLIRInputs(int argc, char **argv) {
 
 int duplex::runWithSafeOutput(int argc, char **argv, StringRef tool,
                               function_ref<int(int, char **)> toolMain) {
+  treatFileSizeLimitAsWriteError();
   if (Error error = checkMLIRInputs(argc, argv))
     return reportError(tool, std::move(error));
   OutputArgument output = findOutputArgument(argc, argv);

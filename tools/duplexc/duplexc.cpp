@@ -345,6 +345,7 @@ static bool parseImportFlags(duplex::HFImportOptions &import) {
 
 int main(int argc, char **argv) {
   InitLLVM init(argc, argv);
+  duplex::treatFileSizeLimitAsWriteError();
   cl::HideUnrelatedOptions(duplexCategory);
   cl::ParseCommandLineOptions(
       argc, argv,

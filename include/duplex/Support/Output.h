@@ -22,6 +22,15 @@
 
 namespace duplex {
 
+/// A write past the file-size limit (RLIMIT_FSIZE, `ulimit -f`) raises
+/// SIGXFSZ, which kills the tool after LLVM's handler prints a crash report.
+/// Ignored, the write fails with EFBIG and the writer reports it like a
+/// full disk: the path named, the old file kept, exit 1. LLVM installs its
+/// signal handlers once; this installs them first, then ignores SIGXFSZ, so
+/// a later InitLLVM (inside MlirOptMain) leaves it ignored. Tools call it
+/// first thing; PendingOutput::create repeats the ignore.
+void treatFileSizeLimitAsWriteError();
+
 /// Whether `path` is a sink written in place: "-" (stdout) or /dev/null
 /// (discarded), never replaced.
 bool isOutputSink(llvm::StringRef path);
