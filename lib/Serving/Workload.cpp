@@ -86,9 +86,13 @@ generateRequests(const SyntheticWorkload &workload, const WorkLimits &limits) {
                              "(--limit-requests raises it)",
                              (unsigned long long)workload.requests,
                              (unsigned long long)limits.maxRequests);
-  if (workload.queriesPerSecond && !(*workload.queriesPerSecond > 0))
+  // Bounded both ways: 1e-320 requests/s made the arrivals infinite; past a
+  // billion requests/s every request arrives at 0 (use --closed-loop).
+  if (workload.queriesPerSecond && !(*workload.queriesPerSecond >= 1e-6 &&
+                                     *workload.queriesPerSecond <= 1e9))
     return createStringError(inconvertibleErrorCode(),
-                             "--qps must be positive (got %g)",
+                             "--qps must be 1e-06 to 1e+09 requests/s (got "
+                             "%g)",
                              *workload.queriesPerSecond);
   Normal normal(workload.seed);
   SplitMix64 arrivals(workload.seed ^ 0xa5a5a5a5a5a5a5a5ull);

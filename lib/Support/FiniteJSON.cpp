@@ -48,9 +48,9 @@ Error requireFiniteJSON(const json::Value &value, StringRef what) {
     return Error::success();
   return createStringError(
       inconvertibleErrorCode(),
-      "%s has a non-finite value (%s) at %s: a model or device number drove "
-      "the arithmetic out of range; check them against "
-      "docs/device-format.md's bounds",
+      "%s has a non-finite value (%s) at %s: a model, device or workload "
+      "number drove the arithmetic out of range (docs/device-format.md lists "
+      "the device bounds)",
       what.str().c_str(), std::isnan(found) ? "nan" : "inf", path->c_str());
 }
 

@@ -68,7 +68,42 @@ TEST(Workload, Errors) {
   workload.queriesPerSecond = -1.0;
   auto bad = generateRequests(workload);
   ASSERT_FALSE(bool(bad));
-  EXPECT_EQ(llvm::toString(bad.takeError()), "--qps must be positive (got -1)");
+  EXPECT_EQ(llvm::toString(bad.takeError()),
+            "--qps must be 1e-06 to 1e+09 requests/s (got -1)");
+  // 1e-320 requests/s used to make every arrival infinite.
+  workload.queriesPerSecond = 1e-320;
+  EXPECT_FALSE(bool(generateRequests(workload)));
+  workload.queriesPerSecond = std::nullopt;
+  // Lengths past 2^30 tokens, and the request limit before allocation.
+  workload.lengths = {16, 18446744073709551615.0, 0};
+  bad = generateRequests(workload);
+  ASSERT_FALSE(bool(bad));
+  EXPECT_EQ(llvm::toString(bad.takeError()),
+            "input and output lengths must be 1 to 1073741824 tokens (got 16 "
+            "and 1.84467e+19)");
+  workload.lengths = {16, 16, 0};
+  workload.requests = 100000000000ull;
+  bad = generateRequests(workload);
+  ASSERT_FALSE(bool(bad));
+  EXPECT_EQ(llvm::toString(bad.takeError()),
+            "100000000000 requests exceed the work limit of 4194304 "
+            "(--limit-requests raises it)");
+}
+
+// The generated-token limit counts every request's output (2 x 16 = 32).
+TEST(Workload, GeneratedTokenLimit) {
+  std::vector<RequestSpec> requests = {{0, 8, 16}, {0, 8, 16}};
+  WorkLimits limits;
+  limits.maxGeneratedTokens = 32;
+  EXPECT_FALSE(bool(checkWorkLimits(requests, limits)));
+  limits.maxGeneratedTokens = 31;
+  llvm::Error error = checkWorkLimits(requests, limits);
+  ASSERT_TRUE(bool(error));
+  EXPECT_EQ(llvm::toString(std::move(error)),
+            "the requests generate 32 tokens, past the work limit of 31 "
+            "(about 2 us and 16 bytes each; --limit-tokens raises it)");
+  limits.maxGeneratedTokens = 0; // Lifted.
+  EXPECT_FALSE(bool(checkWorkLimits(requests, limits)));
 }
 
 } // namespace

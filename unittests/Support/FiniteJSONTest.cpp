@@ -30,9 +30,9 @@ TEST(FiniteJSONTest, NamesThePath) {
   double inf = std::numeric_limits<double>::infinity();
   double nan = std::numeric_limits<double>::quiet_NaN();
   EXPECT_EQ(message(Object{{"ttft_s", Object{{"p99", inf}, {"p50", 1.0}}}}),
-            "the report has a non-finite value (inf) at $.ttft_s.p99: a model "
-            "or device number drove the arithmetic out of range; check them "
-            "against docs/device-format.md's bounds");
+            "the report has a non-finite value (inf) at $.ttft_s.p99: a "
+            "model, device or workload number drove the arithmetic out of "
+            "range (docs/device-format.md lists the device bounds)");
   EXPECT_NE(message(Array{1.0, Object{{"x", Array{0.0, nan}}}})
                 .find("(nan) at $[1].x[1]"),
             std::string::npos);
