@@ -57,7 +57,7 @@ Error checkWorkLimits(ArrayRef<RequestSpec> requests,
     return createStringError(
         inconvertibleErrorCode(),
         "the requests generate %llu tokens, past the work limit of %llu "
-        "(about 2 us and 16 bytes each; --limit-tokens raises it)",
+        "(docs/robustness.md#work-limits; --limit-tokens raises it)",
         (unsigned long long)generated,
         (unsigned long long)limits.maxGeneratedTokens);
   return Error::success();

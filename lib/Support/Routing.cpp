@@ -116,6 +116,11 @@ static SmallVector<uint64_t, 16> sampledCounts(uint64_t tokens,
     return counts;
   }
   bool zipf = options.mode == RoutingOptions::Mode::Zipf;
+  // Uniform top-k of more than half the experts: draw the E - k experts
+  // each token leaves out instead (a uniform k-subset is the complement of
+  // a uniform (E - k)-subset), so a token costs O(min(k, E - k) log E).
+  bool complement = !zipf && topK > experts / 2;
+  unsigned draws = complement ? experts - topK : topK;
   std::vector<double> weights(experts, 1.0);
   if (zipf)
     for (unsigned i = 0; i < experts; ++i)
@@ -132,7 +137,7 @@ static SmallVector<uint64_t, 16> sampledCounts(uint64_t tokens,
     // draws a scan over the remaining weights in index order makes.
     double total = fullTotal;
     chosen.clear();
-    for (unsigned pick = 0; pick < topK; ++pick) {
+    for (unsigned pick = 0; pick < draws; ++pick) {
       size_t expert = tree.find(rng.nextUnit() * total);
       // Rounding at the end of the range, or a removed expert's residue in
       // the sums (Zipf weights): step to a remaining one.
@@ -156,6 +161,10 @@ static SmallVector<uint64_t, 16> sampledCounts(uint64_t tokens,
     if (zipf && t % 4096 == 4095)
       tree = WeightTree(weights);
   }
+  // `counts` holds how often each expert was left out.
+  if (complement)
+    for (uint64_t &count : counts)
+      count = tokens - count;
   return counts;
 }
 

@@ -272,13 +272,13 @@ static cl::opt<uint64_t> simMaxTokens(
 static cl::opt<uint64_t> simLimitRequests(
     "limit-requests",
     cl::desc("Work limit: the most requests a run may serve (default "
-             "4194304, about 0.6 GB; 0: no limit)"),
+             "4194304, about 0.5 GB; 0: no limit)"),
     cl::value_desc("N"), cl::init(duplex::serving::WorkLimits().maxRequests),
     cl::sub(simulateCommand), cl::cat(duplexCategory));
 static cl::opt<uint64_t> simLimitTokens(
     "limit-tokens",
     cl::desc("Work limit: the most tokens a run may generate (default "
-             "16777216, about 35 s at batch 1; 0: no limit)"),
+             "16777216, about 40 s at batch 1; 0: no limit)"),
     cl::value_desc("N"),
     cl::init(duplex::serving::WorkLimits().maxGeneratedTokens),
     cl::sub(simulateCommand), cl::cat(duplexCategory));

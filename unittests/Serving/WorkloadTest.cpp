@@ -101,7 +101,7 @@ TEST(Workload, GeneratedTokenLimit) {
   ASSERT_TRUE(bool(error));
   EXPECT_EQ(llvm::toString(std::move(error)),
             "the requests generate 32 tokens, past the work limit of 31 "
-            "(about 2 us and 16 bytes each; --limit-tokens raises it)");
+            "(docs/robustness.md#work-limits; --limit-tokens raises it)");
   limits.maxGeneratedTokens = 0; // Lifted.
   EXPECT_FALSE(bool(checkWorkLimits(requests, limits)));
 }

@@ -151,3 +151,24 @@ TEST(Routing, ZipfDrawsStayDistinctAcrossRebuilds) {
 }
 
 } // namespace
+
+namespace {
+
+// Uniform top-k of more than half the experts draws the left-out ones:
+// every token still picks exactly k distinct experts, about evenly.
+TEST(Routing, UniformTopKOfMostExpertsDrawsTheComplement) {
+  RoutingOptions options;
+  options.mode = RoutingOptions::Mode::Uniform;
+  options.seed = 7;
+  auto counts = tokensPerExpert(1000, 16, 15, options);
+  EXPECT_EQ(sum(counts), 15000u);
+  // Each expert is left out by a token with probability 1/16: 62.5 of
+  // 1,000 expected, sigma 7.7; outside 62.5 +- 40 (5 sigma) is not uniform.
+  for (uint64_t count : counts) {
+    EXPECT_LE(count, 1000u);
+    EXPECT_GT(count, 1000u - 103u);
+    EXPECT_LT(count, 1000u - 22u);
+  }
+}
+
+} // namespace

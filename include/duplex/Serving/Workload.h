@@ -35,14 +35,14 @@ struct SyntheticWorkload {
 };
 
 /// How much one run may ask of the simulator, checked before anything is
-/// allocated: its memory grows by ~150 B per request and ~16 B per
-/// generated token, its time by ~2 us per generated token at batch 1
-/// (docs/robustness.md has the measurements). 0 lifts a limit.
+/// allocated: its memory grows by ~100-155 B per request and ~18-33 B per
+/// generated token, its time by ~2.2 us per generated token at batch 1
+/// (docs/robustness.md#work-limits has the measurements). 0 lifts a limit.
 struct WorkLimits {
-  /// 4,194,304 requests: about 0.6 GB (the Azure traces have 8,819 and
+  /// 4,194,304 requests: about 0.5 GB (the Azure traces have 8,819 and
   /// 19,366).
   uint64_t maxRequests = uint64_t(1) << 22;
-  /// 16,777,216 generated tokens: about 35 s and 0.3 GB at batch 1 (the
+  /// 16,777,216 generated tokens: about 38 s and 0.6 GB at batch 1 (the
   /// Azure conversation trace generates 4,088,665).
   uint64_t maxGeneratedTokens = uint64_t(1) << 24;
 };
