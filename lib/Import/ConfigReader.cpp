@@ -83,6 +83,24 @@ int64_t ConfigReader::positive(StringRef key) {
 // overflow (found by fuzz/HFConfigFuzzer.cpp).
 static constexpr int64_t kMaxConfigInteger = (int64_t(1) << 31) - 1;
 
+/// Fields whose value sizes per-item structures of the importer and the
+/// simulator, with tighter bounds: a layer list of 2^31 - 1 entries (an MoE
+/// pattern with no period gives one repeat op per layer) took gigabytes.
+struct FieldBound {
+  StringLiteral key;
+  int64_t max;
+  StringLiteral why;
+};
+static constexpr FieldBound kFieldBounds[] = {
+    {"num_hidden_layers", 1 << 16, "the deepest published LLMs have ~126"},
+    {"n_layer", 1 << 16, "the deepest published LLMs have ~126"},
+    {"num_layers", 1 << 16, "the deepest published LLMs have ~126"},
+    {"num_local_experts", 1 << 20, "PEER, the largest MoE, has 1024^2"},
+    {"num_experts", 1 << 20, "PEER, the largest MoE, has 1024^2"},
+    {"n_routed_experts", 1 << 20, "PEER, the largest MoE, has 1024^2"},
+    {"moe_num_experts", 1 << 20, "PEER, the largest MoE, has 1024^2"},
+};
+
 int64_t ConfigReader::positiveOr(StringRef key, int64_t fallback) {
   std::optional<int64_t> value = integer(key, "a positive integer");
   if (!value)
@@ -92,6 +110,12 @@ int64_t ConfigReader::positiveOr(StringRef key, int64_t fallback) {
                   ", got " + Twine(*value));
     return fallback;
   }
+  for (const FieldBound &bound : kFieldBounds)
+    if (key == bound.key && *value > bound.max) {
+      fail(key, "must be at most " + Twine(bound.max) + " (" + bound.why +
+                    "), got " + Twine(*value));
+      return fallback;
+    }
   return *value;
 }
 
