@@ -62,7 +62,7 @@ static bool modeAllowsWrite(const struct stat &st) {
 }
 
 bool duplex::isOutputSink(StringRef path) {
-  return path == "-" || path == "/dev/null";
+  return path == "-" || path == "/dev/stdout" || path == "/dev/null";
 }
 
 Error duplex::checkOutputPath(StringRef path) {
@@ -184,7 +184,9 @@ Error duplex::PendingOutput::commit() {
 
 Error duplex::writeOutput(StringRef path,
                           function_ref<void(raw_ostream &)> write) {
-  if (path == "-") {
+  // /dev/stdout is a symbolic link (to /proc/self/fd/1), which outputs
+  // never replace: it means standard output, as "-" does.
+  if (path == "-" || path == "/dev/stdout") {
     write(outs());
     outs().flush();
     if (outs().has_error()) {

@@ -31,8 +31,8 @@ namespace duplex {
 /// first thing; PendingOutput::create repeats the ignore.
 void treatFileSizeLimitAsWriteError();
 
-/// Whether `path` is a sink written in place: "-" (stdout) or /dev/null
-/// (discarded), never replaced.
+/// Whether `path` is a sink written in place: "-" or /dev/stdout (standard
+/// output), or /dev/null (discarded); never replaced.
 bool isOutputSink(llvm::StringRef path);
 
 /// Why `path` may not be written as an output, or success: it is a sink,
