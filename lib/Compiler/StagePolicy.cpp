@@ -285,7 +285,13 @@ Expected<sim::Schedule> StagePolicy::buildSchedule(const Stage &stage,
   scheduleOptions.name = stage.str();
   scheduleOptions.decoderLayers = decoderLayers;
   scheduleOptions.expertTables = &expertTables;
-  if (options.mode.coprocess == sim::CoprocessMode::TwoMiniBatch) {
+  // A stage of one request has no second mini-batch to overlap with: it
+  // runs as one batch, one unit at a time (it used to fail with "the half
+  // batches have 13 and 0 ops").
+  if (options.mode.coprocess == sim::CoprocessMode::TwoMiniBatch &&
+      stage.prefillTokens.size() + stage.decodeContexts.size() < 2)
+    scheduleOptions.mode = sim::CoprocessMode::None;
+  if (scheduleOptions.mode == sim::CoprocessMode::TwoMiniBatch) {
     auto [firstHalf, secondHalf] = halves(stage);
     auto first = placeWork(firstHalf, routingStream);
     if (!first)

@@ -16,7 +16,9 @@
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/IR/MLIRContext.h"
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/Path.h"
 
 using namespace llvm;
 using namespace duplex;
@@ -240,6 +242,26 @@ duplex::makeCompileOutput(const CompileOptions &options) {
                              "--device is required for "
                              "--emit=%s (e.g. --device duplex)",
                              options.emit.c_str());
+  // Both outputs are checked before any work: --save-placement is written
+  // while the output is prepared, and must not stay behind when -o is then
+  // refused, nor be overwritten by it.
+  if (!options.savePlacementFile.empty()) {
+    if (Error error = checkOutputPath(options.outputFile))
+      return std::move(error);
+    if (Error error = checkOutputPath(options.savePlacementFile))
+      return std::move(error);
+    SmallString<256> output(options.outputFile),
+        saved(options.savePlacementFile);
+    sys::fs::make_absolute(output);
+    sys::fs::make_absolute(saved);
+    sys::path::remove_dots(output, /*remove_dot_dot=*/true);
+    sys::path::remove_dots(saved, /*remove_dot_dot=*/true);
+    if (output == saved && !isOutputSink(options.outputFile))
+      return createStringError(inconvertibleErrorCode(),
+                               "-o and --save-placement name the same file "
+                               "'%s'",
+                               options.savePlacementFile.c_str());
+  }
   if (options.stage.empty())
     return createStringError(inconvertibleErrorCode(),
                              "--stage is required (e.g. --stage "

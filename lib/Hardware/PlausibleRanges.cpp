@@ -63,7 +63,9 @@ static const PlausibleRange kRanges[] = {
     {"energy_pj_per_bit", 0, 1e5, "up to 100 nJ/bit; links cost 1-20 pJ/bit"},
     {"devices_per_node", 1, 4096, "a DGX has 8, an NVL72 rack 72"},
     {"max_devices_per_node", 1, 4096, "a DGX has 8, an NVL72 rack 72"},
-    {"nodes", 1, 1 << 20, "up to a million nodes"},
+    {"nodes", 1, 65536,
+     "the largest clusters have ~100,000 GPUs in ~12,500 nodes; an MoE "
+     "stage's all-to-all is priced per node"},
 };
 
 ArrayRef<PlausibleRange> getPlausibleRanges() { return kRanges; }

@@ -437,6 +437,13 @@ duplex::parseHFConfig(StringRef text, StringRef fileName,
       origin.empty() ? fileName.str() : (fileName + ": " + origin).str();
   readDTypes(reader, model, options);
   family->read(reader, model);
+  // Named here, by the config's fields; the llm.moe verifier would say it
+  // in IR terms only.
+  if (model.moe.numExperts > 0 && model.moe.topK > model.moe.numExperts)
+    reader.fail("num_experts_per_tok",
+                "(" + Twine(model.moe.topK) +
+                    ") must not exceed the number of experts (" +
+                    Twine(model.moe.numExperts) + ")");
   if (Error error = reader.takeError())
     return std::move(error);
   return model;

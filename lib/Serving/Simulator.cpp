@@ -2,6 +2,8 @@
 
 #include "duplex/Serving/Simulator.h"
 
+#include "llvm/Support/FormatVariadic.h"
+
 #include <algorithm>
 #include <deque>
 #include <limits>
@@ -165,14 +167,22 @@ private:
       if (running[i].prefilling() && !take(i))
         break;
     while (!waiting.empty() && running.size() < options.maxBatch) {
-      if (waiting.front().promptTokens > capacity)
+      if (waiting.front().promptTokens > capacity) {
+        const Live &live = waiting.front();
+        std::string what =
+            live.generated
+                ? formatv("its prompt and the {0} tokens it generated before "
+                          "a preemption",
+                          live.generated)
+                      .str()
+                : std::string("its prompt");
         return createStringError(
             inconvertibleErrorCode(),
-            "request %zu needs %llu tokens of KV cache for its prompt but "
-            "the system holds %llu",
-            waiting.front().index,
-            (unsigned long long)waiting.front().promptTokens,
+            "request %zu needs %llu tokens of KV cache for %s but the system "
+            "holds %llu",
+            live.index, (unsigned long long)live.promptTokens, what.c_str(),
             (unsigned long long)capacity);
+      }
       running.push_back(waiting.front());
       if (!take(running.size() - 1)) {
         running.pop_back();

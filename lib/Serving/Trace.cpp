@@ -15,6 +15,8 @@ namespace duplex::serving {
 
 namespace {
 
+constexpr double kMaxTraceSpanSeconds = 1e9;
+
 Error lineError(StringRef name, size_t line, const Twine &message) {
   return createStringError(inconvertibleErrorCode(),
                            name + ":" + Twine(line) + ": " + message);
@@ -77,6 +79,9 @@ Expected<std::vector<RequestSpec>> parseTraceCSV(StringRef text, StringRef name,
   std::vector<RequestSpec> requests;
   std::optional<double> first, previous;
   size_t lineNumber = 0;
+  // A UTF-8 byte-order mark (spreadsheet exports write one) is no part of
+  // the header.
+  text.consume_front("\xEF\xBB\xBF");
   while (!text.empty() && (limit == 0 || requests.size() < limit)) {
     auto [rawLine, rest] = text.split('\n');
     text = rest;
@@ -141,6 +146,12 @@ Expected<std::vector<RequestSpec>> parseTraceCSV(StringRef text, StringRef name,
                        "TIMESTAMP goes back in time (the trace must be sorted "
                        "by arrival)");
     previous = *time;
+    // Arrivals are relative to the first; a span past 1e9 s (31 years)
+    // is no trace, and at 1e300 s the latencies vanished in rounding.
+    if (*time - *first > kMaxTraceSpanSeconds)
+      return lineError(name, lineNumber,
+                       "TIMESTAMP is more than 1e9 s (31 years) after the "
+                       "first request's");
     requests.push_back({*time - *first, lengths[0], lengths[1]});
   }
   return requests;

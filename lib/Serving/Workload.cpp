@@ -47,12 +47,21 @@ Error checkWorkLimits(ArrayRef<RequestSpec> requests,
                              "(--limit-requests raises it)",
                              requests.size(),
                              (unsigned long long)limits.maxRequests);
-  // Saturating: with the request limit lifted, the sum could wrap.
-  uint64_t generated = 0;
-  for (const RequestSpec &request : requests)
-    generated = request.outputTokens > UINT64_MAX - generated
-                    ? UINT64_MAX
-                    : generated + request.outputTokens;
+  // Saturating: with the request limit lifted, the sums could wrap.
+  auto addSaturating = [](uint64_t sum, uint64_t value) {
+    return value > UINT64_MAX - sum ? UINT64_MAX : sum + value;
+  };
+  uint64_t generated = 0, prompt = 0;
+  for (const RequestSpec &request : requests) {
+    generated = addSaturating(generated, request.outputTokens);
+    prompt = addSaturating(prompt, request.inputTokens);
+  }
+  if (limits.maxPromptTokens && prompt > limits.maxPromptTokens)
+    return createStringError(
+        inconvertibleErrorCode(),
+        "the requests' prompts hold %llu tokens, past the work limit of %llu "
+        "(docs/robustness.md#work-limits; --limit-prompt-tokens raises it)",
+        (unsigned long long)prompt, (unsigned long long)limits.maxPromptTokens);
   if (limits.maxGeneratedTokens && generated > limits.maxGeneratedTokens)
     return createStringError(
         inconvertibleErrorCode(),

@@ -32,9 +32,12 @@ Expected<RoutingOptions> parseRoutingMode(StringRef text, uint64_t seed) {
   }
   if (text.consume_front("zipf:")) {
     double exponent;
-    if (!to_float(text, exponent) || !(exponent > 0))
+    // Past 100 every expert but the first has weight 0 in doubles (and
+    // `inf` is no exponent): the skew is total long before.
+    if (!to_float(text, exponent) || !(exponent > 0 && exponent <= 100))
       return createStringError(inconvertibleErrorCode(),
-                               "routing 'zipf:%s' needs a positive exponent",
+                               "routing 'zipf:%s' needs an exponent in (0, "
+                               "100]",
                                text.str().c_str());
     options.mode = RoutingOptions::Mode::Zipf;
     options.zipfExponent = exponent;

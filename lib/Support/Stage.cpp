@@ -45,9 +45,14 @@ static Error specError(StringRef spec, StringRef entry, const Twine &why) {
 // stage's token count overflow.
 static constexpr uint64_t kMaxRequests = 1u << 20;
 static constexpr uint64_t kMaxLength = 1u << 24;
+// The prompt tokens of one stage: MoE routing samples each one's experts,
+// so prefill=1048576@16777216 (1.8e13 tokens) ran for days. 2^27 is the
+// serving loop's prompt-token limit for a whole run.
+static constexpr uint64_t kMaxPrefillTokens = uint64_t(1) << 27;
 
 Expected<Stage> parseStageSpec(StringRef spec) {
   Stage stage;
+  uint64_t prefillTokens = 0;
   if (spec.trim().empty())
     return createStringError(
         inconvertibleErrorCode(),
@@ -82,6 +87,12 @@ Expected<Stage> parseStageSpec(StringRef spec) {
       return specError(spec, entry,
                        "brings the stage past " + Twine(kMaxRequests) +
                            " requests");
+    // count <= 2^20 and length <= 2^24: the product fits.
+    if (kind == "prefill" &&
+        (prefillTokens += count * length) > kMaxPrefillTokens)
+      return specError(spec, entry,
+                       "brings the stage past " + Twine(kMaxPrefillTokens) +
+                           " prompt tokens");
     auto &lengths =
         kind == "prefill" ? stage.prefillTokens : stage.decodeContexts;
     lengths.append(count, length);

@@ -109,7 +109,7 @@ def simulate(model, *, device, devices=0, nodes=0, replicas_per_node=0,
              chunked_prefill=False, routing="uniform", seed=0, json=True,
              weight_dtype=None, allow_partial=False,
              allow_long_context=False, limit_requests=1 << 22,
-             limit_tokens=1 << 24):
+             limit_tokens=1 << 24, limit_prompt_tokens=1 << 27):
     """Serve a workload on a device: ``duplexc simulate MODEL --device DEVICE
     ... --json``.
 
@@ -121,9 +121,9 @@ def simulate(model, *, device, devices=0, nodes=0, replicas_per_node=0,
     standard deviation as a fraction of the mean. ``requests=0`` serves the
     whole trace or 256 synthetic requests. A request whose prompt plus
     output exceed the model's ``max_position_embeddings`` raises
-    ``DuplexError`` unless ``allow_long_context=True``. ``limit_requests``
-    and ``limit_tokens`` are the work limits (requests served, tokens
-    generated; 0 lifts one). Returns the report dict:
+    ``DuplexError`` unless ``allow_long_context=True``. ``limit_requests``,
+    ``limit_tokens`` and ``limit_prompt_tokens`` are the work limits
+    (requests served, tokens generated, prompt tokens; 0 lifts one). Returns the report dict:
     ``throughput_tokens_per_s``, ``requests_per_s``, ``ttft_s``, ``tbt_s``,
     ``e2e_s`` (each with ``mean``, ``p50``, ``p90``, ``p99``),
     ``energy_j_per_token``, ``time_breakdown``, ``energy_breakdown``,
@@ -141,7 +141,8 @@ def simulate(model, *, device, devices=0, nodes=0, replicas_per_node=0,
         chunked_prefill=chunked_prefill, routing=routing, seed=seed,
         json=json, weight_dtype=weight_dtype or "",
         allow_partial=allow_partial, allow_long_context=allow_long_context,
-        limit_requests=limit_requests, limit_tokens=limit_tokens)
+        limit_requests=limit_requests, limit_tokens=limit_tokens,
+        limit_prompt_tokens=limit_prompt_tokens)
     return _parse(text, json)
 
 

@@ -117,12 +117,14 @@ simulate(const std::string &model, const std::string &device, unsigned devices,
          std::optional<double> lout, double lenStd, uint64_t maxTokens,
          bool chunkedPrefill, const std::string &routing, uint64_t seed,
          bool json, const std::string &weightDType, bool allowPartial,
-         bool allowLongContext, uint64_t limitRequests, uint64_t limitTokens) {
+         bool allowLongContext, uint64_t limitRequests, uint64_t limitTokens,
+         uint64_t limitPromptTokens) {
   CLocaleScope cLocale;
   SimulateOptions options;
   options.allowLongContext = allowLongContext;
   options.limits.maxRequests = limitRequests;
   options.limits.maxGeneratedTokens = limitTokens;
+  options.limits.maxPromptTokens = limitPromptTokens;
   options.import.allowPartial = allowPartial;
   options.model = model;
   options.device = device;
@@ -198,7 +200,7 @@ PYBIND11_MODULE(_duplex, m) {
         py::arg("chunked_prefill"), py::arg("routing"), py::arg("seed"),
         py::arg("json"), py::arg("weight_dtype"), py::arg("allow_partial"),
         py::arg("allow_long_context"), py::arg("limit_requests"),
-        py::arg("limit_tokens"), release());
+        py::arg("limit_tokens"), py::arg("limit_prompt_tokens"), release());
   m.def("models", &models, py::arg("json"), release());
   m.def("write_file", &writeFile, py::arg("path"), py::arg("content"));
   m.def("device_summary", &deviceSummary, py::arg("device"), py::arg("devices"),

@@ -282,6 +282,13 @@ static cl::opt<uint64_t> simLimitTokens(
     cl::value_desc("N"),
     cl::init(duplex::serving::WorkLimits().maxGeneratedTokens),
     cl::sub(simulateCommand), cl::cat(duplexCategory));
+static cl::opt<uint64_t> simLimitPromptTokens(
+    "limit-prompt-tokens",
+    cl::desc("Work limit: the most prompt tokens a run may process (default "
+             "134217728, about 11 s for Mixtral; 0: no limit)"),
+    cl::value_desc("N"),
+    cl::init(duplex::serving::WorkLimits().maxPromptTokens),
+    cl::sub(simulateCommand), cl::cat(duplexCategory));
 static cl::opt<bool> simAllowLongContext(
     "allow-long-context",
     cl::desc("Simulate requests whose prompt plus output exceed the model's "
@@ -406,6 +413,7 @@ int main(int argc, char **argv) {
     options.requests = simRequests;
     options.limits.maxRequests = simLimitRequests;
     options.limits.maxGeneratedTokens = simLimitTokens;
+    options.limits.maxPromptTokens = simLimitPromptTokens;
     options.allowLongContext = simAllowLongContext;
     if (simLin.getNumOccurrences())
       options.inputTokens = simLin;

@@ -45,6 +45,10 @@ struct WorkLimits {
   /// 16,777,216 generated tokens: about 38 s and 0.6 GB at batch 1 (the
   /// Azure conversation trace generates 4,088,665).
   uint64_t maxGeneratedTokens = uint64_t(1) << 24;
+  /// 134,217,728 prompt tokens: MoE stages sample each prompt token's
+  /// experts, ~80 ns per token for Mixtral (about 11 s); the Azure traces
+  /// have 18,059,974 and 22,361,870.
+  uint64_t maxPromptTokens = uint64_t(1) << 27;
 };
 
 /// Fails when `requests` exceed `limits`, naming the flag that lifts them.

@@ -79,6 +79,11 @@ LogicalResult ModelOp::verify() {
   Block &body = getBody().front();
   if (body.empty() || !isa<OutputOp>(body.back()))
     return emitOpError("body must end with 'llm.output'");
+  // 0 or negative would switch the serving loop's context check off.
+  if (IntegerAttr positions = getMaxPositionEmbeddingsAttr();
+      positions && positions.getValue().getSExtValue() <= 0)
+    return emitOpError() << "max_position_embeddings must be positive, got "
+                         << positions.getValue().getSExtValue();
   // Every statistic and cost is computed in 64 bits: a model whose counts
   // do not fit is an error here, never a wrapped number later.
   uint64_t parameters = 0, weightBits = 0, kvBits = 0;
