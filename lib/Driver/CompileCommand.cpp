@@ -9,6 +9,7 @@
 #include "duplex/Sim/TraceExport.h"
 #include "duplex/Support/FiniteJSON.h"
 #include "duplex/Support/Output.h"
+#include "duplex/Support/Stage.h"
 #include "duplex/Transforms/Partition.h"
 #include "duplex/Transforms/ScheduleIR.h"
 
@@ -19,6 +20,7 @@
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/Path.h"
+#include "llvm/Support/WithColor.h"
 
 using namespace llvm;
 using namespace duplex;
@@ -229,6 +231,37 @@ makePlacementWriter(const CompileOptions &options,
   };
 }
 
+/// The stage's longest context (a prompt, or a decode context plus its new
+/// token) against the model's max_position_embeddings: an error unless
+/// --allow-long-context, then a warning (as simulate does for requests).
+static Error checkStageContext(llm::ModelOp model, StringRef spec, bool allow) {
+  std::optional<uint64_t> positions = model.getMaxPositionEmbeddings();
+  Expected<Stage> stage = parseStageSpec(spec);
+  if (!positions || !stage) {
+    consumeError(stage.takeError()); // Reported where the stage is used.
+    return Error::success();
+  }
+  uint64_t longest = 0;
+  for (uint64_t prompt : stage->prefillTokens)
+    longest = std::max(longest, prompt);
+  for (uint64_t context : stage->decodeContexts)
+    longest = std::max(longest, context + 1);
+  if (longest <= *positions)
+    return Error::success();
+  std::string what = formatv("stage '{0}' needs {1} positions, past the "
+                             "max_position_embeddings ({2}) of model '{3}'",
+                             spec, longest, *positions, model.getSymName())
+                         .str();
+  if (!allow)
+    return createStringError(inconvertibleErrorCode(),
+                             "%s; pass --allow-long-context to compile it "
+                             "anyway",
+                             what.c_str());
+  WithColor::warning(errs(), kTool)
+      << what << " (--allow-long-context: compiled anyway)\n";
+  return Error::success();
+}
+
 Expected<CommandOutput>
 duplex::makeCompileOutput(const CompileOptions &options) {
   if (!is_contained({"opb", "placed", "placement", "schedule", "trace", "json"},
@@ -275,6 +308,10 @@ duplex::makeCompileOutput(const CompileOptions &options) {
   if (!loaded)
     return loaded.takeError();
   session->loaded = std::move(*loaded);
+
+  if (Error error = checkStageContext(session->loaded.model, options.stage,
+                                      options.allowLongContext))
+    return std::move(error);
 
   DiagnosticCollector diagnostics(*session->context);
   if (is_contained({"schedule", "trace", "json"}, options.emit))

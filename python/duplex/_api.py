@@ -67,7 +67,8 @@ def stats(model, *, json=True, weight_dtype=None, kv_dtype=None,
 def compile(model, *, stage, device=None, emit="placement", json=True,
             devices=0, nodes=0, coprocess="pe", routing="expected", seed=0,
             expert_tensor_parallel=False, placement=None, save_placement=None,
-            weight_dtype=None, kv_dtype=None, allow_partial=False):
+            weight_dtype=None, kv_dtype=None, allow_partial=False,
+            allow_long_context=False):
     """Op/B analysis, placement or schedule of one serving stage:
     ``duplexc compile MODEL --device DEVICE --stage STAGE --emit=EMIT --json``.
 
@@ -98,7 +99,7 @@ def compile(model, *, stage, device=None, emit="placement", json=True,
         expert_tensor_parallel=expert_tensor_parallel,
         placement=_path(placement), save_placement=_path(save_placement),
         weight_dtype=weight_dtype or "", kv_dtype=kv_dtype or "",
-        allow_partial=allow_partial)
+        allow_partial=allow_partial, allow_long_context=allow_long_context)
     return _parse(text, as_json)
 
 

@@ -88,10 +88,10 @@ def test_compile_is_the_cli_json(cli, emit):
 
 
 def test_compile_text_outputs(cli):
-    args = dict(device="duplex", stage="decode=8@512")
+    args = dict(device="duplex", stage="decode=8@256")
     ir = duplex.compile("tiny", emit="schedule", **args)
     assert ir == cli("compile", "tiny", "--device", "duplex", "--stage",
-                     "decode=8@512", "--emit=schedule", parse=False)
+                     "decode=8@256", "--emit=schedule", parse=False)
     assert "dx.schedule" in ir
     table = duplex.compile("tiny", emit="placement", json=False, **args)
     assert "ridge point" in table
@@ -99,7 +99,7 @@ def test_compile_text_outputs(cli):
 
 def test_save_and_apply_placement(tmp_path):
     saved = tmp_path / "placement.json"
-    args = dict(device="duplex", stage="decode=16@1024", emit="placement")
+    args = dict(device="duplex", stage="decode=16@256", emit="placement")
     chosen = duplex.compile("tiny-moe", save_placement=saved, **args)
     assert saved.exists()
     applied = duplex.compile("tiny-moe", placement=saved, **args)

@@ -291,10 +291,10 @@ static cl::opt<uint64_t> simLimitPromptTokens(
     cl::sub(simulateCommand), cl::cat(duplexCategory));
 static cl::opt<bool> simAllowLongContext(
     "allow-long-context",
-    cl::desc("Simulate requests whose prompt plus output exceed the model's "
-             "max_position_embeddings (a warning; the report counts them) "
-             "instead of failing"),
-    cl::sub(simulateCommand), cl::cat(duplexCategory));
+    cl::desc("Go on with contexts past the model's max_position_embeddings "
+             "(requests of simulate, the stage of compile; a warning, and "
+             "simulate's report counts them) instead of failing"),
+    cl::sub(compileCommand), cl::sub(simulateCommand), cl::cat(duplexCategory));
 static cl::opt<bool>
     simChunked("chunked-prefill",
                cl::desc("Split prompts across stages to fit --max-tokens"),
@@ -381,6 +381,7 @@ int main(int argc, char **argv) {
     duplex::CompileOptions options;
     options.model = compileModel;
     options.device = compileDevice;
+    options.allowLongContext = simAllowLongContext;
     options.devices = compileDevices;
     options.nodes = compileNodes;
     options.stage = compileStage;

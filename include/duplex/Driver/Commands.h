@@ -60,6 +60,9 @@ struct CompileOptions {
   std::string device;
   unsigned devices = 0;
   unsigned nodes = 0;
+  /// Compile a stage whose contexts exceed the model's
+  /// max_position_embeddings (a warning) instead of failing.
+  bool allowLongContext = false;
   std::string stage;
   std::string routing = "expected";
   uint64_t seed = 0;
