@@ -125,20 +125,41 @@ void duplex::treatFileSizeLimitAsWriteError() {
   ::signal(SIGXFSZ, SIG_IGN);
 }
 
+/// An unnamed file in `directory` (O_TMPFILE), or -1 where the kernel or
+/// the file system has none.
+static int openUnnamedFile(StringRef directory) {
+#ifdef O_TMPFILE
+  std::string where = directory.empty() ? "." : directory.str();
+  return ::open(where.c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0666);
+#else
+  (void)directory;
+  return -1;
+#endif
+}
+
 Expected<duplex::PendingOutput> duplex::PendingOutput::create(StringRef path) {
   if (Error error = checkOutputPath(path))
     return std::move(error);
   // The temporary lives next to the path so that the rename is atomic; a
-  // replaced file keeps its permission bits. Its name carries the writer's
-  // process id, so the temporaries of writers killed with SIGKILL (the one
-  // signal that cannot remove them) are recognised and removed here.
+  // replaced file keeps its permission bits. A named one carries the
+  // writer's process id, so the temporaries of writers killed with SIGKILL
+  // (the one signal that cannot remove them) are recognised and removed
+  // here.
   removeStaleTemporaries(path);
-  SmallString<256> model(sys::path::parent_path(path));
+  sys::fs::file_status status;
+  bool replacing = !sys::fs::status(path, status);
+  StringRef directory = sys::path::parent_path(path);
+  if (int fd = openUnnamedFile(directory); fd >= 0) {
+    if (replacing)
+      ::fchmod(fd, status.permissions());
+    return PendingOutput(path.str(), fd, "/proc/self/fd/" + std::to_string(fd),
+                         std::nullopt);
+  }
+  SmallString<256> model(directory);
   sys::path::append(model,
                     temporaryPrefix(path) + Twine(::getpid()) + "-%%%%%%%%");
   unsigned mode = sys::fs::all_read | sys::fs::all_write;
-  sys::fs::file_status status;
-  if (!sys::fs::status(path, status))
+  if (replacing)
     mode = status.permissions();
   Expected<sys::fs::TempFile> temporary =
       sys::fs::TempFile::create(model, mode, sys::fs::OF_None);
@@ -151,32 +172,77 @@ Expected<duplex::PendingOutput> duplex::PendingOutput::create(StringRef path) {
                    "next to it: " +
                    toString(temporary.takeError()));
   // TempFile ignores the umask for an existing file's mode: set it again.
-  if (!sys::fs::status(path, status))
+  if (replacing)
     sys::fs::setPermissions(temporary->FD, status.permissions());
-  return PendingOutput(path.str(), std::move(*temporary));
+  int fd = temporary->FD;
+  std::string name = temporary->TmpName;
+  return PendingOutput(path.str(), fd, std::move(name), std::move(*temporary));
 }
 
 duplex::PendingOutput::PendingOutput(PendingOutput &&other)
-    : path(std::move(other.path)), temporary(std::move(other.temporary)),
-      done(other.done) {
+    : path(std::move(other.path)), fd(other.fd),
+      temporaryPath(std::move(other.temporaryPath)),
+      named(std::move(other.named)), done(other.done) {
   other.done = true;
+  other.fd = -1;
 }
 
 duplex::PendingOutput::~PendingOutput() {
-  if (!done)
-    consumeError(temporary.discard());
+  if (done)
+    return;
+  if (named)
+    consumeError(named->discard());
+  else if (fd >= 0)
+    ::close(fd); // An unnamed file vanishes with its last descriptor.
+}
+
+/// Gives the unnamed file `fd` a name next to `path` and renames it over
+/// `path`. The name exists only between the two calls.
+static Error linkAndRename(int fd, StringRef path) {
+  std::string source = "/proc/self/fd/" + std::to_string(fd);
+  SmallString<256> model(sys::path::parent_path(path));
+  sys::path::append(model,
+                    temporaryPrefix(path) + Twine(::getpid()) + "-%%%%%%%%");
+  for (int attempt = 0; attempt < 16; ++attempt) {
+    SmallString<256> name;
+    sys::fs::createUniquePath(model, name, /*MakeAbsolute=*/false);
+    if (::linkat(AT_FDCWD, source.c_str(), AT_FDCWD, name.c_str(),
+                 AT_SYMLINK_FOLLOW) != 0) {
+      if (errno == EEXIST)
+        continue;
+      return errorCodeToError(std::error_code(errno, std::generic_category()));
+    }
+    if (::rename(name.c_str(), path.str().c_str()) != 0) {
+      std::error_code error(errno, std::generic_category());
+      ::unlink(name.c_str());
+      return errorCodeToError(error);
+    }
+    return Error::success();
+  }
+  return errorCodeToError(std::make_error_code(std::errc::file_exists));
 }
 
 Error duplex::PendingOutput::commit() {
   done = true;
-  if (::fsync(temporary.FD) != 0) {
+  if (::fsync(fd) != 0) {
     std::string reason = std::strerror(errno);
-    consumeError(temporary.discard());
+    if (named)
+      consumeError(named->discard());
+    else
+      ::close(fd);
     return failure("cannot write '" + path + "': " + reason);
   }
-  if (Error error = temporary.keep(path)) {
+  if (!named) {
+    Error error = linkAndRename(fd, path);
+    ::close(fd);
+    if (error)
+      return failure("cannot write '" + path +
+                     "': " + toString(std::move(error)));
+    return Error::success();
+  }
+  if (Error error = named->keep(path)) {
     std::string reason = toString(std::move(error));
-    consumeError(temporary.discard());
+    consumeError(named->discard());
     return failure("cannot write '" + path + "': " + reason);
   }
   return Error::success();

@@ -18,6 +18,7 @@
 #include "llvm/Support/raw_ostream.h"
 
 #include <functional>
+#include <optional>
 #include <string>
 
 namespace duplex {
@@ -41,8 +42,11 @@ bool isOutputSink(llvm::StringRef path);
 llvm::Error checkOutputPath(llvm::StringRef path);
 
 /// An output being written: a temporary next to the path, renamed over it
-/// by commit(). Destroyed without commit() (an error, an early return), it
-/// removes the temporary; a signal removes it too.
+/// by commit(). Where the file system allows (Linux O_TMPFILE: ext4, xfs,
+/// btrfs, tmpfs), the temporary has no name until commit() links it for the
+/// rename, so even SIGKILL leaves nothing behind; elsewhere it is a named
+/// file that a signal or the destructor removes. Destroyed without commit()
+/// (an error, an early return), the temporary is gone.
 class PendingOutput {
 public:
   /// Checks `path` and creates the temporary.
@@ -51,18 +55,24 @@ public:
   PendingOutput &operator=(PendingOutput &&) = delete;
   ~PendingOutput();
 
-  /// Where to write the content.
-  llvm::StringRef getTemporaryPath() const { return temporary.TmpName; }
-  int getFD() const { return temporary.FD; }
+  /// Where another writer (an MLIR tool main) may open the content:
+  /// /proc/self/fd/N for an unnamed temporary.
+  llvm::StringRef getTemporaryPath() const { return temporaryPath; }
+  int getFD() const { return fd; }
 
   /// Flushes the temporary to disk and renames it over the path.
   llvm::Error commit();
 
 private:
-  PendingOutput(std::string path, llvm::sys::fs::TempFile temporary)
-      : path(std::move(path)), temporary(std::move(temporary)) {}
+  PendingOutput(std::string path, int fd, std::string temporaryPath,
+                std::optional<llvm::sys::fs::TempFile> named)
+      : path(std::move(path)), fd(fd), temporaryPath(std::move(temporaryPath)),
+        named(std::move(named)) {}
   std::string path;
-  llvm::sys::fs::TempFile temporary;
+  int fd = -1;
+  std::string temporaryPath;
+  /// The named fallback; empty for an unnamed temporary (fd is ours).
+  std::optional<llvm::sys::fs::TempFile> named;
   bool done = false;
 };
 
