@@ -129,6 +129,10 @@ void duplex::treatFileSizeLimitAsWriteError() {
 /// the file system has none.
 static int openUnnamedFile(StringRef directory) {
 #ifdef O_TMPFILE
+  // commit() links it through /proc/self/fd: without /proc (some
+  // containers) the named temporary is the only way.
+  if (::access("/proc/self/fd", X_OK) != 0)
+    return -1;
   std::string where = directory.empty() ? "." : directory.str();
   return ::open(where.c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0666);
 #else
