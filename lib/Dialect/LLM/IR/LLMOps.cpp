@@ -84,6 +84,13 @@ LogicalResult ModelOp::verify() {
       positions && positions.getValue().getSExtValue() <= 0)
     return emitOpError() << "max_position_embeddings must be positive, got "
                          << positions.getValue().getSExtValue();
+  return success();
+}
+
+// After the ops inside are verified: a negative width they would reject
+// must not first read as a count past 64 bits.
+LogicalResult ModelOp::verifyRegions() {
+  Block &body = getBody().front();
   // Every statistic and cost is computed in 64 bits: a model whose counts
   // do not fit is an error here, never a wrapped number later.
   uint64_t parameters = 0, weightBits = 0, kvBits = 0;

@@ -54,6 +54,7 @@ def LLM_ModelOp : LLM_Op<"model", [IsolatedFromAbove, Symbol,
     $body
   }];
   let hasVerifier = 1;
+  let hasRegionVerifier = 1;
   let extraClassDeclaration = [{
     /// The value produced by the model (the logits).
     ::mlir::Value getLogits();
