@@ -73,7 +73,7 @@ static Expected<uint64_t> checkContextLengths(llm::ModelOp model,
                                               ArrayRef<RequestSpec> requests,
                                               bool allow) {
   std::optional<uint64_t> positions = model.getMaxPositionEmbeddings();
-  if (!positions || *positions == 0)
+  if (!positions) // The llm.model verifier holds it positive.
     return 0;
   uint64_t past = 0;
   const RequestSpec *longest = nullptr;

@@ -1,6 +1,7 @@
 //===- ConfigReader.cpp - typed field access on a JSON object -------------===//
 
 #include "ConfigReader.h"
+#include "duplex/Dialect/LLM/IR/LLMOps.h"
 
 #include "llvm/Support/raw_ostream.h"
 
@@ -91,14 +92,17 @@ struct FieldBound {
   int64_t max;
   StringLiteral why;
 };
+static constexpr int64_t kMaxExperts = int64_t(duplex::llm::kMaxExperts);
+static constexpr StringLiteral kExpertsWhy =
+    "PEER, the largest MoE, has 1024^2";
 static constexpr FieldBound kFieldBounds[] = {
     {"num_hidden_layers", 1 << 16, "the deepest published LLMs have ~126"},
     {"n_layer", 1 << 16, "the deepest published LLMs have ~126"},
     {"num_layers", 1 << 16, "the deepest published LLMs have ~126"},
-    {"num_local_experts", 1 << 20, "PEER, the largest MoE, has 1024^2"},
-    {"num_experts", 1 << 20, "PEER, the largest MoE, has 1024^2"},
-    {"n_routed_experts", 1 << 20, "PEER, the largest MoE, has 1024^2"},
-    {"moe_num_experts", 1 << 20, "PEER, the largest MoE, has 1024^2"},
+    {"num_local_experts", kMaxExperts, kExpertsWhy},
+    {"num_experts", kMaxExperts, kExpertsWhy},
+    {"n_routed_experts", kMaxExperts, kExpertsWhy},
+    {"moe_num_experts", kMaxExperts, kExpertsWhy},
 };
 
 int64_t ConfigReader::positiveOr(StringRef key, int64_t fallback) {

@@ -397,8 +397,7 @@ duplex::parseHFConfig(StringRef text, StringRef fileName,
                       const HFImportOptions &options) {
   Expected<json::Value> parsed = parseBoundedJSON(text, fileName);
   if (!parsed)
-    return createStringError(inconvertibleErrorCode(), "%s",
-                             toString(parsed.takeError()).c_str());
+    return parsed.takeError();
   const json::Object *root = parsed->getAsObject();
   if (!root)
     return createStringError(inconvertibleErrorCode(),

@@ -34,7 +34,6 @@ int64_t daysFromCivil(int64_t year, unsigned month, unsigned day) {
   return era * 146097 + int64_t(dayOfEra) - 719468;
 }
 
-/// Seconds of `YYYY-MM-DD HH:MM:SS[.fraction]`, or of a plain number.
 /// Days in `month` of `year` (proleptic Gregorian): February 30 is no date.
 unsigned daysInMonth(int64_t year, unsigned month) {
   static const unsigned days[] = {31, 28, 31, 30, 31, 30,
@@ -43,6 +42,7 @@ unsigned daysInMonth(int64_t year, unsigned month) {
   return month == 2 && leap ? 29 : days[(month - 1) % 12];
 }
 
+/// Seconds of `YYYY-MM-DD HH:MM:SS[.fraction]`, or of a plain number.
 std::optional<double> parseTimestamp(StringRef text) {
   // strtod also reads "nan" and "inf", which no arrival can be.
   double seconds;

@@ -39,14 +39,21 @@ uint64_t drawLength(Normal &normal, double mean, double relativeStd) {
 }
 } // namespace
 
+/// `count` requests against the request limit.
+static Error checkRequestCount(uint64_t count, const WorkLimits &limits) {
+  if (!limits.maxRequests || count <= limits.maxRequests)
+    return Error::success();
+  return createStringError(inconvertibleErrorCode(),
+                           "%llu requests exceed the work limit of %llu "
+                           "(--limit-requests raises it)",
+                           (unsigned long long)count,
+                           (unsigned long long)limits.maxRequests);
+}
+
 Error checkWorkLimits(ArrayRef<RequestSpec> requests,
                       const WorkLimits &limits) {
-  if (limits.maxRequests && requests.size() > limits.maxRequests)
-    return createStringError(inconvertibleErrorCode(),
-                             "%zu requests exceed the work limit of %llu "
-                             "(--limit-requests raises it)",
-                             requests.size(),
-                             (unsigned long long)limits.maxRequests);
+  if (Error error = checkRequestCount(requests.size(), limits))
+    return error;
   // Saturating: with the request limit lifted, the sums could wrap.
   auto addSaturating = [](uint64_t sum, uint64_t value) {
     return value > UINT64_MAX - sum ? UINT64_MAX : sum + value;
@@ -89,12 +96,8 @@ generateRequests(const SyntheticWorkload &workload, const WorkLimits &limits) {
                              lengths.relativeStd);
   // Before the vector is sized: `--requests 100000000000` must not reach
   // the allocator.
-  if (limits.maxRequests && workload.requests > limits.maxRequests)
-    return createStringError(inconvertibleErrorCode(),
-                             "%llu requests exceed the work limit of %llu "
-                             "(--limit-requests raises it)",
-                             (unsigned long long)workload.requests,
-                             (unsigned long long)limits.maxRequests);
+  if (Error error = checkRequestCount(workload.requests, limits))
+    return std::move(error);
   // Bounded both ways: 1e-320 requests/s made the arrivals infinite; past a
   // billion requests/s every request arrives at 0 (use --closed-loop).
   if (workload.queriesPerSecond && !(*workload.queriesPerSecond >= 1e-6 &&

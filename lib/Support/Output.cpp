@@ -95,6 +95,15 @@ static std::string temporaryPrefix(StringRef path) {
   return ("." + sys::path::filename(path) + ".duplex-tmp-").str();
 }
 
+/// The model of a named temporary for `path`, next to it
+/// (".NAME.duplex-tmp-PID-%%%%%%%%"), for sys::fs::createUniquePath.
+static SmallString<256> temporaryModel(StringRef path) {
+  SmallString<256> model(sys::path::parent_path(path));
+  sys::path::append(model,
+                    temporaryPrefix(path) + Twine(::getpid()) + "-%%%%%%%%");
+  return model;
+}
+
 /// Removes the temporaries for `path` whose writer no longer runs
 /// (".NAME.duplex-tmp-PID-XXXXXXXX" with no process PID). A live writer's
 /// temporary, or a name that does not parse, is left alone.
@@ -152,21 +161,17 @@ Expected<duplex::PendingOutput> duplex::PendingOutput::create(StringRef path) {
   removeStaleTemporaries(path);
   sys::fs::file_status status;
   bool replacing = !sys::fs::status(path, status);
-  StringRef directory = sys::path::parent_path(path);
-  if (int fd = openUnnamedFile(directory); fd >= 0) {
+  if (int fd = openUnnamedFile(sys::path::parent_path(path)); fd >= 0) {
     if (replacing)
       ::fchmod(fd, status.permissions());
     return PendingOutput(path.str(), fd, "/proc/self/fd/" + std::to_string(fd),
                          std::nullopt);
   }
-  SmallString<256> model(directory);
-  sys::path::append(model,
-                    temporaryPrefix(path) + Twine(::getpid()) + "-%%%%%%%%");
   unsigned mode = sys::fs::all_read | sys::fs::all_write;
   if (replacing)
     mode = status.permissions();
   Expected<sys::fs::TempFile> temporary =
-      sys::fs::TempFile::create(model, mode, sys::fs::OF_None);
+      sys::fs::TempFile::create(temporaryModel(path), mode, sys::fs::OF_None);
   // TempFile registered LLVM's signal handlers (to remove it on a signal)
   // if nothing had: SIGXFSZ is theirs again (Python's module, for one).
   ::signal(SIGXFSZ, SIG_IGN);
@@ -204,9 +209,7 @@ duplex::PendingOutput::~PendingOutput() {
 /// `path`. The name exists only between the two calls.
 static Error linkAndRename(int fd, StringRef path) {
   std::string source = "/proc/self/fd/" + std::to_string(fd);
-  SmallString<256> model(sys::path::parent_path(path));
-  sys::path::append(model,
-                    temporaryPrefix(path) + Twine(::getpid()) + "-%%%%%%%%");
+  SmallString<256> model = temporaryModel(path);
   for (int attempt = 0; attempt < 16; ++attempt) {
     SmallString<256> name;
     sys::fs::createUniquePath(model, name, /*MakeAbsolute=*/false);

@@ -109,8 +109,8 @@ def simulate(model, *, device, devices=0, nodes=0, replicas_per_node=0,
              lin=None, lout=None, len_std=0.1, max_tokens=0,
              chunked_prefill=False, routing="uniform", seed=0, json=True,
              weight_dtype=None, allow_partial=False,
-             allow_long_context=False, limit_requests=1 << 22,
-             limit_tokens=1 << 24, limit_prompt_tokens=1 << 27):
+             allow_long_context=False, limit_requests=None,
+             limit_tokens=None, limit_prompt_tokens=None):
     """Serve a workload on a device: ``duplexc simulate MODEL --device DEVICE
     ... --json``.
 
@@ -124,7 +124,8 @@ def simulate(model, *, device, devices=0, nodes=0, replicas_per_node=0,
     output exceed the model's ``max_position_embeddings`` raises
     ``DuplexError`` unless ``allow_long_context=True``. ``limit_requests``,
     ``limit_tokens`` and ``limit_prompt_tokens`` are the work limits
-    (requests served, tokens generated, prompt tokens; 0 lifts one). Returns the report dict:
+    (requests served, tokens generated, prompt tokens; None keeps
+    ``duplexc``'s default, 0 lifts one). Returns the report dict:
     ``throughput_tokens_per_s``, ``requests_per_s``, ``ttft_s``, ``tbt_s``,
     ``e2e_s`` (each with ``mean``, ``p50``, ``p90``, ``p99``),
     ``energy_j_per_token``, ``time_breakdown``, ``energy_breakdown``,

@@ -39,7 +39,6 @@ static void check(llvm::Error error) {
     throw DuplexFailure(llvm::toString(std::move(error)));
 }
 
-/// Runs a command and returns its output as a string.
 /// The C++ side parses and prints numbers with the C library, which follows
 /// the process locale: Python code may have set LC_NUMERIC to one with a
 /// decimal comma ("1,5"), and every JSON number would break. Each call runs
@@ -61,6 +60,7 @@ private:
   locale_t previous;
 };
 
+/// Runs a command and returns its output as a string.
 static std::string render(llvm::Expected<CommandOutput> output) {
   if (!output)
     throw DuplexFailure(llvm::toString(output.takeError()));
@@ -118,14 +118,17 @@ simulate(const std::string &model, const std::string &device, unsigned devices,
          std::optional<double> lout, double lenStd, uint64_t maxTokens,
          bool chunkedPrefill, const std::string &routing, uint64_t seed,
          bool json, const std::string &weightDType, bool allowPartial,
-         bool allowLongContext, uint64_t limitRequests, uint64_t limitTokens,
-         uint64_t limitPromptTokens) {
+         bool allowLongContext, std::optional<uint64_t> limitRequests,
+         std::optional<uint64_t> limitTokens,
+         std::optional<uint64_t> limitPromptTokens) {
   CLocaleScope cLocale;
   SimulateOptions options;
   options.allowLongContext = allowLongContext;
-  options.limits.maxRequests = limitRequests;
-  options.limits.maxGeneratedTokens = limitTokens;
-  options.limits.maxPromptTokens = limitPromptTokens;
+  // None keeps the defaults of serving::WorkLimits, as the flags do.
+  serving::WorkLimits &limits = options.limits;
+  limits.maxRequests = limitRequests.value_or(limits.maxRequests);
+  limits.maxGeneratedTokens = limitTokens.value_or(limits.maxGeneratedTokens);
+  limits.maxPromptTokens = limitPromptTokens.value_or(limits.maxPromptTokens);
   options.import.allowPartial = allowPartial;
   options.model = model;
   options.device = device;

@@ -180,11 +180,6 @@ uint64_t MoEOp::getNumParameters() {
 }
 StringRef MoEOp::getStatsCategory() { return "experts"; }
 
-/// The most experts one MoE layer may have: 2^20, the largest published
-/// design (PEER, He 2024: 1024^2 experts). The simulator keeps state per
-/// expert; 2^31 experts took 24 GB before it was stopped.
-static constexpr uint64_t kMaxExperts = uint64_t(1) << 20;
-
 LogicalResult MoEOp::verify() {
   if (getNumExperts() > kMaxExperts)
     return emitOpError() << "num_experts (" << getNumExperts()

@@ -20,6 +20,12 @@
 namespace duplex::llm {
 /// Storage size of one element of `type`, in bits (int4 packs two per byte).
 unsigned getDTypeBits(DType type);
+
+/// The most experts one MoE layer may have: 2^20, the largest published
+/// design (PEER, He 2024: 1024^2 experts). The simulator keeps state per
+/// expert; 2^31 experts took 24 GB before it was stopped. llm.moe verifies
+/// it; the HF config reader checks it first to name the config's field.
+constexpr uint64_t kMaxExperts = uint64_t(1) << 20;
 } // namespace duplex::llm
 
 #define GET_TYPEDEF_CLASSES
