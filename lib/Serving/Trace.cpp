@@ -65,7 +65,8 @@ std::optional<double> parseTimestamp(StringRef text) {
       // fuzz/TraceFuzzer.cpp).
       year < 0 || year > 9999 || month < 1 || month > 12 || day < 1 ||
       day > daysInMonth(year, month) || hour > 23 || minute > 59 ||
-      second < 0 || second >= 61)
+      // Written so that a NaN second ("nan", found by the fuzzer) fails.
+      !(second >= 0 && second < 61))
     return std::nullopt;
   return double(daysFromCivil(year, month, day)) * 86400.0 + hour * 3600.0 +
          minute * 60.0 + second;
