@@ -20,7 +20,7 @@ COLUMNS = ['model', 'qps', 'system', 'throughput_tokens_per_s', 'ttft_p50_s',
 
 def measure(duplexc, point):
     device, options = duplex_setup.system_options(MODEL, point['system'])
-    options.update(qps=point['qps'], batch=MAX_BATCH // options['nodes'],
+    options.update(qps=point['qps'], batch=MAX_BATCH,
                    requests=REQUESTS, lin=LIN, lout=LOUT,
                    len_std=duplex_setup.CONFIG['len_std'],
                    seed=duplex_setup.CONFIG['seed'])

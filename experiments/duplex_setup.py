@@ -32,11 +32,10 @@ def system_options(model, system):
 
 def closed_loop(model, system, batch, lin, lout, **extra):
     """Options of a closed-loop point with `batch` requests in flight on the
-    whole system. Nodes are data-parallel replicas, so each runs batch/nodes
-    (the paper's batch is the system's)."""
+    whole system (the paper's batch, and `duplexc simulate --batch`: each of
+    the data-parallel nodes runs batch/nodes)."""
     device, options = system_options(model, system)
-    per_replica = max(1, batch // options['nodes'])
-    options.update(closed_loop=True, batch=per_replica,
+    options.update(closed_loop=True, batch=batch,
                    requests=CONFIG['generations'] * batch, lin=lin, lout=lout,
                    len_std=CONFIG['len_std'], seed=CONFIG['seed'])
     options.update(extra)

@@ -1,6 +1,7 @@
 //===- StageWork.cpp - FLOPs, bytes and Op/B of every op in a stage -------===//
 
 #include "duplex/Analysis/StageWork.h"
+#include "duplex/CostModel/CostModel.h"
 #include "duplex/CostModel/Kernels.h"
 
 #include "mlir/IR/BuiltinOps.h"
@@ -30,6 +31,17 @@ void duplex::applyExpertParallelism(WorkContext &context,
   context.expertParallel = expertTensorParallel ? 1 : perNode;
   context.expertsTensorParallel = expertTensorParallel;
   context.expertTokenScale = 1;
+  context.expertRidgeOpB = 0;
+  for (const hw::Unit &unit : system.units) {
+    llvm::Expected<double> ridge =
+        cost::ridgePoint(system, unit, hw::DType::FP16);
+    if (!ridge) {
+      llvm::consumeError(ridge.takeError()); // No FP16 peak: no ridge.
+      continue;
+    }
+    if (context.expertRidgeOpB == 0 || *ridge < context.expertRidgeOpB)
+      context.expertRidgeOpB = *ridge;
+  }
   if (nodes > 1) {
     context.expertParallel *= nodes;
     context.expertTokenScale = nodes;

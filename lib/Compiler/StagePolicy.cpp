@@ -211,15 +211,25 @@ static sim::WorkItem toWorkItem(const PlacedRecord &placed,
         double(context.stage.tokens()) * width * context.activationBits / 8.0;
     item.allReduceDevices = devicesPerNode;
   }
-  // Experts spread over nodes: this node's routed tokens go to the experts
-  // of the others and come back, the devices of a node sharing the bytes.
+  // Experts spread over nodes: tokens cross to the nodes holding their
+  // experts and come back. A device sends its share of its node's routed
+  // tokens and receives the tokens of the experts it holds (with ET, a
+  // node's devices share those); the all-to-all lasts as long as the
+  // busiest device's larger direction.
   unsigned nodes = system.topology.nodes;
   if (nodes > 1 && isa<MoEOp>(record.op)) {
     uint64_t width =
         mlir::cast<ActType>(record.op->getResult(0).getType()).getWidth();
     auto moe = cast<MoEOp>(record.op);
-    item.allToAllBytes = double(context.stage.tokens()) * moe.getTopK() *
-                         width * context.activationBits / 8.0 / devicesPerNode;
+    double sent =
+        double(context.stage.tokens()) * moe.getTopK() / devicesPerNode;
+    double received = 0;
+    for (uint64_t tokens : record.work.tokensPerExpert)
+      received += tokens;
+    if (context.expertsTensorParallel)
+      received /= devicesPerNode;
+    item.allToAllBytes =
+        std::max(sent, received) * width * context.activationBits / 8.0;
     item.allToAllDevices = nodes;
   }
   return item;

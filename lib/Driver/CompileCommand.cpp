@@ -77,7 +77,8 @@ makeScheduleWriter(const CompileOptions &options,
   if (!stage)
     return stage.takeError();
   auto system =
-      loadScaledSystem(options.device, options.devices, options.nodes);
+      loadScaledSystem(options.device, options.devices, options.nodes,
+                         /*replicasPerNode=*/0, options.calibration);
   if (!system)
     return system.takeError();
   Expected<PolicyOptions> policyOptions =
@@ -144,7 +145,8 @@ static Expected<CommandOutput> makeOpBWriter(const CompileOptions &options,
   std::unique_ptr<hw::System> system;
   if (!options.device.empty()) {
     auto loadedSystem =
-        loadScaledSystem(options.device, options.devices, options.nodes);
+        loadScaledSystem(options.device, options.devices, options.nodes,
+                         /*replicasPerNode=*/0, options.calibration);
     if (!loadedSystem)
       return loadedSystem.takeError();
     system = std::move(*loadedSystem);

@@ -107,6 +107,49 @@ static Expected<uint64_t> checkContextLengths(llm::ModelOp model,
   return past;
 }
 
+namespace {
+/// The system's maximum batch dealt over its data-parallel replicas: the
+/// first `system % replicas` replicas take one more.
+struct BatchLimit {
+  uint64_t system = 0;
+  unsigned replicas = 1;
+  uint64_t forReplica(unsigned replica) const {
+    return system / replicas + (replica < system % replicas ? 1 : 0);
+  }
+  std::string describe() const {
+    if (replicas == 1)
+      return std::to_string(system);
+    uint64_t low = forReplica(replicas - 1), high = forReplica(0);
+    return formatv("{0} ({1}{2} per replica x {3})", system, low,
+                   low == high ? "" : formatv("-{0}", high).str(), replicas)
+        .str();
+  }
+};
+} // namespace
+
+/// --batch (the system's) or --batch-per-replica, over `replicas`.
+static Expected<BatchLimit> dealBatch(const SimulateOptions &options,
+                                      unsigned replicas) {
+  BatchLimit limit;
+  limit.replicas = std::max(1u, replicas);
+  if (options.batchPerReplica) {
+    if (*options.batchPerReplica == 0)
+      return usageError("--batch-per-replica must be at least 1");
+    limit.system = *options.batchPerReplica * limit.replicas;
+    return limit;
+  }
+  if (options.batch == 0)
+    return usageError("--batch must be at least 1");
+  if (options.batch < limit.replicas)
+    return usageError(formatv(
+        "--batch {0} is the whole system's maximum batch, dealt over its {1} "
+        "data-parallel replicas (nodes x replicas per node): some would "
+        "serve nothing; give --batch {1} or more, or --batch-per-replica",
+        options.batch, limit.replicas));
+  limit.system = options.batch;
+  return limit;
+}
+
 static Expected<ServingReport> simulate(const SimulateOptions &options) {
   int modes = int(options.closedLoop) + int(options.qps.has_value()) +
               int(!options.traceFile.empty());
@@ -123,11 +166,14 @@ static Expected<ServingReport> simulate(const SimulateOptions &options) {
   if (!loaded)
     return loaded.takeError();
   auto system = loadScaledSystem(options.device, options.devices, options.nodes,
-                                 options.replicasPerNode);
+                                 options.replicasPerNode, options.calibration);
   if (!system)
     return system.takeError();
   unsigned replicas =
       (*system)->topology.nodes * (*system)->topology.replicasPerNode;
+  Expected<BatchLimit> batch = dealBatch(options, replicas);
+  if (!batch)
+    return batch.takeError();
 
   Expected<PolicyOptions> policyOptions =
       makePolicyOptions(options.coprocess, options.routing, options.seed);
@@ -147,7 +193,6 @@ static Expected<ServingReport> simulate(const SimulateOptions &options) {
     return longContext.takeError();
 
   ServingOptions serving;
-  serving.maxBatch = options.batch;
   serving.maxTokensPerStage = options.maxTokensPerStage;
   serving.chunkedPrefill = options.chunkedPrefill;
   serving.closedLoop = modes == 0 || options.closedLoop;
@@ -164,6 +209,7 @@ static Expected<ServingReport> simulate(const SimulateOptions &options) {
       share.push_back((*requests)[i]);
     if (share.empty())
       continue;
+    serving.maxBatch = batch->forReplica(replica);
     serving.progress = [&](double fraction) {
       progress.update((replica + fraction) / replicas);
     };
@@ -180,19 +226,24 @@ static Expected<ServingReport> simulate(const SimulateOptions &options) {
   report.partialModel = loaded->model->hasAttr("llm.partial");
   report.longContextRequests = *longContext;
   const hw::System &target = (*policy)->getSystem();
+  report.calibration = target.calibrationProfile;
+  report.batchLimit = batch->system;
+  report.batchLimitPerReplica = batch->forReplica(0);
+  report.replicas = replicas;
   report.title = formatv(
       "{0} on {1}: {2} device(s) x {3} node(s){9}, coprocess {4}, {5}, max "
-      "batch {6}; {7} of {8} stages evaluated",
+      "batch {6}, calibration {10}; {7} of {8} stages evaluated",
       loaded->model.getSymName(), target.name, target.topology.devicesPerNode,
       target.topology.nodes, options.coprocess,
       !options.traceFile.empty() ? "trace " + options.traceFile
       : options.qps ? formatv("Poisson {0} req/s", *options.qps).str()
                     : std::string("closed loop"),
-      options.batch, (*policy)->getEvaluations(), (*policy)->getQueries(),
+      batch->describe(), (*policy)->getEvaluations(), (*policy)->getQueries(),
       target.topology.replicasPerNode > 1
           ? formatv(" x {0} replicas per node", target.topology.replicasPerNode)
                 .str()
-          : std::string());
+          : std::string(),
+      target.calibrationProfile);
   return report;
 }
 

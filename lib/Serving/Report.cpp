@@ -159,6 +159,13 @@ json::Object toJSON(const ServingReport &report) {
       {"simulated_seconds", report.simulatedSeconds},
       {"wall_seconds", report.wallSeconds},
   };
+  if (report.batchLimit)
+    result["batch_limit"] =
+        json::Object{{"system", report.batchLimit},
+                     {"per_replica", report.batchLimitPerReplica},
+                     {"replicas", report.replicas}};
+  if (!report.calibration.empty())
+    result["calibration"] = report.calibration;
   if (report.partialModel)
     result["partial"] = true;
   if (report.longContextRequests)

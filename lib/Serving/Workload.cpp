@@ -11,17 +11,12 @@ using namespace llvm;
 namespace duplex::serving {
 
 namespace {
-/// Standard normal draws (Box-Muller on SplitMix64: portable, unlike
+/// Standard normal draws (Random.h: portable, unlike
 /// std::normal_distribution).
 class Normal {
 public:
   explicit Normal(uint64_t seed) : rng(seed) {}
-  double next() {
-    double u1 = rng.nextUnit(), u2 = rng.nextUnit();
-    if (u1 < 1e-300)
-      u1 = 1e-300;
-    return std::sqrt(-2.0 * std::log(u1)) * std::cos(2.0 * M_PI * u2);
-  }
+  double next() { return drawStandardNormal(rng); }
   SplitMix64 &generator() { return rng; }
 
 private:

@@ -36,6 +36,14 @@ ArrayRef<BundledFile> getBundledDevices() {
   return sorted;
 }
 
+ArrayRef<BundledFile> getBundledCalibrations() {
+  static std::vector<BundledFile> files = {
+#include "BundledCalibrations.inc"
+  };
+  static ArrayRef<BundledFile> sorted = sortedOnce(files);
+  return sorted;
+}
+
 std::string joinBundledNames(ArrayRef<BundledFile> files) {
   std::string names;
   for (const BundledFile &file : files) {

@@ -12,13 +12,6 @@ using namespace llvm;
 
 namespace duplex {
 
-uint64_t SplitMix64::next() {
-  uint64_t z = (state += 0x9e3779b97f4a7c15ull);
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-  return z ^ (z >> 31);
-}
-
 Expected<RoutingOptions> parseRoutingMode(StringRef text, uint64_t seed) {
   RoutingOptions options;
   options.seed = seed;
@@ -65,110 +58,99 @@ expectedCounts(uint64_t tokens, unsigned experts, unsigned topK) {
   return counts;
 }
 
-namespace {
-/// Weights with prefix sums (a Fenwick tree): the expert a uniform draw in
-/// [0, total) lands on, and removing or restoring one expert, each in
-/// O(log experts). A linear scan per pick made top-k of E experts cost
-/// O(k E) per token: 16,000 of 16,000 experts took minutes.
-class WeightTree {
-public:
-  explicit WeightTree(ArrayRef<double> weights)
-      : tree(weights.size() + 1, 0.0) {
-    for (size_t i = 1; i < tree.size(); ++i) {
-      tree[i] += weights[i - 1];
-      size_t parent = i + (i & -i);
-      if (parent < tree.size())
-        tree[parent] += tree[i];
-    }
-    top = 1;
-    while (top * 2 < tree.size())
-      top *= 2;
+/// The probability that one token's top-k picks expert i, when it draws k
+/// distinct experts with probability proportional to `weights`
+/// (approximated by water-filling: min(1, c w_i), summing to k). Uniform
+/// weights give k/E each.
+static SmallVector<double, 16> inclusionProbabilities(ArrayRef<double> weights,
+                                                      unsigned topK) {
+  // Weights are in decreasing order (Zipf by rank, or all equal), so the
+  // experts capped at probability 1 are a prefix.
+  SmallVector<double, 16> probabilities(weights.size(), 0.0);
+  double rest = 0;
+  for (double weight : weights)
+    rest += weight;
+  size_t capped = 0;
+  while (capped < weights.size() && capped < topK &&
+         (topK - capped) * weights[capped] >= rest) {
+    rest -= weights[capped];
+    ++capped;
   }
+  for (size_t i = 0; i < weights.size(); ++i)
+    probabilities[i] =
+        i < capped ? 1.0
+                   : std::min(1.0, (topK - capped) * weights[i] / rest);
+  return probabilities;
+}
 
-  void add(size_t expert, double delta) {
-    for (size_t i = expert + 1; i < tree.size(); i += i & -i)
-      tree[i] += delta;
+/// Integers near `values`, each in [0, cap], summing to `total`: floors,
+/// then the difference one at a time in a rotated order (from a random
+/// start, so no expert is favoured).
+static SmallVector<uint64_t, 16> roundToTotal(ArrayRef<double> values,
+                                             uint64_t total, uint64_t cap,
+                                             SplitMix64 &rng) {
+  size_t size = values.size();
+  SmallVector<uint64_t, 16> counts(size, 0);
+  uint64_t sum = 0;
+  for (size_t i = 0; i < size; ++i) {
+    counts[i] = uint64_t(std::clamp(std::floor(values[i]), 0.0, double(cap)));
+    sum += counts[i];
   }
-
-  /// The first expert whose running sum of weights (in index order)
-  /// exceeds `target`: the one a linear scan would choose.
-  size_t find(double target) const {
-    size_t position = 0;
-    for (size_t step = top; step > 0; step /= 2)
-      if (position + step < tree.size() && tree[position + step] <= target) {
-        position += step;
-        target -= tree[position];
+  size_t start = size_t(rng.next() % size);
+  // total <= size x cap, so each pass moves at least one unit.
+  while (sum != total)
+    for (size_t j = 0; j < size && sum != total; ++j) {
+      uint64_t &count = counts[(start + j) % size];
+      if (sum < total && count < cap) {
+        ++count;
+        ++sum;
+      } else if (sum > total && count > 0) {
+        --count;
+        --sum;
       }
-    return position; // 0-based: the element after the prefix kept.
-  }
+    }
+  return counts;
+}
 
-private:
-  std::vector<double> tree;
-  size_t top = 1;
-};
-} // namespace
-
+/// The stage's tokens-per-expert counts drawn in O(experts), whatever the
+/// token count: the counts of T tokens that each pick k distinct experts
+/// have mean T p_i and covariance T (p_i (1 - p_i) on the diagonal) with an
+/// exact sum T k. A multinomial of m trials over q_i = p_i (1 - p_i) / S
+/// (S = sum of p_i (1 - p_i)), m = T S / (1 - sum q_i^2), centred at T p_i,
+/// has that mean, that sum and that variance; for uniform routing its whole
+/// covariance is exact (it is proportional to I - 11'/E either way).
 static SmallVector<uint64_t, 16> sampledCounts(uint64_t tokens,
                                                unsigned experts, unsigned topK,
                                                const RoutingOptions &options,
                                                uint64_t stream) {
-  SmallVector<uint64_t, 16> counts(experts, 0);
   // Every expert is every token's choice: nothing to draw.
-  if (topK >= experts) {
-    counts.assign(experts, tokens);
-    return counts;
-  }
-  bool zipf = options.mode == RoutingOptions::Mode::Zipf;
-  // Uniform top-k of more than half the experts: draw the E - k experts
-  // each token leaves out instead (a uniform k-subset is the complement of
-  // a uniform (E - k)-subset), so a token costs O(min(k, E - k) log E).
-  bool complement = !zipf && topK > experts / 2;
-  unsigned draws = complement ? experts - topK : topK;
-  std::vector<double> weights(experts, 1.0);
-  if (zipf)
+  if (topK >= experts)
+    return SmallVector<uint64_t, 16>(experts, tokens);
+  SmallVector<double, 16> weights(experts, 1.0);
+  if (options.mode == RoutingOptions::Mode::Zipf)
     for (unsigned i = 0; i < experts; ++i)
       weights[i] = 1.0 / std::pow(double(i + 1), options.zipfExponent);
-  double fullTotal = 0;
-  for (double w : weights)
-    fullTotal += w;
-  SplitMix64 rng(options.seed * 0x2545f4914f6cdd1dull + stream);
-  WeightTree tree(weights);
-  std::vector<bool> taken(experts, false);
-  SmallVector<unsigned, 16> chosen;
-  for (uint64_t t = 0; t < tokens; ++t) {
-    // Draw topK distinct experts without replacement, by weight; the same
-    // draws a scan over the remaining weights in index order makes.
-    double total = fullTotal;
-    chosen.clear();
-    for (unsigned pick = 0; pick < draws; ++pick) {
-      size_t expert = tree.find(rng.nextUnit() * total);
-      // Rounding at the end of the range, or a removed expert's residue in
-      // the sums (Zipf weights): step to a remaining one.
-      if (expert >= experts)
-        expert = experts - 1;
-      while (taken[expert])
-        expert = expert == 0 ? experts - 1 : expert - 1;
-      ++counts[expert];
-      taken[expert] = true;
-      chosen.push_back(expert);
-      total -= weights[expert];
-      tree.add(expert, -weights[expert]);
-    }
-    // Restore the chosen experts for the next token. Unit weights restore
-    // exactly; Zipf weights may leave an ulp of residue per round trip, so
-    // their sums are rebuilt every 4,096 tokens (O(experts) each time).
-    for (unsigned expert : chosen) {
-      taken[expert] = false;
-      tree.add(expert, weights[expert]);
-    }
-    if (zipf && t % 4096 == 4095)
-      tree = WeightTree(weights);
+  SmallVector<double, 16> inclusion = inclusionProbabilities(weights, topK);
+  SmallVector<double, 16> spread(experts, 0.0);
+  double spreadSum = 0;
+  for (unsigned i = 0; i < experts; ++i) {
+    spread[i] = inclusion[i] * (1 - inclusion[i]);
+    spreadSum += spread[i];
   }
-  // `counts` holds how often each expert was left out.
-  if (complement)
-    for (uint64_t &count : counts)
-      count = tokens - count;
-  return counts;
+  double squares = 0;
+  for (double &share : spread) {
+    share = spreadSum > 0 ? share / spreadSum : 0;
+    squares += share * share;
+  }
+  double trials =
+      squares < 1 ? std::round(double(tokens) * spreadSum / (1 - squares)) : 0;
+  SplitMix64 rng(options.seed * 0x2545f4914f6cdd1dull + stream);
+  SmallVector<uint64_t, 16> drawn =
+      drawMultinomial(rng, uint64_t(trials), spread);
+  SmallVector<double, 16> values(experts, 0.0);
+  for (unsigned i = 0; i < experts; ++i)
+    values[i] = double(tokens) * inclusion[i] - trials * spread[i] + drawn[i];
+  return roundToTotal(values, tokens * topK, tokens, rng);
 }
 
 SmallVector<uint64_t, 16> tokensPerExpert(uint64_t tokens, unsigned experts,
@@ -181,6 +163,29 @@ SmallVector<uint64_t, 16> tokensPerExpert(uint64_t tokens, unsigned experts,
   if (options.mode == RoutingOptions::Mode::Expected)
     return expectedCounts(tokens, experts, topK);
   return sampledCounts(tokens, experts, topK, options, stream);
+}
+
+unsigned busiestExpertDevice(ArrayRef<uint64_t> counts, unsigned devices,
+                             double ridgeTokens) {
+  // An expert's time on a roofline unit is its weight read until its
+  // tokens pass the unit's ridge point, then grows with the tokens:
+  // max(1, n / ridge) weight reads. Below the ridge the device with more
+  // active experts is slower; above it, the one with more tokens.
+  double ridge = ridgeTokens > 0 ? ridgeTokens : 1;
+  unsigned busiest = 0;
+  double busiestLoad = -1;
+  for (unsigned device = 0; device < std::max(1u, devices); ++device) {
+    double load = 0;
+    for (size_t expert = device; expert < counts.size();
+         expert += std::max(1u, devices))
+      if (counts[expert] > 0)
+        load += std::max(1.0, double(counts[expert]) / ridge);
+    if (load > busiestLoad) {
+      busiest = device;
+      busiestLoad = load;
+    }
+  }
+  return busiest;
 }
 
 } // namespace duplex

@@ -77,10 +77,15 @@ duplex::annotateStageWork(ModelOp model, const WorkContext &context) {
 
 llvm::Expected<std::unique_ptr<hw::System>>
 duplex::loadScaledSystem(StringRef nameOrPath, unsigned devices, unsigned nodes,
-                         unsigned replicasPerNode) {
+                         unsigned replicasPerNode, StringRef calibration) {
   llvm::Expected<hw::System> system = hw::loadSystem(nameOrPath);
   if (!system)
     return system.takeError();
+  llvm::Expected<hw::CalibrationProfile> profile =
+      hw::loadCalibrationProfile(calibration);
+  if (!profile)
+    return profile.takeError();
+  hw::applyCalibrationProfile(*profile, *system);
   if (devices || nodes || replicasPerNode) {
     llvm::Expected<hw::System> scaled = system->withTopology(
         devices ? devices : system->topology.devicesPerNode,

@@ -105,7 +105,8 @@ def compile(model, *, stage, device=None, emit="placement", json=True,
 
 def simulate(model, *, device, devices=0, nodes=0, replicas_per_node=0,
              coprocess="pe",
-             closed_loop=False, qps=None, trace=None, batch=64, requests=0,
+             closed_loop=False, qps=None, trace=None, batch=64,
+             batch_per_replica=None, calibration="measured", requests=0,
              lin=None, lout=None, len_std=0.1, max_tokens=0,
              chunked_prefill=False, routing="uniform", seed=0, json=True,
              weight_dtype=None, allow_partial=False,
@@ -117,7 +118,12 @@ def simulate(model, *, device, devices=0, nodes=0, replicas_per_node=0,
     Arrivals: ``closed_loop=True`` (the default mode), ``qps=Q`` (Poisson) or
     ``trace="file.csv"`` (Azure format). ``replicas_per_node=R`` runs R
     data-parallel replicas of ``devices`` devices inside each node, sharing
-    its host memory and host units (0 or 1: one). ``lin``/``lout`` are the mean prompt
+    its host memory and host units (0 or 1: one). ``batch`` is the whole
+    system's maximum running batch, dealt over its data-parallel replicas
+    (nodes x replicas per node); ``batch_per_replica=B`` gives each
+    replica's instead. ``calibration`` is a profile: ``"measured"`` (the
+    device files' fitted values), ``"paper"`` (no derating, overhead or
+    static power, as the papers assume) or a profile file. ``lin``/``lout`` are the mean prompt
     and output lengths (defaults 1024 and 256; give both), ``len_std`` their
     standard deviation as a fraction of the mean. ``requests=0`` serves the
     whole trace or 256 synthetic requests. A request whose prompt plus
@@ -131,14 +137,17 @@ def simulate(model, *, device, devices=0, nodes=0, replicas_per_node=0,
     ``energy_j_per_token``, ``time_breakdown``, ``energy_breakdown``,
     ``energy_j_per_token_by_category`` (DRAM and compute per layer kind,
     and static), ``time_breakdown_by_stage`` (per stage kind), ``batch``
-    (time-weighted ``mean`` and ``max``), ``stages``, ``preemptions``, ``requests``, ``generated_tokens``,
+    (time-weighted ``mean`` and ``max``), ``batch_limit`` (``system``,
+    ``per_replica``, ``replicas``), ``calibration``, ``stages``, ``preemptions``, ``requests``, ``generated_tokens``,
     ``simulated_seconds`` and ``wall_seconds`` (the only field that differs
     between identical runs).
     """
     text = _duplex.simulate(
         model=_path(model), device=_path(device), devices=devices,
         nodes=nodes, replicas_per_node=replicas_per_node, coprocess=coprocess, closed_loop=closed_loop, qps=qps,
-        trace=_path(trace), batch=batch, requests=requests, lin=lin,
+        trace=_path(trace), batch=batch,
+        batch_per_replica=batch_per_replica, calibration=_path(calibration),
+        requests=requests, lin=lin,
         lout=lout, len_std=len_std, max_tokens=max_tokens,
         chunked_prefill=chunked_prefill, routing=routing, seed=seed,
         json=json, weight_dtype=weight_dtype or "",

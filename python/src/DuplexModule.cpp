@@ -114,7 +114,9 @@ static std::string
 simulate(const std::string &model, const std::string &device, unsigned devices,
          unsigned nodes, unsigned replicasPerNode, const std::string &coprocess,
          bool closedLoop, std::optional<double> qps, const std::string &trace,
-         uint64_t batch, uint64_t requests, std::optional<double> lin,
+         uint64_t batch, std::optional<uint64_t> batchPerReplica,
+         const std::string &calibration, uint64_t requests,
+         std::optional<double> lin,
          std::optional<double> lout, double lenStd, uint64_t maxTokens,
          bool chunkedPrefill, const std::string &routing, uint64_t seed,
          bool json, const std::string &weightDType, bool allowPartial,
@@ -140,6 +142,8 @@ simulate(const std::string &model, const std::string &device, unsigned devices,
   options.qps = qps;
   options.traceFile = trace;
   options.batch = batch;
+  options.batchPerReplica = batchPerReplica;
+  options.calibration = calibration;
   options.requests = requests;
   options.inputTokens = lin;
   options.outputTokens = lout;
@@ -199,7 +203,8 @@ PYBIND11_MODULE(_duplex, m) {
   m.def("simulate", &simulate, py::arg("model"), py::arg("device"),
         py::arg("devices"), py::arg("nodes"), py::arg("replicas_per_node"),
         py::arg("coprocess"), py::arg("closed_loop"), py::arg("qps"),
-        py::arg("trace"), py::arg("batch"), py::arg("requests"), py::arg("lin"),
+        py::arg("trace"), py::arg("batch"), py::arg("batch_per_replica"),
+        py::arg("calibration"), py::arg("requests"), py::arg("lin"),
         py::arg("lout"), py::arg("len_std"), py::arg("max_tokens"),
         py::arg("chunked_prefill"), py::arg("routing"), py::arg("seed"),
         py::arg("json"), py::arg("weight_dtype"), py::arg("allow_partial"),

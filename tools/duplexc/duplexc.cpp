@@ -228,10 +228,25 @@ static cl::opt<bool> simClosedLoop(
     cl::desc("Replace each finished request at once (the default arrival "
              "mode)"),
     cl::sub(simulateCommand), cl::cat(duplexCategory));
-static cl::opt<uint64_t>
-    simBatch("batch", cl::desc("Maximum running batch (default 64)"),
-             cl::value_desc("B"), cl::init(64), cl::sub(simulateCommand),
-             cl::cat(duplexCategory));
+static cl::opt<uint64_t> simBatch(
+    "batch",
+    cl::desc("Maximum running batch of the whole system, dealt over its "
+             "data-parallel replicas (nodes x replicas per node; default 64)"),
+    cl::value_desc("B"), cl::init(64), cl::sub(simulateCommand),
+    cl::cat(duplexCategory));
+static cl::opt<uint64_t> simBatchPerReplica(
+    "batch-per-replica",
+    cl::desc("Instead of --batch: the maximum running batch of each "
+             "data-parallel replica"),
+    cl::value_desc("B"), cl::sub(simulateCommand), cl::cat(duplexCategory));
+static cl::opt<std::string> calibrationProfile(
+    "calibration",
+    cl::desc("Calibration profile of the units: measured (the device files' "
+             "values, fitted on published GPU measurements; default), paper "
+             "(the Duplex/L3 papers' assumptions: no derating, overhead or "
+             "static power), or a profile file (calibration/*.json)"),
+    cl::value_desc("PROFILE"), cl::init("measured"), cl::sub(simulateCommand),
+    cl::sub(compileCommand), cl::cat(duplexCategory));
 static cl::opt<double> simQPS("qps",
                               cl::desc("Poisson arrivals at Q requests/s"),
                               cl::value_desc("Q"), cl::init(0),
@@ -382,6 +397,7 @@ int main(int argc, char **argv) {
     options.model = compileModel;
     options.device = compileDevice;
     options.allowLongContext = simAllowLongContext;
+    options.calibration = calibrationProfile;
     options.devices = compileDevices;
     options.nodes = compileNodes;
     options.stage = compileStage;
@@ -411,6 +427,16 @@ int main(int argc, char **argv) {
       options.qps = simQPS;
     options.traceFile = simTrace;
     options.batch = simBatch;
+    if (simBatchPerReplica.getNumOccurrences()) {
+      if (simBatch.getNumOccurrences()) {
+        WithColor::error(errs(), "duplexc simulate")
+            << "--batch (the system's) and --batch-per-replica are "
+               "alternatives; give one\n";
+        return 1;
+      }
+      options.batchPerReplica = simBatchPerReplica;
+    }
+    options.calibration = calibrationProfile;
     options.requests = simRequests;
     options.limits.maxRequests = simLimitRequests;
     options.limits.maxGeneratedTokens = simLimitTokens;

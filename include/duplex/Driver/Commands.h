@@ -58,6 +58,8 @@ struct CompileOptions {
   /// Device description: bundled name or path; devices/nodes 0 keep its
   /// topology.
   std::string device;
+  /// Calibration profile: a bundled name (measured, paper) or a file.
+  std::string calibration = "measured";
   unsigned devices = 0;
   unsigned nodes = 0;
   /// Compile a stage whose contexts exceed the model's
@@ -96,7 +98,14 @@ struct SimulateOptions {
   bool closedLoop = false;
   std::optional<double> qps;
   std::string traceFile;
+  /// The system's maximum running batch, dealt over the data-parallel
+  /// replicas (nodes x replicas per node), as the Duplex paper and its
+  /// simulator mean it.
   uint64_t batch = 64;
+  /// Instead of `batch`: each replica's maximum batch.
+  std::optional<uint64_t> batchPerReplica;
+  /// Calibration profile: a bundled name (measured, paper) or a file.
+  std::string calibration = "measured";
   /// 0: every request of the trace, or 256 synthetic ones.
   uint64_t requests = 0;
   std::optional<double> inputTokens;

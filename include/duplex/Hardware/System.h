@@ -194,6 +194,9 @@ public:
   llvm::SmallVector<Memory, 2> memories;
   llvm::SmallVector<Link, 3> links;
   Topology topology;
+  /// The calibration profile applied to the units (CalibrationProfile.h),
+  /// empty while they hold the device file's own values.
+  std::string calibrationProfile;
   /// JSON path (e.g. "$.device.memories[0].bandwidth_gb_per_s") -> source.
   llvm::StringMap<std::string> sources;
 

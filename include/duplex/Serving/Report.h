@@ -34,6 +34,13 @@ struct ServingReport {
   /// The model was raised from ONNX with --allow-partial and leaves out
   /// weights or layers of the graph: the numbers are for the partial model.
   bool partialModel = false;
+  /// The calibration profile the units ran under (empty: not recorded).
+  std::string calibration;
+  /// The maximum running batch of the system, of each replica (the first;
+  /// later ones may have one less) and the data-parallel replicas.
+  uint64_t batchLimit = 0;
+  uint64_t batchLimitPerReplica = 0;
+  unsigned replicas = 1;
   double throughputTokensPerSecond = 0;
   double requestsPerSecond = 0;
   Distribution ttftSeconds;

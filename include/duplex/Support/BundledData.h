@@ -1,7 +1,7 @@
 //===- BundledData.h - models and devices compiled into the tools -*- C++
 //-*-===//
 //
-// The files under models/ and devices/ are embedded at build time, so every
+// The files under models/, devices/ and calibration/ are embedded at build time, so every
 // tool accepts a bundled name (`mixtral-8x7b`, `duplex`) wherever it accepts
 // a path, independent of where the binary runs from.
 //
@@ -31,6 +31,9 @@ llvm::ArrayRef<BundledFile> getBundledModels();
 
 /// The bundled device descriptions (devices/*.json), sorted by name.
 llvm::ArrayRef<BundledFile> getBundledDevices();
+
+/// The bundled calibration profiles (calibration/*.json), sorted by name.
+llvm::ArrayRef<BundledFile> getBundledCalibrations();
 
 /// Comma-separated bundled names, for "known ones are: ..." diagnostics.
 std::string joinBundledNames(llvm::ArrayRef<BundledFile> files);

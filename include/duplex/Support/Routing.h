@@ -10,6 +10,8 @@
 #ifndef DUPLEX_SUPPORT_ROUTING_H
 #define DUPLEX_SUPPORT_ROUTING_H
 
+#include "duplex/Support/Random.h"
+
 #include "llvm/ADT/SmallVector.h"
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/Error.h"
@@ -23,10 +25,13 @@ struct RoutingOptions {
     /// The expectation of uniform routing: T*k/E tokens per expert, spread
     /// over the E*(1-(1-k/E)^T) experts expected to be hit at all.
     Expected,
-    /// Each token draws top_k distinct experts uniformly at random.
+    /// Each token draws top_k distinct experts uniformly at random. The
+    /// stage's counts are drawn at once, in O(experts): a multinomial with
+    /// the counts' exact mean, sum and covariance (Routing.cpp).
     Uniform,
-    /// Each token draws top_k distinct experts with Zipf(zipfExponent)
-    /// popularity (expert i has weight 1/(i+1)^s).
+    /// As Uniform with Zipf(zipfExponent) popularity (expert i has weight
+    /// 1/(i+1)^s; its share is the probability that a token's top_k picks
+    /// it, capped at 1).
     Zipf,
   };
   Mode mode = Mode::Expected;
@@ -46,17 +51,14 @@ llvm::SmallVector<uint64_t, 16> tokensPerExpert(uint64_t tokens,
                                                 const RoutingOptions &options,
                                                 uint64_t stream = 0);
 
-/// SplitMix64: a tiny portable generator (Steele et al., OOPSLA 2014).
-class SplitMix64 {
-public:
-  explicit SplitMix64(uint64_t seed) : state(seed) {}
-  uint64_t next();
-  /// Uniform in [0, 1).
-  double nextUnit() { return double(next() >> 11) * 0x1.0p-53; }
-
-private:
-  uint64_t state;
-};
+/// Of `devices` devices, where device d holds the experts e with
+/// e % devices == d, the one whose experts take longest: each active expert
+/// weighs max(1, tokens / ridgeTokens) weight reads (a roofline: its weight
+/// read until its tokens pass the unit's ridge point). Below the ridge the
+/// device with more active experts is slower, above it the one with more
+/// tokens. ridgeTokens <= 0 ranks by tokens; ties go to the lowest index.
+unsigned busiestExpertDevice(llvm::ArrayRef<uint64_t> tokensPerExpert,
+                             unsigned devices, double ridgeTokens);
 
 } // namespace duplex
 

@@ -9,6 +9,7 @@
 #define DUPLEX_TRANSFORMS_PARTITION_H
 
 #include "duplex/Analysis/Placement.h"
+#include "duplex/Hardware/CalibrationProfile.h"
 #include "duplex/Analysis/StageWork.h"
 #include "duplex/Hardware/System.h"
 
@@ -60,11 +61,13 @@ struct PartitionResult {
 mlir::FailureOr<PartitionResult>
 partitionModule(mlir::ModuleOp module, const PartitionOptions &options);
 
-/// Loads a device description and applies a --devices/--nodes
-/// (--replicas-per-node) topology; 0 keeps the description's.
+/// Loads a device description, applies a --devices/--nodes
+/// (--replicas-per-node) topology (0 keeps the description's) and a
+/// calibration profile (a bundled name or a file; CalibrationProfile.h).
 llvm::Expected<std::unique_ptr<hw::System>>
 loadScaledSystem(llvm::StringRef nameOrPath, unsigned devices, unsigned nodes,
-                 unsigned replicasPerNode = 0);
+                 unsigned replicasPerNode = 0,
+                 llvm::StringRef calibration = hw::kDefaultCalibrationProfile);
 
 /// A table of records (Op/B analysis) or placed records, for people.
 void printWorkTable(llvm::ArrayRef<WorkRecord> records, llvm::raw_ostream &os);

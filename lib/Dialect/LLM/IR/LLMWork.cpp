@@ -205,7 +205,7 @@ void MoEOp::getStageWork(const WorkContext &context,
   llvm::SmallVector<uint64_t, 16> counts =
       tokensPerExpert(routedTokens, getNumExperts(), getTopK(), context.routing,
                       context.routingStream);
-  // Expert parallel: this device holds experts e with e % EP == 0. Without
+  // Expert parallel: device d holds the experts e with e % EP == d. Without
   // it every device holds a 1/TP column slice of every expert.
   unsigned expertParallel = std::max(1u, context.expertParallel);
   uint64_t slice = expertParallel > 1 && !context.expertsTensorParallel
@@ -217,8 +217,14 @@ void MoEOp::getStageWork(const WorkContext &context,
     slice = ceilDiv(getIntermediateSize(), expertParallel / getNumExperts());
     expertParallel = getNumExperts();
   }
+  // The layer ends when its slowest device does: price the busiest one.
+  // An FFN does 2 FLOPs per weight per token: n tokens are n x 16 / bits
+  // FLOP per weight byte.
+  double ridgeTokens = context.expertRidgeOpB *
+                       getDTypeBits(getWeightDtype()) / 16.0;
+  unsigned device = busiestExpertDevice(counts, expertParallel, ridgeTokens);
   for (auto [expert, count] : llvm::enumerate(counts)) {
-    if (expert % expertParallel != 0)
+    if (expert % expertParallel != device)
       continue;
     moe.tokensPerExpert.push_back(count);
     if (count > 0)

@@ -38,7 +38,8 @@ struct OpWork {
   WorkPart part = WorkPart::Whole;
   WorkCategory category = WorkCategory::Other;
   llvm::SmallVector<Kernel, 4> kernels;
-  /// MoE only: tokens routed to each expert in this stage (per device).
+  /// MoE only: tokens routed to each expert held by the busiest device in
+  /// this stage (the one that sets the layer's time).
   llvm::SmallVector<uint64_t, 16> tokensPerExpert;
 };
 
@@ -62,6 +63,10 @@ struct WorkContext {
   /// tokens of this many nodes (data-parallel replicas of the dense
   /// layers), so they receive this many times the stage's tokens.
   unsigned expertTokenScale = 1;
+  /// The lowest ridge point (FLOP/B at FP16) of the system's units: where
+  /// an expert FFN turns compute-bound there. Ranks the devices by expert
+  /// load; 0 ranks them by tokens alone.
+  double expertRidgeOpB = 0;
   /// Distinguishes independent routing draws (one per MoE op instance).
   uint64_t routingStream = 0;
 };

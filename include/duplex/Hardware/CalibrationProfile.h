@@ -1,0 +1,74 @@
+//===- CalibrationProfile.h - named sets of calibration values --*- C++ -*-===//
+//
+// A calibration profile replaces the derating, fixed costs and static power
+// of a system's units, by unit kind, without touching the hardware numbers:
+//
+//   measured  the device files' own values, fitted on published hardware
+//             measurements (experiments/calibrate_gpu.py);
+//   paper     what the Duplex and L3 papers and the Duplex authors'
+//             simulator assume: datasheet peak and bandwidth, no framework
+//             or launch overhead, no static power.
+//
+// Profiles are data (calibration/*.json, bundled into the tools; a path
+// works too), in the device files' {"value", "source"} form, so every value
+// keeps its source. docs/device-format.md describes the format.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef DUPLEX_HARDWARE_CALIBRATIONPROFILE_H
+#define DUPLEX_HARDWARE_CALIBRATIONPROFILE_H
+
+#include "duplex/Hardware/System.h"
+
+#include "llvm/ADT/StringMap.h"
+#include "llvm/Support/Error.h"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace duplex::hw {
+
+/// The values a profile sets for one unit kind; unset ones keep the
+/// device file's.
+struct CalibrationOverride {
+  std::optional<double> computeEfficiency;
+  std::optional<double> memoryBandwidthEfficiency;
+  std::optional<double> kernelLaunchSeconds;
+  std::optional<double> perLayerSeconds;
+  std::optional<double> perStepSeconds;
+  std::optional<double> staticWattsPerUnit;
+};
+
+struct CalibrationProfile {
+  std::string name; ///< The bundled name or the file's stem.
+  std::string description;
+  std::string fileName;
+  /// By unit kind spelling ("gpu", "logic_pim", ...) or "*" for the kinds
+  /// not listed.
+  std::vector<std::pair<std::string, CalibrationOverride>> units;
+  /// JSON path -> source, as System::sources.
+  llvm::StringMap<std::string> sources;
+
+  /// The override that applies to `kind`, or null.
+  const CalibrationOverride *find(UnitKind kind) const;
+};
+
+/// The profile the tools use when none is named.
+inline constexpr llvm::StringLiteral kDefaultCalibrationProfile = "measured";
+
+/// Reads `nameOrPath`: a file, or a bundled profile (measured, paper).
+llvm::Expected<CalibrationProfile>
+loadCalibrationProfile(llvm::StringRef nameOrPath);
+llvm::Expected<CalibrationProfile>
+parseCalibrationProfile(llvm::StringRef jsonText, llvm::StringRef fileName,
+                        llvm::StringRef name);
+
+/// Sets the profile's values on every unit of `system` and records its name
+/// in System::calibrationProfile.
+void applyCalibrationProfile(const CalibrationProfile &profile,
+                             System &system);
+
+} // namespace duplex::hw
+
+#endif // DUPLEX_HARDWARE_CALIBRATIONPROFILE_H

@@ -1,0 +1,145 @@
+//===- CalibrationProfile.cpp - named sets of calibration values ----------===//
+
+#include "duplex/Hardware/CalibrationProfile.h"
+#include "SourcedJSON.h"
+
+#include "duplex/Support/BundledData.h"
+
+#include "llvm/Support/Path.h"
+
+using namespace llvm;
+
+namespace duplex::hw {
+
+using namespace detail;
+
+/// The version string a profile must carry in "format".
+static constexpr StringLiteral kFormat = "duplex-calibration-1";
+
+// Unit conversions of the file format (field suffixes), not hardware data.
+static constexpr double kMicro = 1e-6;
+
+const CalibrationOverride *CalibrationProfile::find(UnitKind kind) const {
+  const CalibrationOverride *fallback = nullptr;
+  for (const auto &[key, values] : units) {
+    if (key == toString(kind))
+      return &values;
+    if (key == "*")
+      fallback = &values;
+  }
+  return fallback;
+}
+
+static CalibrationOverride readOverride(Parser &parser,
+                                        const json::Object &object,
+                                        StringRef path) {
+  parser.checkKeys(object, path,
+                   {"compute_efficiency", "memory_bandwidth_efficiency",
+                    "kernel_launch_overhead_us", "per_layer_overhead_us",
+                    "per_step_overhead_us", "static_power_w_per_unit"});
+  CalibrationOverride values;
+  values.computeEfficiency = parser.getOptionalNumber(
+      object, "compute_efficiency", path, Rule::Fraction);
+  values.memoryBandwidthEfficiency = parser.getOptionalNumber(
+      object, "memory_bandwidth_efficiency", path, Rule::Fraction);
+  auto micro = [&](StringRef key) -> std::optional<double> {
+    if (auto value =
+            parser.getOptionalNumber(object, key, path, Rule::NonNegative))
+      return *value * kMicro;
+    return std::nullopt;
+  };
+  values.kernelLaunchSeconds = micro("kernel_launch_overhead_us");
+  values.perLayerSeconds = micro("per_layer_overhead_us");
+  values.perStepSeconds = micro("per_step_overhead_us");
+  values.staticWattsPerUnit = parser.getOptionalNumber(
+      object, "static_power_w_per_unit", path, Rule::NonNegative);
+  return values;
+}
+
+Expected<CalibrationProfile> parseCalibrationProfile(StringRef jsonText,
+                                                     StringRef fileName,
+                                                     StringRef name) {
+  Expected<json::Value> root = json::parse(jsonText);
+  if (!root)
+    return createStringError(inconvertibleErrorCode(), "%s: invalid JSON: %s",
+                             fileName.str().c_str(),
+                             toString(root.takeError()).c_str());
+  CalibrationProfile profile;
+  profile.name = name.str();
+  profile.fileName = fileName.str();
+  Parser parser(fileName, profile.sources);
+  const json::Object *object = root->getAsObject();
+  if (!object) {
+    parser.fail("$", "expected an object, got " + describeType(*root));
+    return parser.takeError();
+  }
+  parser.checkKeys(*object, "$", {"format", "description", "units"});
+  std::optional<StringRef> format = parser.getString(*object, "format", "$");
+  if (format && *format != kFormat)
+    parser.fail("$.format", "expected \"" + kFormat + "\", got \"" + *format +
+                                "\"");
+  if (std::optional<StringRef> description =
+          parser.getString(*object, "description", "$"))
+    profile.description = description->str();
+  if (const json::Object *units = parser.getObject(*object, "units", "$")) {
+    // Sorted, so the first error and the order of `units` are stable.
+    SmallVector<StringRef, 8> kinds;
+    for (const auto &entry : *units)
+      kinds.push_back(entry.first);
+    llvm::sort(kinds);
+    for (StringRef kind : kinds) {
+      std::string path = child("$.units", kind);
+      if (kind != "*" && !parseUnitKind(kind)) {
+        parser.fail(path, "unknown unit kind; expected * or one of " +
+                              unitKindSpellings());
+        continue;
+      }
+      const json::Object *values = units->getObject(kind);
+      if (!values) {
+        parser.fail(path, "expected an object, got " +
+                              describeType(*units->get(kind)));
+        continue;
+      }
+      profile.units.emplace_back(kind.str(),
+                                 readOverride(parser, *values, path));
+    }
+  }
+  if (parser.failed())
+    return parser.takeError();
+  return profile;
+}
+
+Expected<CalibrationProfile> loadCalibrationProfile(StringRef nameOrPath) {
+  Expected<std::unique_ptr<MemoryBuffer>> buffer = openFileOrBundled(
+      nameOrPath, getBundledCalibrations(), "calibration profile");
+  if (!buffer)
+    return buffer.takeError();
+  StringRef identifier = (*buffer)->getBufferIdentifier();
+  StringRef name = identifier.starts_with("<bundled ")
+                       ? nameOrPath
+                       : sys::path::stem(nameOrPath);
+  return parseCalibrationProfile((*buffer)->getBuffer(), identifier, name);
+}
+
+void applyCalibrationProfile(const CalibrationProfile &profile,
+                             System &system) {
+  for (Unit &unit : system.units) {
+    const CalibrationOverride *values = profile.find(unit.kind);
+    if (!values)
+      continue;
+    Calibration &fit = unit.calibration;
+    fit.computeEfficiency =
+        values->computeEfficiency.value_or(fit.computeEfficiency);
+    fit.memoryBandwidthEfficiency = values->memoryBandwidthEfficiency.value_or(
+        fit.memoryBandwidthEfficiency);
+    fit.kernelLaunchSeconds =
+        values->kernelLaunchSeconds.value_or(fit.kernelLaunchSeconds);
+    fit.perLayerSeconds = values->perLayerSeconds.value_or(fit.perLayerSeconds);
+    fit.perStepSeconds = values->perStepSeconds.value_or(fit.perStepSeconds);
+    unit.staticWattsPerUnit =
+        values->staticWattsPerUnit.value_or(unit.staticWattsPerUnit);
+  }
+  system.calibrationProfile = profile.name;
+}
+
+} // namespace duplex::hw
