@@ -62,12 +62,13 @@ def grid_points(models, quick, key, values, batches=None):
                            'lout': lout, key: value}
 
 
-def simulate_point(duplexc, point, system=None, device_path=None):
+def simulate_point(duplexc, point, system=None, device_path=None, **extra):
     """(report, options) of a closed-loop point (model, batch, lin, lout and
     system unless `system` is given); `device_path(name)` may redirect the
-    device file (ablations)."""
+    device file, `extra` adds options (ablations: `calibration=...`)."""
     device, options = closed_loop(point['model'], system or point['system'],
-                                  point['batch'], point['lin'], point['lout'])
+                                  point['batch'], point['lin'], point['lout'],
+                                  **extra)
     if device_path:
         device = device_path(device)
     return common.simulate(duplexc, point['model'], device, **options), options

@@ -193,6 +193,42 @@ def ablation(results):
                           'speedup', 'Duplex+PE+ET / GPU (mean / max)')
 
 
+def paper_profile(results):
+    """Experiment 1's Duplex+PE+ET / GPU under the paper and measured
+    profiles, against the paper's headline numbers and the one point the
+    authors' simulator was run at here (issue 15: Mixtral, 4 devices,
+    batch 64, Lin = Lout = 1024)."""
+    rows = read('duplex_ablation', results)
+
+    def of(variant):
+        return [r for r in rows if r['variant'] == variant]
+
+    def point(variant):
+        return next(r for r in of(variant) if r['model'] == 'mixtral-8x7b'
+                    and r['batch'] == 64 and r['lin'] == 1024)
+
+    def mean_of(variant):
+        return statistics.mean(r['speedup'] for r in of(variant))
+
+    def max_of(variant):
+        return max(r['speedup'] for r in of(variant))
+
+    body = [
+        ['Duplex+PE+ET / GPU, average over experiment 1', '2.07x', '',
+         f'{mean_of("paper"):.2f}x', f'{mean_of("measured"):.2f}x'],
+        ['Duplex+PE+ET / GPU, max', '2.67x', '',
+         f'{max_of("paper"):.2f}x', f'{max_of("measured"):.2f}x'],
+        ['Mixtral B64 1024/1024: Duplex+PE+ET / GPU', '~2.3x', '2.17x',
+         f'{point("paper")["speedup"]:.2f}x',
+         f'{point("measured")["speedup"]:.2f}x'],
+        ['Mixtral B64 1024/1024: GPU tokens/s', '', '7,050',
+         f'{point("paper")["gpu_tokens_per_s"]:,.0f}',
+         f'{point("measured")["gpu_tokens_per_s"]:,.0f}'],
+    ]
+    return table(['result', 'paper', "authors' simulator",
+                  'ours, --calibration paper', 'ours, measured'], body)
+
+
 def l3_points(results):
     """{(model, trace): {system: row}} of the L3 throughput experiment."""
     points = {}
@@ -262,7 +298,8 @@ def l3_scaling(results):
 SECTIONS = {'calibration': calibration, 'headline': headline,
             'throughput': throughput, 'latency': latency, 'bankpim': bankpim,
             'energy': energy, 'breakdown': breakdown, 'qps': qps,
-            'ablation': ablation, 'l3_throughput': l3_throughput,
+            'ablation': ablation, 'paper_profile': paper_profile,
+            'l3_throughput': l3_throughput,
             'l3_headline': l3_headline, 'l3_scaling': l3_scaling}
 
 
