@@ -6,6 +6,7 @@
 #include "duplex/Import/ModelLoader.h"
 #include "duplex/InitAllDialects.h"
 #include "duplex/Serving/Report.h"
+#include "duplex/Serving/SchedulerPolicy.h"
 #include "duplex/Serving/Simulator.h"
 #include "duplex/Serving/Workload.h"
 #include "duplex/Support/FiniteJSON.h"
@@ -174,6 +175,10 @@ static Expected<ServingReport> simulate(const SimulateOptions &options) {
   Expected<BatchLimit> batch = dealBatch(options, replicas);
   if (!batch)
     return batch.takeError();
+  Expected<const SchedulerPolicy &> scheduler =
+      findSchedulerPolicy(options.scheduler);
+  if (!scheduler)
+    return scheduler.takeError();
 
   Expected<PolicyOptions> policyOptions =
       makePolicyOptions(options.coprocess, options.routing, options.seed);
@@ -193,8 +198,11 @@ static Expected<ServingReport> simulate(const SimulateOptions &options) {
     return longContext.takeError();
 
   ServingOptions serving;
-  serving.maxTokensPerStage = options.maxTokensPerStage;
-  serving.chunkedPrefill = options.chunkedPrefill;
+  serving.maxTokensPerStage =
+      options.maxTokensPerStage.value_or(scheduler->tokenBudget);
+  serving.chunkedPrefill =
+      options.chunkedPrefill.value_or(scheduler->chunkedPrefill);
+  serving.mixPrefillAndDecode = scheduler->mixPrefillAndDecode;
   serving.closedLoop = modes == 0 || options.closedLoop;
 
   auto start = std::chrono::steady_clock::now();
@@ -227,12 +235,14 @@ static Expected<ServingReport> simulate(const SimulateOptions &options) {
   report.longContextRequests = *longContext;
   const hw::System &target = (*policy)->getSystem();
   report.calibration = target.calibrationProfile;
+  report.scheduler = scheduler->name.str();
   report.batchLimit = batch->system;
   report.batchLimitPerReplica = batch->forReplica(0);
   report.replicas = replicas;
   report.title = formatv(
       "{0} on {1}: {2} device(s) x {3} node(s){9}, coprocess {4}, {5}, max "
-      "batch {6}, calibration {10}; {7} of {8} stages evaluated",
+      "batch {6}, calibration {10}, scheduler {11}; {7} of {8} stages "
+      "evaluated",
       loaded->model.getSymName(), target.name, target.topology.devicesPerNode,
       target.topology.nodes, options.coprocess,
       !options.traceFile.empty() ? "trace " + options.traceFile
@@ -243,7 +253,7 @@ static Expected<ServingReport> simulate(const SimulateOptions &options) {
           ? formatv(" x {0} replicas per node", target.topology.replicasPerNode)
                 .str()
           : std::string(),
-      target.calibrationProfile);
+      target.calibrationProfile, scheduler->name);
   return report;
 }
 

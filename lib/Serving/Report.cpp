@@ -166,6 +166,8 @@ json::Object toJSON(const ServingReport &report) {
                      {"replicas", report.replicas}};
   if (!report.calibration.empty())
     result["calibration"] = report.calibration;
+  if (!report.scheduler.empty())
+    result["scheduler"] = report.scheduler;
   if (report.partialModel)
     result["partial"] = true;
   if (report.longContextRequests)

@@ -147,7 +147,9 @@ private:
     uint64_t budget = options.maxTokensPerStage
                           ? options.maxTokensPerStage
                           : std::numeric_limits<uint64_t>::max();
-    budget = budget > decoding ? budget - decoding : 0;
+    // Decodes take one token each of a stage they share with prompts.
+    if (options.mixPrefillAndDecode)
+      budget = budget > decoding ? budget - decoding : 0;
     uint64_t kvFree = capacity - std::min(capacity, kvUsed() + decoding);
 
     // Prompt work: admitted requests still prefilling (chunked or
@@ -192,12 +194,15 @@ private:
       waiting.pop_front();
     }
 
+    // Prefill first: a stage with prompt work does not decode.
+    bool decodes = options.mixPrefillAndDecode || chunks.empty();
     Stage stage;
     for (auto [i, chunk] : chunks)
       stage.prefillTokens.push_back(chunk);
-    for (const Live &live : running)
-      if (!live.prefilling())
-        stage.decodeContexts.push_back(live.kvTokens);
+    if (decodes)
+      for (const Live &live : running)
+        if (!live.prefilling())
+          stage.decodeContexts.push_back(live.kvTokens);
     if (stage.empty())
       return createStringError(inconvertibleErrorCode(),
                                "the serving loop formed an empty stage: the "
@@ -216,7 +221,7 @@ private:
 
     // Decoding requests append their token's KV and emit the next token.
     for (Live &live : running) {
-      if (live.prefilling())
+      if (live.prefilling() || !decodes)
         continue;
       ++live.kvTokens;
       emitToken(live);

@@ -107,8 +107,9 @@ def simulate(model, *, device, devices=0, nodes=0, replicas_per_node=0,
              coprocess="pe",
              closed_loop=False, qps=None, trace=None, batch=64,
              batch_per_replica=None, calibration="measured", requests=0,
-             lin=None, lout=None, len_std=0.1, max_tokens=0,
-             chunked_prefill=False, routing="uniform", seed=0, json=True,
+             lin=None, lout=None, len_std=0.1, max_tokens=None,
+             chunked_prefill=None, scheduler="orca", routing="uniform",
+             seed=0, json=True,
              weight_dtype=None, allow_partial=False,
              allow_long_context=False, limit_requests=None,
              limit_tokens=None, limit_prompt_tokens=None):
@@ -123,7 +124,10 @@ def simulate(model, *, device, devices=0, nodes=0, replicas_per_node=0,
     (nodes x replicas per node); ``batch_per_replica=B`` gives each
     replica's instead. ``calibration`` is a profile: ``"measured"`` (the
     device files' fitted values), ``"paper"`` (no derating, overhead or
-    static power, as the papers assume) or a profile file. ``lin``/``lout`` are the mean prompt
+    static power, as the papers assume) or a profile file. ``scheduler`` is
+    a serving framework's batching (``"orca"``, ``"vllm"``, ``"vllm-v0"``,
+    ``"trtllm"``, ``"sarathi"``); ``max_tokens`` (0: no limit) and
+    ``chunked_prefill`` override its token budget and prompt chunking. ``lin``/``lout`` are the mean prompt
     and output lengths (defaults 1024 and 256; give both), ``len_std`` their
     standard deviation as a fraction of the mean. ``requests=0`` serves the
     whole trace or 256 synthetic requests. A request whose prompt plus
@@ -149,7 +153,8 @@ def simulate(model, *, device, devices=0, nodes=0, replicas_per_node=0,
         batch_per_replica=batch_per_replica, calibration=_path(calibration),
         requests=requests, lin=lin,
         lout=lout, len_std=len_std, max_tokens=max_tokens,
-        chunked_prefill=chunked_prefill, routing=routing, seed=seed,
+        chunked_prefill=chunked_prefill, scheduler=scheduler,
+        routing=routing, seed=seed,
         json=json, weight_dtype=weight_dtype or "",
         allow_partial=allow_partial, allow_long_context=allow_long_context,
         limit_requests=limit_requests, limit_tokens=limit_tokens,

@@ -117,8 +117,10 @@ simulate(const std::string &model, const std::string &device, unsigned devices,
          uint64_t batch, std::optional<uint64_t> batchPerReplica,
          const std::string &calibration, uint64_t requests,
          std::optional<double> lin,
-         std::optional<double> lout, double lenStd, uint64_t maxTokens,
-         bool chunkedPrefill, const std::string &routing, uint64_t seed,
+         std::optional<double> lout, double lenStd,
+         std::optional<uint64_t> maxTokens, std::optional<bool> chunkedPrefill,
+         const std::string &scheduler, const std::string &routing,
+         uint64_t seed,
          bool json, const std::string &weightDType, bool allowPartial,
          bool allowLongContext, std::optional<uint64_t> limitRequests,
          std::optional<uint64_t> limitTokens,
@@ -150,6 +152,7 @@ simulate(const std::string &model, const std::string &device, unsigned devices,
   options.lengthStd = lenStd;
   options.maxTokensPerStage = maxTokens;
   options.chunkedPrefill = chunkedPrefill;
+  options.scheduler = scheduler;
   options.routing = routing;
   options.seed = seed;
   options.json = json;
@@ -206,9 +209,10 @@ PYBIND11_MODULE(_duplex, m) {
         py::arg("trace"), py::arg("batch"), py::arg("batch_per_replica"),
         py::arg("calibration"), py::arg("requests"), py::arg("lin"),
         py::arg("lout"), py::arg("len_std"), py::arg("max_tokens"),
-        py::arg("chunked_prefill"), py::arg("routing"), py::arg("seed"),
-        py::arg("json"), py::arg("weight_dtype"), py::arg("allow_partial"),
-        py::arg("allow_long_context"), py::arg("limit_requests"),
+        py::arg("chunked_prefill"), py::arg("scheduler"), py::arg("routing"),
+        py::arg("seed"), py::arg("json"), py::arg("weight_dtype"),
+        py::arg("allow_partial"), py::arg("allow_long_context"),
+        py::arg("limit_requests"),
         py::arg("limit_tokens"), py::arg("limit_prompt_tokens"), release());
   m.def("models", &models, py::arg("json"), release());
   m.def("write_file", &writeFile, py::arg("path"), py::arg("content"));

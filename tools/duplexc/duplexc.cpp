@@ -6,6 +6,7 @@
 
 #include "duplex/Driver/Commands.h"
 #include "duplex/Import/HFConfig.h"
+#include "duplex/Serving/SchedulerPolicy.h"
 #include "duplex/Support/InputFile.h"
 #include "duplex/Support/Output.h"
 
@@ -279,9 +280,23 @@ static cl::opt<double> simLenStd(
              "(default 0.1; 0: fixed lengths)"),
     cl::value_desc("S"), cl::init(0.1), cl::sub(simulateCommand),
     cl::cat(duplexCategory));
+/// --scheduler's help: every policy of the table with its summary.
+static std::string schedulerHelp() {
+  std::string text = "Batching of a serving framework:";
+  for (const duplex::serving::SchedulerPolicy &policy :
+       duplex::serving::getSchedulerPolicies())
+    text += " " + policy.name.str() + " (" + policy.summary.str() + ");";
+  text.back() = '.';
+  return text;
+}
+static cl::opt<std::string> simScheduler(
+    "scheduler", cl::desc(schedulerHelp()), cl::value_desc("POLICY"),
+    cl::init(duplex::serving::getSchedulerPolicies().front().name.str()),
+    cl::sub(simulateCommand), cl::cat(duplexCategory));
 static cl::opt<uint64_t> simMaxTokens(
     "max-tokens",
-    cl::desc("Tokens per stage at most (prompt + decode; default: no limit)"),
+    cl::desc("Tokens per stage at most (prompt + decode; default: the "
+             "--scheduler policy's; 0: no limit)"),
     cl::value_desc("T"), cl::init(0), cl::sub(simulateCommand),
     cl::cat(duplexCategory));
 static cl::opt<uint64_t> simLimitRequests(
@@ -312,7 +327,9 @@ static cl::opt<bool> simAllowLongContext(
     cl::sub(compileCommand), cl::sub(simulateCommand), cl::cat(duplexCategory));
 static cl::opt<bool>
     simChunked("chunked-prefill",
-               cl::desc("Split prompts across stages to fit --max-tokens"),
+               cl::desc("Split prompts across stages to fit --max-tokens "
+                        "(default: the --scheduler policy's; "
+                        "--chunked-prefill=false turns it off)"),
                cl::sub(simulateCommand), cl::cat(duplexCategory));
 static cl::opt<std::string> simRouting(
     "routing",
@@ -447,8 +464,11 @@ int main(int argc, char **argv) {
     if (simLout.getNumOccurrences())
       options.outputTokens = simLout;
     options.lengthStd = simLenStd;
-    options.maxTokensPerStage = simMaxTokens;
-    options.chunkedPrefill = simChunked;
+    options.scheduler = simScheduler;
+    if (simMaxTokens.getNumOccurrences())
+      options.maxTokensPerStage = simMaxTokens;
+    if (simChunked.getNumOccurrences())
+      options.chunkedPrefill = simChunked;
     options.routing = simRouting;
     options.seed = simSeed;
     options.json = simJSON;

@@ -113,13 +113,16 @@ struct SimulateOptions {
   /// Standard deviation of the lengths as a fraction of their means (the
   /// Duplex paper draws Gaussian lengths without giving sigma).
   double lengthStd = 0.1;
-  uint64_t maxTokensPerStage = 0;
+  /// Serving framework whose batching to follow (SchedulerPolicy.h).
+  std::string scheduler = "orca";
+  /// Override the policy's token budget (0: none) and prompt chunking.
+  std::optional<uint64_t> maxTokensPerStage;
   /// Requests and generated tokens a run may have (0 lifts a limit).
   serving::WorkLimits limits;
   /// Simulate requests whose prompt plus output exceed the model's
   /// max_position_embeddings (a warning) instead of failing.
   bool allowLongContext = false;
-  bool chunkedPrefill = false;
+  std::optional<bool> chunkedPrefill;
   std::string routing = "uniform";
   uint64_t seed = 0;
   bool json = false;

@@ -36,6 +36,8 @@ struct ServingReport {
   bool partialModel = false;
   /// The calibration profile the units ran under (empty: not recorded).
   std::string calibration;
+  /// The scheduler policy's name (SchedulerPolicy.h; empty: not recorded).
+  std::string scheduler;
   /// The maximum running batch of the system, of each replica (the first;
   /// later ones may have one less) and the data-parallel replicas.
   uint64_t batchLimit = 0;

@@ -34,6 +34,9 @@ struct ServingOptions {
   uint64_t maxTokensPerStage = 0;
   /// Split a prompt across stages to fill the token budget.
   bool chunkedPrefill = false;
+  /// A stage that prefills also decodes the running requests; false: prompt
+  /// work pauses decoding for that stage (SchedulerPolicy.h).
+  bool mixPrefillAndDecode = true;
   /// Replace each finished request at once (arrival times are ignored).
   bool closedLoop = false;
   /// Called with the fraction of requests finished, now and then.
