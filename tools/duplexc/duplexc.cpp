@@ -280,13 +280,17 @@ static cl::opt<double> simLenStd(
              "(default 0.1; 0: fixed lengths)"),
     cl::value_desc("S"), cl::init(0.1), cl::sub(simulateCommand),
     cl::cat(duplexCategory));
-/// --scheduler's help: every policy of the table with its summary.
-static std::string schedulerHelp() {
-  std::string text = "Batching of a serving framework:";
-  for (const duplex::serving::SchedulerPolicy &policy :
-       duplex::serving::getSchedulerPolicies())
-    text += " " + policy.name.str() + " (" + policy.summary.str() + ");";
-  text.back() = '.';
+/// --scheduler's help: every policy of the table with its summary. Static:
+/// cl::desc keeps a StringRef to it.
+static const std::string &schedulerHelp() {
+  static const std::string text = [] {
+    std::string help = "Batching of a serving framework:";
+    for (const duplex::serving::SchedulerPolicy &policy :
+         duplex::serving::getSchedulerPolicies())
+      help += " " + policy.name.str() + " (" + policy.summary.str() + ");";
+    help.back() = '.';
+    return help;
+  }();
   return text;
 }
 static cl::opt<std::string> simScheduler(
