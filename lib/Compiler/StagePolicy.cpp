@@ -109,10 +109,33 @@ StagePolicy::create(ModelOp model, std::unique_ptr<hw::System> system,
   return std::move(policy);
 }
 
-Stage StagePolicy::canonicalize(const Stage &stage, std::string &key) const {
-  Stage canonical;
-  canonical.prefillTokens = stage.prefillTokens;
+std::string StagePolicy::CanonicalStage::key() const {
+  std::string bytes;
+  bytes.reserve(8 * (2 + prefillTokens.size()));
+  auto append = [&](uint64_t value) {
+    bytes.append(reinterpret_cast<const char *>(&value), sizeof(value));
+  };
+  append(decodes);
+  append(decodeContext);
+  for (uint64_t prompt : prefillTokens)
+    append(prompt);
+  return bytes;
+}
+
+Stage StagePolicy::CanonicalStage::toStage() const {
+  Stage stage;
+  stage.prefillTokens.assign(prefillTokens.begin(), prefillTokens.end());
+  stage.decodeContexts.assign(decodes, decodeContext);
+  return stage;
+}
+
+StagePolicy::CanonicalStage
+StagePolicy::canonicalize(const Stage &stage) const {
+  CanonicalStage canonical;
+  canonical.prefillTokens.assign(stage.prefillTokens.begin(),
+                                 stage.prefillTokens.end());
   llvm::sort(canonical.prefillTokens, std::greater<uint64_t>());
+  canonical.decodes = stage.decodeContexts.size();
   if (!stage.decodeContexts.empty()) {
     double sum = 0;
     for (uint64_t context : stage.decodeContexts)
@@ -123,26 +146,27 @@ Stage StagePolicy::canonicalize(const Stage &stage, std::string &key) const {
         std::max<uint64_t>(1, uint64_t(std::llround(mean / bucket)) * bucket);
     uint64_t roundedDown =
         std::max<uint64_t>(1, uint64_t(mean / bucket) * bucket);
-    canonical.decodeContexts.assign(stage.decodeContexts.size(), rounded);
+    canonical.decodeContext = rounded;
     // The serving loop admitted the stage within the KV capacity; rounding
     // up must not push its stand-in past it (placement would reject it).
     if (rounded > roundedDown &&
-        stageKVBytes(canonical, 1.0) > double(kvCapacity))
-      canonical.decodeContexts.assign(stage.decodeContexts.size(), roundedDown);
+        stageKVBytes(canonical.toStage(), 1.0) > double(kvCapacity))
+      canonical.decodeContext = roundedDown;
   }
-  key = canonical.str();
   return canonical;
 }
 
 Expected<serving::StageCost> StagePolicy::cost(const Stage &stage) {
   ++queries;
-  std::string key;
-  Stage canonical = canonicalize(stage, key);
+  CanonicalStage canonical = canonicalize(stage);
+  std::string key = canonical.key();
   auto found = memo.find(key);
   if (found != memo.end())
     return found->second;
+  // The routing draw of a stage is seeded by its spelled-out form.
+  Stage stand = canonical.toStage();
   Expected<serving::StageCost> cost =
-      evaluate(canonical, uint64_t(hash_value(key)));
+      evaluate(stand, uint64_t(hash_value(stand.str())));
   if (!cost)
     return cost.takeError();
   ++evaluations;
@@ -287,12 +311,15 @@ Expected<sim::Schedule> StagePolicy::buildSubBatchSchedule(const Stage &stage) {
 }
 
 Expected<sim::Schedule> StagePolicy::buildSchedule(const Stage &stage,
-                                                   uint64_t routingStream) {
+                                                   uint64_t routingStream,
+                                                   bool named) {
   if (options.mode.subBatchInterleaving)
     return buildSubBatchSchedule(stage);
   sim::StageScheduleOptions scheduleOptions;
   scheduleOptions.mode = options.mode.coprocess;
-  scheduleOptions.name = stage.str();
+  if (named)
+    scheduleOptions.name = stage.str();
+  scheduleOptions.nameTasks = named;
   scheduleOptions.decoderLayers = decoderLayers;
   scheduleOptions.expertTables = &expertTables;
   // A stage of one request has no second mini-batch to overlap with: it
@@ -320,11 +347,23 @@ Expected<sim::Schedule> StagePolicy::buildSchedule(const Stage &stage,
 
 Expected<serving::StageCost> StagePolicy::evaluate(const Stage &stage,
                                                    uint64_t routingStream) {
-  Expected<sim::Schedule> schedule = buildSchedule(stage, routingStream);
+  Expected<sim::Schedule> schedule =
+      buildSchedule(stage, routingStream, /*named=*/false);
   if (!schedule)
     return schedule.takeError();
-  if (Error error = evaluator.evaluate(*schedule, result))
-    return std::move(error);
+  if (Error error = evaluator.evaluate(*schedule, result)) {
+    // Rebuild with names, so the message names the task.
+    consumeError(std::move(error));
+    Expected<sim::Schedule> named = buildSchedule(stage, routingStream);
+    if (!named)
+      return named.takeError();
+    if (Error namedError = evaluator.evaluate(*named, result))
+      return std::move(namedError);
+    return createStringError(inconvertibleErrorCode(),
+                             "stage %s could be evaluated only with its "
+                             "tasks named",
+                             stage.str().c_str());
+  }
   // The evaluator reports one device; the replica's devices run alike.
   serving::StageCost cost;
   cost.seconds = result.stageSeconds;

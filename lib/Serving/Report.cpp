@@ -12,22 +12,40 @@ using namespace llvm;
 
 namespace duplex::serving {
 
-static double percentile(const std::vector<double> &sorted, double p) {
-  double rank = p / 100.0 * (sorted.size() - 1);
-  size_t below = size_t(std::floor(rank));
-  size_t above = std::min(below + 1, sorted.size() - 1);
-  return sorted[below] + (rank - below) * (sorted[above] - sorted[below]);
-}
-
 Distribution summarize(std::vector<double> values) {
   Distribution d;
   if (values.empty())
     return d;
-  std::sort(values.begin(), values.end());
   d.mean = std::accumulate(values.begin(), values.end(), 0.0) / values.size();
-  d.p50 = percentile(values, 50);
-  d.p90 = percentile(values, 90);
-  d.p99 = percentile(values, 99);
+  // Percentiles by selection, not a sort (a trace's millions of TBT
+  // samples took a tenth of simulate's time): ranks are visited in
+  // increasing order, each nth_element over the part after the previous
+  // rank, whose elements are all no smaller.
+  // Below 64 samples two percentiles' ranks can share or cross an
+  // interpolation pair: sort those (it is cheap).
+  if (values.size() < 64)
+    std::sort(values.begin(), values.end());
+  size_t selected = 0;
+  auto valueAt = [&](size_t rank) {
+    if (values.size() < 64)
+      return values[rank];
+    std::nth_element(values.begin() + selected, values.begin() + rank,
+                     values.end());
+    selected = rank;
+    return values[rank];
+  };
+  // Linear interpolation between the closest ranks (numpy's default).
+  auto percentile = [&](double p) {
+    double rank = p / 100.0 * (values.size() - 1);
+    size_t below = size_t(std::floor(rank));
+    size_t above = std::min(below + 1, values.size() - 1);
+    double low = valueAt(below);
+    double high = above == below ? low : valueAt(above);
+    return low + (rank - below) * (high - low);
+  };
+  d.p50 = percentile(50);
+  d.p90 = percentile(90);
+  d.p99 = percentile(99);
   return d;
 }
 

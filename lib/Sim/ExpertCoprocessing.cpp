@@ -304,7 +304,8 @@ Expected<TaskIds> emitMoE(ScheduleBuilder &builder, const Chain &chain,
                         ArrayRef<Kernel> extra) -> std::optional<TaskId> {
     if (experts.empty() && extra.empty())
       return std::nullopt;
-    Task task = makeMoETask(name + " experts " + unit.name, after, item.layers);
+    Task task = makeMoETask(builder.extend(name, " experts " + unit.name),
+                            after, item.layers);
     task.slice.kind = SliceKind::Experts;
     for (uint32_t expert : experts) {
       task.slice.indices.push_back(expert);

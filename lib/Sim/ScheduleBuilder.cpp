@@ -16,6 +16,8 @@ void ScheduleBuilder::beginOp(Chain &chain, uint64_t layers) {
 
 std::string ScheduleBuilder::baseName(const Chain &chain,
                                       const WorkItem &item) const {
+  if (!nameTasks)
+    return std::string();
   return chain.prefix + item.label + " #" + std::to_string(item.opIndex);
 }
 
@@ -47,7 +49,7 @@ ScheduleBuilder::emitOnUnit(const Chain &chain, const WorkItem &item,
                              system.name.c_str(), system.units.size());
   const hw::Unit &unit = system.units[unitIndex];
   std::string name = baseName(chain, item);
-  if (!suffix.empty())
+  if (!suffix.empty() && nameTasks)
     name += " " + suffix.str();
 
   const hw::Unit *home = system.hostProcessor();
@@ -63,8 +65,8 @@ ScheduleBuilder::emitOnUnit(const Chain &chain, const WorkItem &item,
                              name.c_str(), unit.name.c_str(),
                              system.name.c_str());
   if (link && item.inputTransferBytes > 0) {
-    Task copy = makeTask(name + " to " + unit.name, TaskCategory::Communication,
-                         before, item.layers);
+    Task copy = makeTask(extend(name, " to " + unit.name),
+                         TaskCategory::Communication, before, item.layers);
     copy.transfer =
         Transfer{CollectiveKind::PointToPoint, item.inputTransferBytes, 1};
     before = {addTask(std::move(copy), link->name)};
@@ -74,7 +76,7 @@ ScheduleBuilder::emitOnUnit(const Chain &chain, const WorkItem &item,
   work.slice = slice;
   TaskId last = addTask(std::move(work), unit.name);
   if (link && item.outputTransferBytes > 0) {
-    Task copy = makeTask(name + " from " + unit.name,
+    Task copy = makeTask(extend(name, " from " + unit.name),
                          TaskCategory::Communication, {last}, item.layers);
     copy.transfer =
         Transfer{CollectiveKind::PointToPoint, item.outputTransferBytes, 1};
@@ -92,7 +94,7 @@ Expected<TaskIds> ScheduleBuilder::emitAllToAll(const Chain &chain,
   Expected<const hw::Link &> link = system.linkFor(hw::LinkScope::InterNode);
   if (!link)
     return link.takeError();
-  Task exchange = makeTask(baseName(chain, item) + " " + what.str(),
+  Task exchange = makeTask(extend(baseName(chain, item), " " + what),
                            TaskCategory::Communication, deps, item.layers);
   exchange.transfer = Transfer{CollectiveKind::AllToAll, item.allToAllBytes,
                                item.allToAllDevices};
@@ -109,7 +111,7 @@ Expected<TaskIds> ScheduleBuilder::emitAllReduce(const Chain &chain,
       inNode ? hw::LinkScope::IntraNode : hw::LinkScope::InterNode);
   if (!link)
     return link.takeError();
-  Task reduce = makeTask(baseName(chain, item) + " all-reduce",
+  Task reduce = makeTask(extend(baseName(chain, item), " all-reduce"),
                          TaskCategory::Communication, deps, item.layers);
   reduce.transfer = Transfer{CollectiveKind::AllReduce, item.allReduceBytes,
                              item.allReduceDevices};

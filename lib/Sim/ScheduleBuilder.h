@@ -38,8 +38,16 @@ public:
   /// Starts an op of `layers` layers on `chain`.
   void beginOp(Chain &chain, uint64_t layers);
 
-  /// "<prefix><label> #<opIndex>".
+  /// "<prefix><label> #<opIndex>", or nothing when tasks go unnamed.
   std::string baseName(const Chain &chain, const WorkItem &item) const;
+  /// `name` followed by `rest`, or nothing when tasks go unnamed.
+  std::string extend(const std::string &name, const llvm::Twine &rest) const {
+    return nameTasks ? (name + rest).str() : std::string();
+  }
+
+  /// A string per task is a tenth of building a schedule; a schedule built
+  /// only to be evaluated (StageScheduleOptions::nameTasks) goes without.
+  bool nameTasks = true;
 
   TaskId addTask(Task task, llvm::StringRef resource);
 

@@ -138,6 +138,7 @@ Expected<Schedule> buildStageSchedule(const hw::System &system,
   ScheduleBuilder builder(system, schedule,
                           options.expertTables ? *options.expertTables
                                                : localTables);
+  builder.nameTasks = options.nameTasks;
   bool coprocess = options.mode != CoprocessMode::None;
   Chain chain;
   for (ArrayRef<WorkItem> parts : groupByOp(items))
@@ -164,6 +165,7 @@ buildTwoMiniBatchSchedule(const hw::System &system, ArrayRef<WorkItem> first,
   ScheduleBuilder builder(system, schedule,
                           options.expertTables ? *options.expertTables
                                                : localTables);
+  builder.nameTasks = options.nameTasks;
   Chain chains[2];
   chains[0].prefix = "mb0: ";
   chains[1].prefix = "mb1: ";

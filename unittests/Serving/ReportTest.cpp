@@ -4,6 +4,8 @@
 
 #include "gtest/gtest.h"
 
+#include <algorithm>
+
 using namespace duplex::serving;
 
 namespace {
@@ -22,6 +24,33 @@ TEST(Report, PercentilesInterpolateBetweenRanks) {
   // {1, 2}: p50 halfway = 1.5 (numpy.percentile's linear method).
   EXPECT_DOUBLE_EQ(summarize({2.0, 1.0}).p50, 1.5);
   EXPECT_DOUBLE_EQ(summarize({}).p99, 0.0);
+}
+
+TEST(Report, PercentilesBySelectionMatchASort) {
+  // Past 64 samples the percentiles are selected, not sorted: 1,000
+  // shuffled values 0..999 (a multiplicative permutation mod 1,000, with
+  // duplicates of every tenth) must give numpy's linear percentiles of the
+  // sorted list. Ranks 0.5 x 1009 = 504.5, 0.9 x 1009 = 908.1 and
+  // 0.99 x 1009 = 998.91 of the 1,010 values, interpolated by hand below.
+  std::vector<double> values;
+  for (int i = 0; i < 1000; ++i)
+    values.push_back(double((i * 7919) % 1000));
+  for (int i = 0; i < 10; ++i)
+    values.push_back(double(i * 100)); // 0, 100, ..., 900 twice.
+  std::vector<double> sorted = values;
+  std::sort(sorted.begin(), sorted.end());
+  auto reference = [&](double p) {
+    double rank = p / 100.0 * (sorted.size() - 1);
+    size_t below = size_t(rank);
+    return sorted[below] + (rank - below) * (sorted[below + 1] - sorted[below]);
+  };
+  Distribution d = summarize(values);
+  EXPECT_DOUBLE_EQ(d.p50, reference(50));
+  EXPECT_DOUBLE_EQ(d.p90, reference(90));
+  EXPECT_DOUBLE_EQ(d.p99, reference(99));
+  // By hand: sorted[504] = 499 (500 values below 500 plus 0..400's five
+  // duplicates put 499 at 504), sorted[505] = 500, so p50 = 499.5.
+  EXPECT_DOUBLE_EQ(d.p50, 499.5);
 }
 
 TEST(Report, ReplicasRunSideBySide) {

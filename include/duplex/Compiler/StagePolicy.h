@@ -71,15 +71,28 @@ public:
   uint64_t getQueries() const { return queries; }
 
   /// The schedule of `stage` as the policy builds it (for export), with
-  /// the placement it came from.
+  /// the placement it came from. `named` names it after the stage (the
+  /// evaluation of a memo miss skips the string).
   llvm::Expected<sim::Schedule> buildSchedule(const Stage &stage,
-                                              uint64_t routingStream = 0);
+                                              uint64_t routingStream = 0,
+                                              bool named = true);
 
 private:
   StagePolicy(llm::ModelOp model, std::unique_ptr<hw::System> system,
               const PolicyOptions &options);
-  /// The stage the memo stands for, and its key.
-  Stage canonicalize(const Stage &stage, std::string &key) const;
+  /// What the memo keys a stage by: its prompts, longest first, and its
+  /// decodes as a count and a mean context rounded to the bucket.
+  struct CanonicalStage {
+    llvm::SmallVector<uint64_t, 4> prefillTokens;
+    uint64_t decodes = 0;
+    uint64_t decodeContext = 0;
+    /// The fields' bytes: the memo's key (no decimal formatting on the
+    /// hot path).
+    std::string key() const;
+    /// The stage it stands for.
+    Stage toStage() const;
+  };
+  CanonicalStage canonicalize(const Stage &stage) const;
   llvm::Expected<serving::StageCost> evaluate(const Stage &stage,
                                               uint64_t routingStream);
   /// Each op part of `stage` placed, as the Sim library's work items.

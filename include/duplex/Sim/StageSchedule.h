@@ -91,6 +91,9 @@ struct StageScheduleOptions {
   uint64_t decoderLayers = 0;
   /// Expert time tables kept across stages; a temporary cache when null.
   ExpertTableCache *expertTables = nullptr;
+  /// Give every task a name (for export and messages); a schedule built
+  /// only to be evaluated may go without.
+  bool nameTasks = true;
 };
 
 /// The schedule of `items` under options.mode (none, pe or pe-et).
