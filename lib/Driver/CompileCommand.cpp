@@ -76,9 +76,8 @@ makeScheduleWriter(const CompileOptions &options,
   Expected<Stage> stage = parseStageSpec(options.stage);
   if (!stage)
     return stage.takeError();
-  auto system =
-      loadScaledSystem(options.device, options.devices, options.nodes,
-                         /*replicasPerNode=*/0, options.calibration);
+  auto system = loadScaledSystem(options.device, options.devices, options.nodes,
+                                 /*replicasPerNode=*/0, options.calibration);
   if (!system)
     return system.takeError();
   Expected<PolicyOptions> policyOptions =

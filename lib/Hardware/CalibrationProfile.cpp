@@ -30,9 +30,8 @@ const CalibrationOverride *CalibrationProfile::find(UnitKind kind) const {
   return fallback;
 }
 
-static CalibrationOverride readOverride(Parser &parser,
-                                        const json::Object &object,
-                                        StringRef path) {
+static CalibrationOverride
+readOverride(Parser &parser, const json::Object &object, StringRef path) {
   parser.checkKeys(object, path,
                    {"compute_efficiency", "memory_bandwidth_efficiency",
                     "kernel_launch_overhead_us", "per_layer_overhead_us",
@@ -76,8 +75,8 @@ Expected<CalibrationProfile> parseCalibrationProfile(StringRef jsonText,
   parser.checkKeys(*object, "$", {"format", "description", "units"});
   std::optional<StringRef> format = parser.getString(*object, "format", "$");
   if (format && *format != kFormat)
-    parser.fail("$.format", "expected \"" + kFormat + "\", got \"" + *format +
-                                "\"");
+    parser.fail("$.format",
+                "expected \"" + kFormat + "\", got \"" + *format + "\"");
   if (std::optional<StringRef> description =
           parser.getString(*object, "description", "$"))
     profile.description = description->str();

@@ -68,7 +68,6 @@ std::string joinKeys(ArrayRef<StringRef> keys) {
   return text;
 }
 
-
 void Parser::checkKeys(const json::Object &object, StringRef path,
                        ArrayRef<StringRef> allowed) {
   // Sort for a deterministic "first" unknown key.

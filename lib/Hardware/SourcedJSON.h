@@ -22,7 +22,6 @@
 
 namespace duplex::hw::detail {
 
-
 /// What a number must satisfy besides being a finite number.
 enum class Rule {
   Positive,        ///< > 0 (bandwidth, capacity, clock, FLOPS).
@@ -49,27 +48,31 @@ public:
   void checkKeys(const llvm::json::Object &object, llvm::StringRef path,
                  llvm::ArrayRef<llvm::StringRef> allowed);
 
-  const llvm::json::Object *getObject(const llvm::json::Object &parent, llvm::StringRef key,
-                                llvm::StringRef path, bool required = true);
-  const llvm::json::Array *getArray(const llvm::json::Object &parent, llvm::StringRef key,
-                              llvm::StringRef path);
-  std::optional<llvm::StringRef> getString(const llvm::json::Object &parent, llvm::StringRef key,
-                                     llvm::StringRef path, bool required = true);
+  const llvm::json::Object *getObject(const llvm::json::Object &parent,
+                                      llvm::StringRef key, llvm::StringRef path,
+                                      bool required = true);
+  const llvm::json::Array *getArray(const llvm::json::Object &parent,
+                                    llvm::StringRef key, llvm::StringRef path);
+  std::optional<llvm::StringRef> getString(const llvm::json::Object &parent,
+                                           llvm::StringRef key,
+                                           llvm::StringRef path,
+                                           bool required = true);
 
   /// Reads `key` as {"value": number, "source": "<prefix>: ..."}.
-  double getNumber(const llvm::json::Object &parent, llvm::StringRef key, llvm::StringRef path,
-                   Rule rule);
+  double getNumber(const llvm::json::Object &parent, llvm::StringRef key,
+                   llvm::StringRef path, Rule rule);
   std::optional<double> getOptionalNumber(const llvm::json::Object &parent,
-                                          llvm::StringRef key, llvm::StringRef path,
-                                          Rule rule);
-  unsigned getCount(const llvm::json::Object &parent, llvm::StringRef key, llvm::StringRef path) {
+                                          llvm::StringRef key,
+                                          llvm::StringRef path, Rule rule);
+  unsigned getCount(const llvm::json::Object &parent, llvm::StringRef key,
+                    llvm::StringRef path) {
     return static_cast<unsigned>(
         getNumber(parent, key, path, Rule::PositiveInteger));
   }
   /// Reads a sourced number that is the value itself (map entries);
   /// `field` names its bounds in PlausibleRanges.h.
-  double readSourcedValue(const llvm::json::Value &value, llvm::StringRef path, Rule rule,
-                          llvm::StringRef field);
+  double readSourcedValue(const llvm::json::Value &value, llvm::StringRef path,
+                          Rule rule, llvm::StringRef field);
 
 private:
   std::string fileName;

@@ -67,10 +67,9 @@ Expected<const SchedulerPolicy &> findSchedulerPolicy(StringRef name) {
   for (const SchedulerPolicy &policy : kPolicies)
     if (policy.name == name)
       return policy;
-  return createStringError(inconvertibleErrorCode(),
-                           "--scheduler: unknown policy '%s' (known: %s)",
-                           name.str().c_str(),
-                           schedulerPolicySpellings().c_str());
+  return createStringError(
+      inconvertibleErrorCode(), "--scheduler: unknown policy '%s' (known: %s)",
+      name.str().c_str(), schedulerPolicySpellings().c_str());
 }
 
 } // namespace duplex::serving

@@ -78,8 +78,7 @@ static SmallVector<double, 16> inclusionProbabilities(ArrayRef<double> weights,
   }
   for (size_t i = 0; i < weights.size(); ++i)
     probabilities[i] =
-        i < capped ? 1.0
-                   : std::min(1.0, (topK - capped) * weights[i] / rest);
+        i < capped ? 1.0 : std::min(1.0, (topK - capped) * weights[i] / rest);
   return probabilities;
 }
 
@@ -87,8 +86,8 @@ static SmallVector<double, 16> inclusionProbabilities(ArrayRef<double> weights,
 /// then the difference one at a time in a rotated order (from a random
 /// start, so no expert is favoured).
 static SmallVector<uint64_t, 16> roundToTotal(ArrayRef<double> values,
-                                             uint64_t total, uint64_t cap,
-                                             SplitMix64 &rng) {
+                                              uint64_t total, uint64_t cap,
+                                              SplitMix64 &rng) {
   size_t size = values.size();
   SmallVector<uint64_t, 16> counts(size, 0);
   uint64_t sum = 0;

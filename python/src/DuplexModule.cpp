@@ -116,13 +116,12 @@ simulate(const std::string &model, const std::string &device, unsigned devices,
          bool closedLoop, std::optional<double> qps, const std::string &trace,
          uint64_t batch, std::optional<uint64_t> batchPerReplica,
          const std::string &calibration, uint64_t requests,
-         std::optional<double> lin,
-         std::optional<double> lout, double lenStd,
+         std::optional<double> lin, std::optional<double> lout, double lenStd,
          std::optional<uint64_t> maxTokens, std::optional<bool> chunkedPrefill,
          const std::string &scheduler, const std::string &routing,
-         uint64_t seed,
-         bool json, const std::string &weightDType, bool allowPartial,
-         bool allowLongContext, std::optional<uint64_t> limitRequests,
+         uint64_t seed, bool json, const std::string &weightDType,
+         bool allowPartial, bool allowLongContext,
+         std::optional<uint64_t> limitRequests,
          std::optional<uint64_t> limitTokens,
          std::optional<uint64_t> limitPromptTokens) {
   CLocaleScope cLocale;
@@ -212,8 +211,8 @@ PYBIND11_MODULE(_duplex, m) {
         py::arg("chunked_prefill"), py::arg("scheduler"), py::arg("routing"),
         py::arg("seed"), py::arg("json"), py::arg("weight_dtype"),
         py::arg("allow_partial"), py::arg("allow_long_context"),
-        py::arg("limit_requests"),
-        py::arg("limit_tokens"), py::arg("limit_prompt_tokens"), release());
+        py::arg("limit_requests"), py::arg("limit_tokens"),
+        py::arg("limit_prompt_tokens"), release());
   m.def("models", &models, py::arg("json"), release());
   m.def("write_file", &writeFile, py::arg("path"), py::arg("content"));
   m.def("device_summary", &deviceSummary, py::arg("device"), py::arg("devices"),

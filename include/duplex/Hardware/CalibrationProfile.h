@@ -66,8 +66,7 @@ parseCalibrationProfile(llvm::StringRef jsonText, llvm::StringRef fileName,
 
 /// Sets the profile's values on every unit of `system` and records its name
 /// in System::calibrationProfile.
-void applyCalibrationProfile(const CalibrationProfile &profile,
-                             System &system);
+void applyCalibrationProfile(const CalibrationProfile &profile, System &system);
 
 } // namespace duplex::hw
 

@@ -1,9 +1,9 @@
 //===- BundledData.h - models and devices compiled into the tools -*- C++
 //-*-===//
 //
-// The files under models/, devices/ and calibration/ are embedded at build time, so every
-// tool accepts a bundled name (`mixtral-8x7b`, `duplex`) wherever it accepts
-// a path, independent of where the binary runs from.
+// The files under models/, devices/ and calibration/ are embedded at build
+// time, so every tool accepts a bundled name (`mixtral-8x7b`, `duplex`)
+// wherever it accepts a path, independent of where the binary runs from.
 //
 //===----------------------------------------------------------------------===//
 

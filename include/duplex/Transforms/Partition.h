@@ -9,8 +9,8 @@
 #define DUPLEX_TRANSFORMS_PARTITION_H
 
 #include "duplex/Analysis/Placement.h"
-#include "duplex/Hardware/CalibrationProfile.h"
 #include "duplex/Analysis/StageWork.h"
+#include "duplex/Hardware/CalibrationProfile.h"
 #include "duplex/Hardware/System.h"
 
 #include "mlir/IR/BuiltinOps.h"

@@ -220,8 +220,8 @@ void MoEOp::getStageWork(const WorkContext &context,
   // The layer ends when its slowest device does: price the busiest one.
   // An FFN does 2 FLOPs per weight per token: n tokens are n x 16 / bits
   // FLOP per weight byte.
-  double ridgeTokens = context.expertRidgeOpB *
-                       getDTypeBits(getWeightDtype()) / 16.0;
+  double ridgeTokens =
+      context.expertRidgeOpB * getDTypeBits(getWeightDtype()) / 16.0;
   unsigned device = busiestExpertDevice(counts, expertParallel, ridgeTokens);
   for (auto [expert, count] : llvm::enumerate(counts)) {
     if (expert % expertParallel != device)
