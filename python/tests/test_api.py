@@ -74,6 +74,29 @@ def test_simulate_replicas_per_node(cli):
     assert without_wall(report) == without_wall(expected)
 
 
+def test_simulate_batch_calibration_and_scheduler(cli):
+    # batch is the system's, dealt over the 2 nodes; batch_per_replica
+    # sets each node's; calibration and scheduler pass through.
+    args = dict(device="h100", nodes=2, closed_loop=True, requests=16,
+                lin=64, lout=8, seed=1)
+    report = duplex.simulate("tiny", batch=8, calibration="paper",
+                             scheduler="sarathi", **args)
+    expected = cli("simulate", "tiny", "--device", "h100", "--nodes", "2",
+                   "--closed-loop", "--requests", "16", "--lin", "64",
+                   "--lout", "8", "--seed", "1", "--batch", "8",
+                   "--calibration", "paper", "--scheduler", "sarathi",
+                   "--json")
+    assert without_wall(report) == without_wall(expected)
+    assert report["batch_limit"] == {"system": 8, "per_replica": 4,
+                                     "replicas": 2}
+    assert (report["calibration"], report["scheduler"]) == ("paper",
+                                                            "sarathi")
+    per_replica = duplex.simulate("tiny", batch_per_replica=8, **args)
+    assert per_replica["batch_limit"]["system"] == 16
+    with pytest.raises(duplex.DuplexError, match="unknown policy 'fifo'"):
+        duplex.simulate("tiny", scheduler="fifo", **args)
+
+
 @pytest.mark.parametrize("emit", ["placement", "placed", "opb", "json",
                                   "trace"])
 def test_compile_is_the_cli_json(cli, emit):
