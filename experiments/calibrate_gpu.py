@@ -174,6 +174,41 @@ def fit(args, rows):
         print(f'  {key:<27} {value:.1f}')
 
 
+def fit_overlap(args, rows):
+    """The per-layer overhead and the share of it that overlaps the kernels
+    (overhead_overlap), on a grid, at the device files' efficiencies and no
+    per-step or per-kernel cost (the linear fit gives those no weight). The
+    overlap makes the overheads enter the predictions non-linearly, so this
+    is a search, not a least-squares solve."""
+    current = common.load_device('h100')['device']['units'][0]['calibration']
+    efficiencies = {key: current[key]['value'] for key in
+                    ('compute_efficiency', 'memory_bandwidth_efficiency')}
+    with tempfile.TemporaryDirectory() as folder:
+        floors = roofline_floors(args, rows, folder)
+        rows = [r for r, f in zip(rows, floors) if float(r['measured']) >= f]
+        measured = numpy.array([float(r['measured']) for r in rows])
+        best = None
+        for overlap in grid(args.overlap_grid):
+            for layer in grid(args.layer_grid):
+                values = dict(efficiencies, kernel_launch_overhead_us=0.0,
+                              per_step_overhead_us=0.0,
+                              per_layer_overhead_us=round(layer, 1),
+                              overhead_overlap=round(overlap, 2))
+                predicted = predict(args, rows,
+                                    Variant(folder, values).paths)
+                error = numpy.sqrt(numpy.mean(
+                    ((predicted - measured) / measured) ** 2))
+                print(f'  overlap {overlap:.2f} per-layer {layer:5.0f} us: '
+                      f'rms error {100 * error:.1f}%', file=sys.stderr)
+                if best is None or error < best[0]:
+                    best = (error, values)
+    error, values = best
+    print(f'best fit, rms relative error {100 * error:.1f}% over '
+          f'{len(rows)} rows:')
+    for key, value in values.items():
+        print(f'  {key:<27} {value}')
+
+
 def label(r):
     return (f'{r["devices"]}x{r["hardware"]} {r["model"]} {r["framework"]} '
             f'B={r["batch"]} L={r["lin"]} {r["metric"]}')
@@ -244,10 +279,20 @@ def main():
         # conflicts, turnarounds); the fit is flat from 0.8 to 1.0 anyway.
         parser.add_argument('--memory-grid', default='0.60:0.90:0.05',
                             help='memory_bandwidth_efficiency values to try '
+                            '(start:stop:step)'),
+        parser.add_argument('--fit-overlap', action='store_true',
+                            help='search per_layer_overhead_us and '
+                            'overhead_overlap at the files\' efficiencies'),
+        parser.add_argument('--overlap-grid', default='0:1:0.25',
+                            help='overhead_overlap values (start:stop:step)'),
+        parser.add_argument('--layer-grid', default='0:400:20',
+                            help='per_layer_overhead_us values '
                             '(start:stop:step)')))
     rows = read_measurements()
     if args.fit:
         fit(args, rows)
+    elif args.fit_overlap:
+        fit_overlap(args, rows)
     else:
         report(args, rows)
 

@@ -207,6 +207,10 @@ def write_device_variant(folder, name, values, tag):
         for key, value in values.items():
             if key in calibration:
                 calibration[key]['value'] = value
+            elif key == 'overhead_overlap' and unit['kind'] in ('gpu', 'xpu'):
+                # Optional in the files (0 when absent).
+                calibration[key] = {'value': value,
+                                    'source': f'assumed: variant {tag}'}
     path = os.path.join(folder, f'{name}-{tag}.json')
     with open(path, 'w', encoding='utf-8') as stream:
         json.dump(device, stream)

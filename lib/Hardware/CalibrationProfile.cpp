@@ -35,7 +35,8 @@ readOverride(Parser &parser, const json::Object &object, StringRef path) {
   parser.checkKeys(object, path,
                    {"compute_efficiency", "memory_bandwidth_efficiency",
                     "kernel_launch_overhead_us", "per_layer_overhead_us",
-                    "per_step_overhead_us", "static_power_w_per_unit"});
+                    "per_step_overhead_us", "overhead_overlap",
+                    "static_power_w_per_unit"});
   CalibrationOverride values;
   values.computeEfficiency = parser.getOptionalNumber(
       object, "compute_efficiency", path, Rule::Fraction);
@@ -50,6 +51,8 @@ readOverride(Parser &parser, const json::Object &object, StringRef path) {
   values.kernelLaunchSeconds = micro("kernel_launch_overhead_us");
   values.perLayerSeconds = micro("per_layer_overhead_us");
   values.perStepSeconds = micro("per_step_overhead_us");
+  values.overheadOverlap = parser.getOptionalNumber(
+      object, "overhead_overlap", path, Rule::NonNegative);
   values.staticWattsPerUnit = parser.getOptionalNumber(
       object, "static_power_w_per_unit", path, Rule::NonNegative);
   return values;
@@ -135,6 +138,8 @@ void applyCalibrationProfile(const CalibrationProfile &profile,
         values->kernelLaunchSeconds.value_or(fit.kernelLaunchSeconds);
     fit.perLayerSeconds = values->perLayerSeconds.value_or(fit.perLayerSeconds);
     fit.perStepSeconds = values->perStepSeconds.value_or(fit.perStepSeconds);
+    fit.overheadOverlap =
+        values->overheadOverlap.value_or(fit.overheadOverlap);
     unit.staticWattsPerUnit =
         values->staticWattsPerUnit.value_or(unit.staticWattsPerUnit);
   }

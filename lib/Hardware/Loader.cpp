@@ -494,7 +494,7 @@ void SystemReader::readUnit(const json::Object &object, StringRef path,
       parser.checkKeys(*calibration, calibrationPath,
                        {"compute_efficiency", "memory_bandwidth_efficiency",
                         "kernel_launch_overhead_us", "per_layer_overhead_us",
-                        "per_step_overhead_us"});
+                        "per_step_overhead_us", "overhead_overlap"});
       fit.computeEfficiency = parser.getNumber(
           *calibration, "compute_efficiency", calibrationPath, Rule::Fraction);
       fit.memoryBandwidthEfficiency =
@@ -508,6 +508,11 @@ void SystemReader::readUnit(const json::Object &object, StringRef path,
           parser.getNumber(*calibration, "per_step_overhead_us",
                            calibrationPath, Rule::NonNegative) *
           kMicro;
+      fit.overheadOverlap =
+          parser
+              .getOptionalNumber(*calibration, "overhead_overlap",
+                                 calibrationPath, Rule::NonNegative)
+              .value_or(0);
     }
     fit.kernelLaunchSeconds =
         parser.getNumber(*calibration, "kernel_launch_overhead_us",

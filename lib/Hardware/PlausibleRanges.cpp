@@ -56,6 +56,7 @@ static const PlausibleRange kRanges[] = {
     {"kernel_launch_overhead_us", 0, 1e6, "up to 1 s; launches take ~5 us"},
     {"per_layer_overhead_us", 0, 1e6, "up to 1 s"},
     {"per_step_overhead_us", 0, 1e6, "up to 1 s"},
+    {"overhead_overlap", 0, 1, "a fraction of the overhead"},
     // Links and topology.
     {"per_direction_bandwidth_gb_per_s", 0.001, 1e6,
      "1 MB/s to 1 PB/s; NVLink 5 has 900 GB/s per direction"},

@@ -317,10 +317,15 @@ Error StageEvaluator::evaluate(const Schedule &schedule, StageResult &result) {
   }
 
   const hw::Unit *host = system.hostProcessor();
-  if (options.includeOverheads && host)
+  if (options.includeOverheads && host) {
+    const hw::Calibration &fit = host->calibration;
+    double overhead =
+        fit.perStepSeconds + fit.perLayerSeconds * schedule.decoderLayers;
+    // The part that runs alongside the kernels hides behind them.
     result.overheadSeconds =
-        host->calibration.perStepSeconds +
-        host->calibration.perLayerSeconds * schedule.decoderLayers;
+        overhead -
+        fit.overheadOverlap * std::min(overhead, result.workSeconds);
+  }
   result.stageSeconds = result.workSeconds + result.overheadSeconds;
 
   for (auto [index, unit] : enumerate(system.units)) {

@@ -28,6 +28,7 @@ inline void pinTestCalibration(hw::System &system) {
     unit.calibration.memoryBandwidthEfficiency = 0.8;
     unit.calibration.perLayerSeconds = 100e-6;
     unit.calibration.perStepSeconds = 3e-3;
+    unit.calibration.overheadOverlap = 0;
   }
 }
 

@@ -118,6 +118,34 @@ TEST(StageEvaluatorTest, RepeatedLayersAndCalibrationOverheads) {
   EXPECT_NEAR(result.units[1].busySeconds, 32 * us, 1e-12);
 }
 
+// The same stage with half of the overhead running alongside the kernels:
+// it hides behind the 135 us of work, 6200 - 0.5 x 135 = 6132.5 us. With
+// all of it overlapping and only 1 us per layer (32 us < 135 us of work),
+// the overhead is a floor the work already exceeds: the stage takes 135 us.
+TEST(StageEvaluatorTest, OverlappingOverheadHidesBehindTheWork) {
+  hw::System duplex = loadBundled("duplex");
+  Schedule schedule;
+  schedule.decoderLayers = 32;
+  addFixed(schedule, "embed", "xpu", 2 * us, {}, 1);
+  TaskId qkv = addFixed(schedule, "qkv", "xpu", 3 * us, {}, 32);
+  addFixed(schedule, "attn", "logic_pim", 1 * us, {qkv}, 32);
+  addFixed(schedule, "head", "xpu", 5 * us, {}, 1);
+  duplex.units[0].calibration.overheadOverlap = 0.5;
+  {
+    StageEvaluator evaluator(duplex);
+    StageResult result = valueOf(evaluator.evaluate(schedule));
+    EXPECT_NEAR(result.overheadSeconds, 6132.5 * us, 1e-12);
+    EXPECT_NEAR(result.stageSeconds, 6267.5 * us, 1e-12);
+  }
+  duplex.units[0].calibration.overheadOverlap = 1;
+  duplex.units[0].calibration.perStepSeconds = 0;
+  duplex.units[0].calibration.perLayerSeconds = 1 * us;
+  StageEvaluator evaluator(duplex);
+  StageResult result = valueOf(evaluator.evaluate(schedule));
+  EXPECT_NEAR(result.overheadSeconds, 0, 1e-15);
+  EXPECT_NEAR(result.stageSeconds, 135 * us, 1e-12);
+}
+
 // Two memory-bound GEMVs 1 x 4096 x 4096 fp16 (33,570,816 B each) at once,
 // one on each unit of the shared HBM.
 //   xPU alone:  memory 33,570,816 / 2.68e12 = 12.5264 us, compute 0.068 us,

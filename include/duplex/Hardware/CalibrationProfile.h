@@ -37,6 +37,7 @@ struct CalibrationOverride {
   std::optional<double> kernelLaunchSeconds;
   std::optional<double> perLayerSeconds;
   std::optional<double> perStepSeconds;
+  std::optional<double> overheadOverlap;
   std::optional<double> staticWattsPerUnit;
 };
 

@@ -137,6 +137,11 @@ struct Calibration {
   double kernelLaunchSeconds = 0;       ///< Fixed cost of every kernel.
   double perLayerSeconds = 0;           ///< Added once per decoder layer.
   double perStepSeconds = 0;            ///< Added once per serving step.
+  /// The share of the per-step and per-layer overhead that runs alongside
+  /// the kernels (asynchronous launch, CUDA graphs) and hides behind them,
+  /// up to their time: a stage pays overhead - overlap x min(overhead,
+  /// kernel time). 0 adds it whole; 1 makes it a floor.
+  double overheadOverlap = 0;
 };
 
 struct Unit {

@@ -11,7 +11,8 @@
 //
 // Each segment (Schedule.h) is simulated once and counted `layers` times;
 // the host processor's calibration adds perStepSeconds once and
-// perLayerSeconds per decoder layer after the work. Energy: the tasks'
+// perLayerSeconds per decoder layer after the work, less the share that
+// overlaps it (Calibration::overheadOverlap). Energy: the tasks'
 // DRAM, compute and link energy, plus every unit's static power over the
 // whole stage (host units: one device's share). All results are per device.
 //
