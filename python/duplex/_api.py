@@ -68,7 +68,7 @@ def compile(model, *, stage, device=None, emit="placement", json=True,
             devices=0, nodes=0, coprocess="pe", routing="expected", seed=0,
             expert_tensor_parallel=False, placement=None, save_placement=None,
             weight_dtype=None, kv_dtype=None, allow_partial=False,
-            allow_long_context=False):
+            allow_long_context=False, calibration="measured"):
     """Op/B analysis, placement or schedule of one serving stage:
     ``duplexc compile MODEL --device DEVICE --stage STAGE --emit=EMIT --json``.
 
@@ -89,6 +89,8 @@ def compile(model, *, stage, device=None, emit="placement", json=True,
 
     ``devices``/``nodes`` of 0 keep the device file's topology.
     ``placement`` applies an override file, ``save_placement`` writes one.
+    ``calibration`` is a profile (``"measured"``, ``"paper"`` or a file), as
+    in ``simulate``.
     """
     always_json = emit in ("trace", "json")
     as_json = always_json or (json and emit != "schedule")
@@ -99,7 +101,8 @@ def compile(model, *, stage, device=None, emit="placement", json=True,
         expert_tensor_parallel=expert_tensor_parallel,
         placement=_path(placement), save_placement=_path(save_placement),
         weight_dtype=weight_dtype or "", kv_dtype=kv_dtype or "",
-        allow_partial=allow_partial, allow_long_context=allow_long_context)
+        allow_partial=allow_partial, allow_long_context=allow_long_context,
+        calibration=_path(calibration))
     return _parse(text, as_json)
 
 

@@ -88,9 +88,11 @@ compile(const std::string &model, const std::string &device, unsigned devices,
         bool json, const std::string &coprocess, const std::string &routing,
         uint64_t seed, bool expertTensorParallel, const std::string &placement,
         const std::string &savePlacement, const std::string &weightDType,
-        const std::string &kvDType, bool allowPartial, bool allowLongContext) {
+        const std::string &kvDType, bool allowPartial, bool allowLongContext,
+        const std::string &calibration) {
   CLocaleScope cLocale;
   CompileOptions options;
+  options.calibration = calibration;
   options.import.allowPartial = allowPartial;
   options.allowLongContext = allowLongContext;
   options.model = model;
@@ -201,7 +203,7 @@ PYBIND11_MODULE(_duplex, m) {
         py::arg("seed"), py::arg("expert_tensor_parallel"),
         py::arg("placement"), py::arg("save_placement"),
         py::arg("weight_dtype"), py::arg("kv_dtype"), py::arg("allow_partial"),
-        py::arg("allow_long_context"), release());
+        py::arg("allow_long_context"), py::arg("calibration"), release());
   m.def("simulate", &simulate, py::arg("model"), py::arg("device"),
         py::arg("devices"), py::arg("nodes"), py::arg("replicas_per_node"),
         py::arg("coprocess"), py::arg("closed_loop"), py::arg("qps"),

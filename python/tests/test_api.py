@@ -91,6 +91,12 @@ def test_simulate_batch_calibration_and_scheduler(cli):
                                      "replicas": 2}
     assert (report["calibration"], report["scheduler"]) == ("paper",
                                                             "sarathi")
+    # compile takes the profile too: paper prices the H100 at 3.35 TB/s.
+    placed = duplex.compile("tiny", device="h100", stage="decode=1@64",
+                            emit="json", calibration="paper")
+    expected = cli("compile", "tiny", "--device", "h100", "--stage",
+                   "decode=1@64", "--emit=json", "--calibration", "paper")
+    assert placed == expected
     per_replica = duplex.simulate("tiny", batch_per_replica=8, **args)
     assert per_replica["batch_limit"]["system"] == 16
     with pytest.raises(duplex.DuplexError, match="unknown policy 'fifo'"):
