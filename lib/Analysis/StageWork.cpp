@@ -83,9 +83,13 @@ struct Collector {
         continue;
       unsigned index = nextIndex++;
       WorkContext opContext = context;
-      // Each MoE op draws its own routing.
-      if (isa<MoEOp>(op))
+      // Each MoE op draws its own routing; a recorded one must fit it.
+      if (auto moe = dyn_cast<MoEOp>(op)) {
         opContext.routingStream = context.routingStream * 1000003 + moeOps++;
+        if (llvm::Error error = checkRoutingFits(
+                context.routing, moe.getNumExperts(), moe.getTopK()))
+          return error;
+      }
       llvm::SmallVector<OpWork, 2> parts;
       stageWork.getStageWork(opContext, parts);
       for (OpWork &part : parts) {

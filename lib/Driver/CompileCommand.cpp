@@ -186,6 +186,7 @@ makePlacementWriter(const CompileOptions &options,
   PartitionOptions partition;
   partition.stage = {options.stage, options.routing, options.seed};
   partition.system = options.device;
+  partition.calibration = options.calibration;
   partition.devices = options.devices;
   partition.nodes = options.nodes;
   partition.expertTensorParallel = options.expertTensorParallel;

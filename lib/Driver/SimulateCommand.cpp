@@ -19,6 +19,7 @@
 #include "llvm/Support/WithColor.h"
 
 #include <chrono>
+#include <limits>
 
 using namespace llvm;
 using namespace duplex;
@@ -136,6 +137,12 @@ static Expected<BatchLimit> dealBatch(const SimulateOptions &options,
   if (options.batchPerReplica) {
     if (*options.batchPerReplica == 0)
       return usageError("--batch-per-replica must be at least 1");
+    // In 64 bits the product must not wrap to a smaller batch.
+    if (*options.batchPerReplica >
+        std::numeric_limits<uint64_t>::max() / limit.replicas)
+      return usageError(formatv("--batch-per-replica {0} over {1} replicas "
+                                "is past 2^64 requests",
+                                *options.batchPerReplica, limit.replicas));
     limit.system = *options.batchPerReplica * limit.replicas;
     return limit;
   }
@@ -236,6 +243,21 @@ static Expected<ServingReport> simulate(const SimulateOptions &options) {
   const hw::System &target = (*policy)->getSystem();
   report.calibration = target.calibrationProfile;
   report.scheduler = scheduler->name.str();
+  report.stageTokenBudget = serving.maxTokensPerStage;
+  report.chunkedPrefill = serving.chunkedPrefill;
+  // The policy as run: --max-tokens and --chunked-prefill override it.
+  std::string schedulerText = scheduler->name.str();
+  if (serving.maxTokensPerStage != scheduler->tokenBudget ||
+      serving.chunkedPrefill != scheduler->chunkedPrefill)
+    schedulerText += formatv(" ({0}, {1})",
+                             serving.maxTokensPerStage
+                                 ? formatv("token budget {0}",
+                                           serving.maxTokensPerStage)
+                                       .str()
+                                 : std::string("no token budget"),
+                             serving.chunkedPrefill ? "chunked prefill"
+                                                    : "whole prompts")
+                         .str();
   report.batchLimit = batch->system;
   report.batchLimitPerReplica = batch->forReplica(0);
   report.replicas = replicas;
@@ -253,7 +275,7 @@ static Expected<ServingReport> simulate(const SimulateOptions &options) {
           ? formatv(" x {0} replicas per node", target.topology.replicasPerNode)
                 .str()
           : std::string(),
-      target.calibrationProfile, scheduler->name);
+      target.calibrationProfile, schedulerText);
   return report;
 }
 

@@ -4,6 +4,7 @@
 #include "SourcedJSON.h"
 
 #include "duplex/Support/BundledData.h"
+#include "duplex/Support/InputFile.h"
 
 #include "llvm/Support/Path.h"
 
@@ -30,13 +31,22 @@ const CalibrationOverride *CalibrationProfile::find(UnitKind kind) const {
   return fallback;
 }
 
-static CalibrationOverride
-readOverride(Parser &parser, const json::Object &object, StringRef path) {
-  parser.checkKeys(object, path,
-                   {"compute_efficiency", "memory_bandwidth_efficiency",
-                    "kernel_launch_overhead_us", "per_layer_overhead_us",
-                    "per_step_overhead_us", "overhead_overlap",
-                    "static_power_w_per_unit"});
+/// `kind`'s entry: a PIM kind takes only what its units use (their rates
+/// come from the DRAM timing model, and the host pays the fixed costs), so
+/// a profile cannot set something that would silently do nothing.
+static CalibrationOverride readOverride(Parser &parser,
+                                        const json::Object &object,
+                                        StringRef path, StringRef kind) {
+  std::optional<UnitKind> unitKind = parseUnitKind(kind);
+  if (unitKind && isPim(*unitKind))
+    parser.checkKeys(object, path,
+                     {"kernel_launch_overhead_us", "static_power_w_per_unit"});
+  else
+    parser.checkKeys(object, path,
+                     {"compute_efficiency", "memory_bandwidth_efficiency",
+                      "kernel_launch_overhead_us", "per_layer_overhead_us",
+                      "per_step_overhead_us", "overhead_overlap",
+                      "static_power_w_per_unit"});
   CalibrationOverride values;
   values.computeEfficiency = parser.getOptionalNumber(
       object, "compute_efficiency", path, Rule::Fraction);
@@ -61,11 +71,10 @@ readOverride(Parser &parser, const json::Object &object, StringRef path) {
 Expected<CalibrationProfile> parseCalibrationProfile(StringRef jsonText,
                                                      StringRef fileName,
                                                      StringRef name) {
-  Expected<json::Value> root = json::parse(jsonText);
+  // Nesting is bounded before llvm::json recurses into it.
+  Expected<json::Value> root = parseBoundedJSON(jsonText, fileName);
   if (!root)
-    return createStringError(inconvertibleErrorCode(), "%s: invalid JSON: %s",
-                             fileName.str().c_str(),
-                             toString(root.takeError()).c_str());
+    return root.takeError();
   CalibrationProfile profile;
   profile.name = name.str();
   profile.fileName = fileName.str();
@@ -103,7 +112,7 @@ Expected<CalibrationProfile> parseCalibrationProfile(StringRef jsonText,
         continue;
       }
       profile.units.emplace_back(kind.str(),
-                                 readOverride(parser, *values, path));
+                                 readOverride(parser, *values, path, kind));
     }
   }
   if (parser.failed())
@@ -116,15 +125,25 @@ Expected<CalibrationProfile> loadCalibrationProfile(StringRef nameOrPath) {
       nameOrPath, getBundledCalibrations(), "calibration profile");
   if (!buffer)
     return buffer.takeError();
-  StringRef identifier = (*buffer)->getBufferIdentifier();
-  StringRef name = identifier.starts_with("<bundled ")
-                       ? nameOrPath
-                       : sys::path::stem(nameOrPath);
-  return parseCalibrationProfile((*buffer)->getBuffer(), identifier, name);
+  // A file is named by its path as given: a user's `x/paper.json` is not
+  // the bundled `paper`.
+  return parseCalibrationProfile((*buffer)->getBuffer(),
+                                 (*buffer)->getBufferIdentifier(), nameOrPath);
 }
 
-void applyCalibrationProfile(const CalibrationProfile &profile,
-                             System &system) {
+Error applyCalibrationProfile(const CalibrationProfile &profile,
+                              System &system) {
+  for (const auto &entry : profile.units) {
+    StringRef kind = entry.first;
+    if (kind != "*" && !llvm::any_of(system.units, [&](const Unit &unit) {
+          return toString(unit.kind) == kind;
+        }))
+      return createStringError(
+          inconvertibleErrorCode(),
+          "calibration profile '%s' sets unit kind '%s', but system '%s' has "
+          "no such unit",
+          profile.name.c_str(), kind.str().c_str(), system.name.c_str());
+  }
   for (Unit &unit : system.units) {
     const CalibrationOverride *values = profile.find(unit.kind);
     if (!values)
@@ -144,6 +163,7 @@ void applyCalibrationProfile(const CalibrationProfile &profile,
         values->staticWattsPerUnit.value_or(unit.staticWattsPerUnit);
   }
   system.calibrationProfile = profile.name;
+  return Error::success();
 }
 
 } // namespace duplex::hw

@@ -57,6 +57,10 @@ static const PlausibleRange kRanges[] = {
     {"per_layer_overhead_us", 0, 1e6, "up to 1 s"},
     {"per_step_overhead_us", 0, 1e6, "up to 1 s"},
     {"overhead_overlap", 0, 1, "a fraction of the overhead"},
+    {"compute_efficiency", 0.01, 1,
+     "1% to 100% of peak; sustained GEMMs reach 30-80%"},
+    {"memory_bandwidth_efficiency", 0.01, 1,
+     "1% to 100% of the datasheet; sustained streams reach 70-95%"},
     // Links and topology.
     {"per_direction_bandwidth_gb_per_s", 0.001, 1e6,
      "1 MB/s to 1 PB/s; NVLink 5 has 900 GB/s per direction"},

@@ -184,8 +184,11 @@ json::Object toJSON(const ServingReport &report) {
                      {"replicas", report.replicas}};
   if (!report.calibration.empty())
     result["calibration"] = report.calibration;
-  if (!report.scheduler.empty())
+  if (!report.scheduler.empty()) {
     result["scheduler"] = report.scheduler;
+    result["stage_token_budget"] = report.stageTokenBudget;
+    result["chunked_prefill"] = report.chunkedPrefill;
+  }
   if (report.partialModel)
     result["partial"] = true;
   if (report.longContextRequests)
@@ -229,8 +232,14 @@ void printReport(const ServingReport &report, raw_ostream &os) {
        fmt::format("{} prefill-only, {} mixed, {} decode-only",
                    report.stages[0], report.stages[1], report.stages[2]));
   line("preemptions", fmt::format("{}", report.preemptions));
-  line("batch", fmt::format("mean {:.1f}, max {} requests per stage",
-                            report.meanBatch, report.maxBatch));
+  // Replicas run their stages side by side: their batches add up.
+  line("batch",
+       fmt::format("mean {:.1f}, max {} requests per stage{}", report.meanBatch,
+                   report.maxBatch,
+                   report.replicas > 1
+                       ? fmt::format(", summed over {} replicas",
+                                     report.replicas)
+                       : std::string()));
   text += fmt::format("\n  {:<28}{:>8}{:>9}\n", "breakdown", "time", "energy");
   for (size_t c = 0; c < kNumCostCategories; ++c)
     text += fmt::format(

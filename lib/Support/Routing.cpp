@@ -1,6 +1,7 @@
 //===- Routing.cpp - tokens per expert under top-k routing ----------------===//
 
 #include "duplex/Support/Routing.h"
+#include "duplex/Support/InputFile.h"
 
 #include "llvm/ADT/StringExtras.h"
 
@@ -23,6 +24,18 @@ Expected<RoutingOptions> parseRoutingMode(StringRef text, uint64_t seed) {
     options.mode = RoutingOptions::Mode::Uniform;
     return options;
   }
+  if (text.consume_front("trace:")) {
+    auto buffer = readInputFile(text, "trace", "routing trace");
+    if (!buffer)
+      return buffer.takeError();
+    Expected<ExpertTrace> trace =
+        parseExpertTrace((*buffer)->getBuffer(), text);
+    if (!trace)
+      return trace.takeError();
+    options.mode = RoutingOptions::Mode::Trace;
+    options.trace = std::make_shared<const ExpertTrace>(std::move(*trace));
+    return options;
+  }
   if (text.consume_front("zipf:")) {
     double exponent;
     // Past 100 every expert but the first has weight 0 in doubles (and
@@ -38,7 +51,7 @@ Expected<RoutingOptions> parseRoutingMode(StringRef text, uint64_t seed) {
   }
   return createStringError(
       inconvertibleErrorCode(),
-      "unknown routing '%s' (expected, uniform, or zipf:S)",
+      "unknown routing '%s' (expected, uniform, zipf:S, or trace:FILE)",
       text.str().c_str());
 }
 
@@ -152,6 +165,120 @@ static SmallVector<uint64_t, 16> sampledCounts(uint64_t tokens,
   return roundToTotal(values, tokens * topK, tokens, rng);
 }
 
+/// An expert id no MoE layer has (llm::kMaxExperts is 2^20).
+static constexpr uint64_t kMaxTraceExpertId = uint64_t(1) << 20;
+
+Expected<ExpertTrace> parseExpertTrace(StringRef text, StringRef fileName) {
+  ExpertTrace trace;
+  trace.fileName = fileName.str();
+  auto lineError = [&](size_t line, const Twine &message) {
+    return createStringError(inconvertibleErrorCode(),
+                             fileName + ":" + Twine(line) + ": " + message);
+  };
+  size_t lineNumber = 0;
+  bool first = true;
+  SmallVector<StringRef, 16> fields;
+  while (!text.empty()) {
+    auto [rawLine, rest] = text.split('\n');
+    text = rest;
+    ++lineNumber;
+    StringRef line = rawLine.trim();
+    if (line.empty() || line.starts_with("#"))
+      continue;
+    fields.clear();
+    line.split(fields, ',', -1, /*KeepEmpty=*/false);
+    if (fields.size() == 1) { // Separated by spaces, or a single id.
+      fields.clear();
+      line.split(fields, ' ', -1, /*KeepEmpty=*/false);
+    }
+    uint64_t probe;
+    if (first && !to_integer(fields.front().trim(), probe, 10)) {
+      first = false; // A header.
+      continue;
+    }
+    first = false;
+    size_t start = trace.ids.size();
+    for (StringRef field : fields) {
+      uint64_t id;
+      if (!to_integer(field.trim(), id, 10))
+        return lineError(lineNumber, "expert id '" + field.trim() +
+                                         "' is not a whole number");
+      if (id >= kMaxTraceExpertId)
+        return lineError(lineNumber, "expert id " + Twine(id) +
+                                         " is past the 2^20 experts a MoE "
+                                         "layer may have");
+      for (size_t i = start; i < trace.ids.size(); ++i)
+        if (trace.ids[i] == id)
+          return lineError(lineNumber, "expert " + Twine(id) +
+                                           " is listed twice for one token");
+      trace.ids.push_back(uint32_t(id));
+      if (trace.ids.size() == 1 || id > trace.maxId) {
+        trace.maxId = uint32_t(id);
+        trace.maxIdLine = lineNumber;
+      }
+    }
+    unsigned count = unsigned(trace.ids.size() - start);
+    if (trace.perToken == 0)
+      trace.perToken = count;
+    else if (count != trace.perToken)
+      return lineError(lineNumber, "lists " + Twine(count) +
+                                       " experts; the lines before list " +
+                                       Twine(trace.perToken));
+  }
+  if (trace.ids.empty())
+    return createStringError(inconvertibleErrorCode(),
+                             "%s: the routing trace has no tokens",
+                             fileName.str().c_str());
+  return trace;
+}
+
+Error checkRoutingFits(const RoutingOptions &routing, uint64_t experts,
+                       unsigned topK) {
+  if (routing.mode != RoutingOptions::Mode::Trace || !routing.trace)
+    return Error::success();
+  const ExpertTrace &trace = *routing.trace;
+  if (trace.perToken != topK)
+    return createStringError(inconvertibleErrorCode(),
+                             "routing trace '%s' lists %u experts per token, "
+                             "but the model's MoE layers route each token to "
+                             "%u",
+                             trace.fileName.c_str(), trace.perToken, topK);
+  if (trace.maxId >= experts)
+    return createStringError(
+        inconvertibleErrorCode(),
+        "routing trace '%s': expert %u (line %zu) is past the model's %llu "
+        "experts",
+        trace.fileName.c_str(), trace.maxId, trace.maxIdLine,
+        (unsigned long long)experts);
+  return Error::success();
+}
+
+/// The stage's tokens take consecutive tokens of the trace from a start
+/// the seed and stream pick, wrapping around.
+static SmallVector<uint64_t, 16> tracedCounts(uint64_t tokens,
+                                              unsigned experts,
+                                              const RoutingOptions &options,
+                                              uint64_t stream) {
+  SmallVector<uint64_t, 16> counts(experts, 0);
+  const ExpertTrace &trace = *options.trace;
+  size_t rows = trace.tokens();
+  SplitMix64 rng(options.seed * 0x2545f4914f6cdd1dull + stream);
+  size_t row = size_t(rng.next() % rows);
+  // Whole passes over the trace count every recorded choice at once.
+  uint64_t passes = tokens / rows;
+  if (passes)
+    for (uint32_t id : trace.ids)
+      if (id < experts)
+        counts[id] += passes;
+  for (uint64_t t = 0; t < tokens % rows; ++t, row = (row + 1) % rows)
+    for (unsigned k = 0; k < trace.perToken; ++k) {
+      uint32_t id = trace.ids[row * trace.perToken + k];
+      if (id < experts)
+        ++counts[id];
+    }
+  return counts;
+}
+
 SmallVector<uint64_t, 16> tokensPerExpert(uint64_t tokens, unsigned experts,
                                           unsigned topK,
                                           const RoutingOptions &options,
@@ -161,6 +288,8 @@ SmallVector<uint64_t, 16> tokensPerExpert(uint64_t tokens, unsigned experts,
     return SmallVector<uint64_t, 16>(experts, 0);
   if (options.mode == RoutingOptions::Mode::Expected)
     return expectedCounts(tokens, experts, topK);
+  if (options.mode == RoutingOptions::Mode::Trace && options.trace)
+    return tracedCounts(tokens, experts, options, stream);
   return sampledCounts(tokens, experts, topK, options, stream);
 }
 

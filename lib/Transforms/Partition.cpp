@@ -85,7 +85,8 @@ duplex::loadScaledSystem(StringRef nameOrPath, unsigned devices, unsigned nodes,
       hw::loadCalibrationProfile(calibration);
   if (!profile)
     return profile.takeError();
-  hw::applyCalibrationProfile(*profile, *system);
+  if (llvm::Error error = hw::applyCalibrationProfile(*profile, *system))
+    return std::move(error);
   if (devices || nodes || replicasPerNode) {
     llvm::Expected<hw::System> scaled = system->withTopology(
         devices ? devices : system->topology.devicesPerNode,
@@ -163,7 +164,8 @@ duplex::partitionModule(ModuleOp module, const PartitionOptions &options) {
   if (options.system.empty())
     return module.emitError("no system: give one (e.g. system=duplex)");
   llvm::Expected<std::unique_ptr<hw::System>> system =
-      loadScaledSystem(options.system, options.devices, options.nodes);
+      loadScaledSystem(options.system, options.devices, options.nodes,
+                       /*replicasPerNode=*/0, options.calibration);
   if (!system)
     return module.emitError(llvm::toString(system.takeError()));
 

@@ -161,7 +161,8 @@ static cl::opt<std::string> compileCoprocess(
 static cl::opt<std::string> compileRouting(
     "routing",
     cl::desc("Tokens per expert: expected (uniform expectation; default), "
-             "uniform (sampled per token), zipf:S (sampled, skewed)"),
+             "uniform (sampled), zipf:S (sampled, skewed), trace:FILE "
+             "(recorded expert ids, one token per line)"),
     cl::value_desc("MODE"), cl::init("expected"), cl::sub(compileCommand),
     cl::cat(duplexCategory));
 static cl::opt<uint64_t> compileSeed("seed",
@@ -299,8 +300,9 @@ static cl::opt<std::string> simScheduler(
     cl::sub(simulateCommand), cl::cat(duplexCategory));
 static cl::opt<uint64_t> simMaxTokens(
     "max-tokens",
-    cl::desc("Tokens per stage at most (prompt + decode; default: the "
-             "--scheduler policy's; 0: no limit)"),
+    cl::desc("Token budget of a stage: prompt tokens are admitted after the "
+             "decodes (one each) up to it; an unchunked prompt longer than it "
+             "runs alone (default: the --scheduler policy's; 0: no limit)"),
     cl::value_desc("T"), cl::init(0), cl::sub(simulateCommand),
     cl::cat(duplexCategory));
 static cl::opt<uint64_t> simLimitRequests(
@@ -338,7 +340,8 @@ static cl::opt<bool>
 static cl::opt<std::string> simRouting(
     "routing",
     cl::desc("Experts per token: uniform (sampled, the paper; default), "
-             "zipf:S (skewed), expected (no sampling)"),
+             "zipf:S (skewed), expected (no sampling), trace:FILE (recorded "
+             "expert ids, one token per line)"),
     cl::value_desc("MODE"), cl::init("uniform"), cl::sub(simulateCommand),
     cl::cat(duplexCategory));
 static cl::opt<uint64_t> simSeed("seed",

@@ -175,12 +175,36 @@ TEST(Routing, BusiestDeviceBelowTheRidgeHasTheMostActiveExperts) {
   EXPECT_EQ(busiestExpertDevice(counts, 1, 8.0), 0u);
 }
 
+TEST(Routing, TraceCountsWrapAroundTheRecording) {
+  // Two recorded tokens, {0, 1} and {2, 3}; 5 stage tokens take two whole
+  // passes (2 each) and one more token from the seeded start: the counts
+  // sum to 10, two experts have 3 and two have 2.
+  llvm::Expected<ExpertTrace> trace = parseExpertTrace("0,1\n2 3\n", "t");
+  ASSERT_TRUE(bool(trace)) << llvm::toString(trace.takeError());
+  EXPECT_EQ(trace->perToken, 2u);
+  EXPECT_EQ(trace->tokens(), 2u);
+  RoutingOptions options;
+  options.mode = RoutingOptions::Mode::Trace;
+  options.trace = std::make_shared<const ExpertTrace>(std::move(*trace));
+  auto counts = tokensPerExpert(5, 4, 2, options, /*stream=*/9);
+  EXPECT_EQ(sum(counts), 10u);
+  EXPECT_EQ(std::count(counts.begin(), counts.end(), 3u), 2);
+  EXPECT_EQ(std::count(counts.begin(), counts.end(), 2u), 2);
+  EXPECT_FALSE(bool(checkRoutingFits(options, 4, 2)));
+  llvm::Error narrow = checkRoutingFits(options, 3, 2);
+  ASSERT_TRUE(bool(narrow));
+  EXPECT_EQ(llvm::toString(std::move(narrow)),
+            "routing trace 't': expert 3 (line 2) is past the model's 3 "
+            "experts");
+}
+
 TEST(Routing, ParseErrors) {
   EXPECT_FALSE(bool(parseRoutingMode("zipf:0", 0)));
   llvm::Expected<RoutingOptions> bad = parseRoutingMode("random", 0);
   ASSERT_FALSE(bool(bad));
   EXPECT_EQ(llvm::toString(bad.takeError()),
-            "unknown routing 'random' (expected, uniform, or zipf:S)");
+            "unknown routing 'random' (expected, uniform, zipf:S, or "
+            "trace:FILE)");
 }
 
 } // namespace

@@ -42,7 +42,7 @@ struct CalibrationOverride {
 };
 
 struct CalibrationProfile {
-  std::string name; ///< The bundled name or the file's stem.
+  std::string name; ///< The bundled name, or the file's path as given.
   std::string description;
   std::string fileName;
   /// By unit kind spelling ("gpu", "logic_pim", ...) or "*" for the kinds
@@ -66,8 +66,10 @@ parseCalibrationProfile(llvm::StringRef jsonText, llvm::StringRef fileName,
                         llvm::StringRef name);
 
 /// Sets the profile's values on every unit of `system` and records its name
-/// in System::calibrationProfile.
-void applyCalibrationProfile(const CalibrationProfile &profile, System &system);
+/// in System::calibrationProfile. Fails when the profile names a unit kind
+/// the system does not have (its values would do nothing).
+llvm::Error applyCalibrationProfile(const CalibrationProfile &profile,
+                                    System &system);
 
 } // namespace duplex::hw
 

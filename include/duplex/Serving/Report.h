@@ -38,6 +38,10 @@ struct ServingReport {
   std::string calibration;
   /// The scheduler policy's name (SchedulerPolicy.h; empty: not recorded).
   std::string scheduler;
+  /// The stage token budget (0: none) and chunking the run used: the
+  /// policy's, or --max-tokens / --chunked-prefill.
+  uint64_t stageTokenBudget = 0;
+  bool chunkedPrefill = false;
   /// The maximum running batch of the system, of each replica (the first;
   /// later ones may have one less) and the data-parallel replicas.
   uint64_t batchLimit = 0;

@@ -17,8 +17,30 @@
 #include "llvm/Support/Error.h"
 
 #include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
 
 namespace duplex {
+
+/// Recorded routing: the expert ids each token of a real run chose
+/// (`perToken` per token, in token order).
+struct ExpertTrace {
+  std::string fileName;
+  unsigned perToken = 0;
+  std::vector<uint32_t> ids;
+  /// The largest id and the line it is on, to check it against a model.
+  uint32_t maxId = 0;
+  size_t maxIdLine = 0;
+  size_t tokens() const { return perToken ? ids.size() / perToken : 0; }
+};
+
+/// Reads an expert trace: one token per line, its expert ids separated by
+/// commas (or spaces); blank lines, `#` comments and a header line whose
+/// first field is not a number are skipped. Every token lists the same
+/// number of distinct ids. Errors name `fileName` and the line.
+llvm::Expected<ExpertTrace> parseExpertTrace(llvm::StringRef text,
+                                             llvm::StringRef fileName);
 
 struct RoutingOptions {
   enum class Mode {
@@ -33,15 +55,25 @@ struct RoutingOptions {
     /// 1/(i+1)^s; its share is the probability that a token's top_k picks
     /// it, capped at 1).
     Zipf,
+    /// The tokens of a stage take consecutive tokens of a recorded trace
+    /// (ExpertTrace), from a seeded start, wrapping around.
+    Trace,
   };
   Mode mode = Mode::Expected;
   double zipfExponent = 1.0;
   uint64_t seed = 0;
+  std::shared_ptr<const ExpertTrace> trace; ///< Set in Trace mode.
 };
 
-/// Parses `expected`, `uniform` or `zipf:S` (S > 0).
+/// Parses `expected`, `uniform`, `zipf:S` (S > 0) or `trace:FILE` (which
+/// it reads).
 llvm::Expected<RoutingOptions> parseRoutingMode(llvm::StringRef text,
                                                 uint64_t seed);
+
+/// Fails unless `routing` can route a MoE layer of `experts` experts and
+/// top-`topK`: a trace must list topK ids per token, all below `experts`.
+llvm::Error checkRoutingFits(const RoutingOptions &routing, uint64_t experts,
+                             unsigned topK);
 
 /// Tokens each of `experts` experts receives when `tokens` tokens each pick
 /// `topK` distinct experts. The counts sum to tokens * topK. `stream`

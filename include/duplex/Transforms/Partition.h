@@ -35,6 +35,8 @@ struct PartitionOptions {
   unsigned nodes = 0;
   bool expertTensorParallel = false;
   std::string overridesFile;
+  /// Calibration profile: a bundled name or a file (CalibrationProfile.h).
+  std::string calibration = hw::kDefaultCalibrationProfile.str();
 };
 
 /// The stage of `module`: `options.stage` if set (it is then recorded as
