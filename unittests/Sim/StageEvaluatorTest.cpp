@@ -97,14 +97,19 @@ TEST(StageEvaluatorTest, StreamlessBarrierJoinsWithoutAStream) {
 // tasks (4 us per layer), a 1-layer head of 5 us:
 //   work = 2 + 32 x 4 + 5 = 135 us;
 //   overheads = 3000 us per step + 32 layers x 100 us = 6200 us.
-TEST(StageEvaluatorTest, RepeatedLayersAndCalibrationOverheads) {
-  hw::System duplex = loadBundled("duplex");
+Schedule layeredStage() {
   Schedule schedule;
   schedule.decoderLayers = 32;
   addFixed(schedule, "embed", "xpu", 2 * us, {}, 1);
   TaskId qkv = addFixed(schedule, "qkv", "xpu", 3 * us, {}, 32);
   addFixed(schedule, "attn", "logic_pim", 1 * us, {qkv}, 32);
   addFixed(schedule, "head", "xpu", 5 * us, {}, 1);
+  return schedule;
+}
+
+TEST(StageEvaluatorTest, RepeatedLayersAndCalibrationOverheads) {
+  hw::System duplex = loadBundled("duplex");
+  Schedule schedule = layeredStage();
   StageEvaluator evaluator(duplex);
   StageResult result = valueOf(evaluator.evaluate(schedule));
   EXPECT_NEAR(result.workSeconds, 135 * us, 1e-12);
@@ -124,12 +129,7 @@ TEST(StageEvaluatorTest, RepeatedLayersAndCalibrationOverheads) {
 // the overhead is a floor the work already exceeds: the stage takes 135 us.
 TEST(StageEvaluatorTest, OverlappingOverheadHidesBehindTheWork) {
   hw::System duplex = loadBundled("duplex");
-  Schedule schedule;
-  schedule.decoderLayers = 32;
-  addFixed(schedule, "embed", "xpu", 2 * us, {}, 1);
-  TaskId qkv = addFixed(schedule, "qkv", "xpu", 3 * us, {}, 32);
-  addFixed(schedule, "attn", "logic_pim", 1 * us, {qkv}, 32);
-  addFixed(schedule, "head", "xpu", 5 * us, {}, 1);
+  Schedule schedule = layeredStage();
   duplex.units[0].calibration.overheadOverlap = 0.5;
   {
     StageEvaluator evaluator(duplex);
