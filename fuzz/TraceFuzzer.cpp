@@ -17,8 +17,7 @@ static void fuzzExpertTrace(llvm::StringRef text) {
     fuzz::requireNamedError(trace.takeError(), "fuzz.csv");
     return;
   }
-  fuzz::require(trace->perToken > 0 &&
-                    trace->ids.size() % trace->perToken == 0,
+  fuzz::require(trace->perToken > 0 && trace->ids.size() % trace->perToken == 0,
                 "a token lists no ids, or tokens list different counts");
   for (uint32_t id : trace->ids)
     fuzz::require(id <= trace->maxId, "an id is past maxId");

@@ -31,7 +31,14 @@ void duplex::applyExpertParallelism(WorkContext &context,
   context.expertParallel = expertTensorParallel ? 1 : perNode;
   context.expertsTensorParallel = expertTensorParallel;
   context.expertTokenScale = 1;
-  context.expertRidgeOpB = 0;
+  if (nodes > 1) {
+    context.expertParallel *= nodes;
+    context.expertTokenScale = nodes;
+  }
+}
+
+double duplex::lowestRidgeOpB(const hw::System &system) {
+  double lowest = 0;
   for (const hw::Unit &unit : system.units) {
     llvm::Expected<double> ridge =
         cost::ridgePoint(system, unit, hw::DType::FP16);
@@ -39,13 +46,10 @@ void duplex::applyExpertParallelism(WorkContext &context,
       llvm::consumeError(ridge.takeError()); // No FP16 peak: no ridge.
       continue;
     }
-    if (context.expertRidgeOpB == 0 || *ridge < context.expertRidgeOpB)
-      context.expertRidgeOpB = *ridge;
+    if (lowest == 0 || *ridge < lowest)
+      lowest = *ridge;
   }
-  if (nodes > 1) {
-    context.expertParallel *= nodes;
-    context.expertTokenScale = nodes;
-  }
+  return lowest;
 }
 
 std::string duplex::describeOp(Operation *op) {

@@ -84,6 +84,7 @@ StagePolicy::StagePolicy(ModelOp model, std::unique_ptr<hw::System> system,
     : model(model), system(std::move(system)), options(options),
       devicesPerNode(this->system->topology.devicesPerNode),
       decoderLayers(computeModelStats(model).numLayers),
+      expertRidgeOpB(lowestRidgeOpB(*this->system)),
       expertTables(*this->system), evaluator(*this->system) {}
 
 Expected<std::unique_ptr<StagePolicy>>
@@ -269,6 +270,7 @@ StagePolicy::placeWork(const Stage &stage, uint64_t routingStream) {
       makeWorkContext(model, stage, routing, devicesPerNode,
                       expertTensorParallel ? 1 : devicesPerNode);
   applyExpertParallelism(context, *system, expertTensorParallel);
+  context.expertRidgeOpB = expertRidgeOpB;
   Expected<std::vector<WorkRecord>> records = collectStageWork(model, context);
   if (!records)
     return records.takeError();

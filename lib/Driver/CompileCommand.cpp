@@ -162,8 +162,10 @@ static Expected<CommandOutput> makeOpBWriter(const CompileOptions &options,
   llm::WorkContext workContext =
       makeWorkContext(session.loaded.model, *resolved, *routing, perNode,
                       options.expertTensorParallel ? 1 : perNode);
-  if (system)
+  if (system) {
     applyExpertParallelism(workContext, *system, options.expertTensorParallel);
+    workContext.expertRidgeOpB = lowestRidgeOpB(*system);
+  }
   auto records = annotateStageWork(session.loaded.model, workContext);
   if (mlir::failed(records))
     return diagnostics.takeError();

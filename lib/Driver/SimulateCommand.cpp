@@ -249,15 +249,14 @@ static Expected<ServingReport> simulate(const SimulateOptions &options) {
   std::string schedulerText = scheduler->name.str();
   if (serving.maxTokensPerStage != scheduler->tokenBudget ||
       serving.chunkedPrefill != scheduler->chunkedPrefill)
-    schedulerText += formatv(" ({0}, {1})",
-                             serving.maxTokensPerStage
-                                 ? formatv("token budget {0}",
-                                           serving.maxTokensPerStage)
-                                       .str()
-                                 : std::string("no token budget"),
-                             serving.chunkedPrefill ? "chunked prefill"
-                                                    : "whole prompts")
-                         .str();
+    schedulerText +=
+        formatv(
+            " ({0}, {1})",
+            serving.maxTokensPerStage
+                ? formatv("token budget {0}", serving.maxTokensPerStage).str()
+                : std::string("no token budget"),
+            serving.chunkedPrefill ? "chunked prefill" : "whole prompts")
+            .str();
   report.batchLimit = batch->system;
   report.batchLimitPerReplica = batch->forReplica(0);
   report.replicas = replicas;

@@ -61,8 +61,8 @@ static CalibrationOverride readOverride(Parser &parser,
   values.kernelLaunchSeconds = micro("kernel_launch_overhead_us");
   values.perLayerSeconds = micro("per_layer_overhead_us");
   values.perStepSeconds = micro("per_step_overhead_us");
-  values.overheadOverlap = parser.getOptionalNumber(
-      object, "overhead_overlap", path, Rule::NonNegative);
+  values.overheadOverlap = parser.getOptionalNumber(object, "overhead_overlap",
+                                                    path, Rule::NonNegative);
   values.staticWattsPerUnit = parser.getOptionalNumber(
       object, "static_power_w_per_unit", path, Rule::NonNegative);
   return values;
@@ -157,8 +157,7 @@ Error applyCalibrationProfile(const CalibrationProfile &profile,
         values->kernelLaunchSeconds.value_or(fit.kernelLaunchSeconds);
     fit.perLayerSeconds = values->perLayerSeconds.value_or(fit.perLayerSeconds);
     fit.perStepSeconds = values->perStepSeconds.value_or(fit.perStepSeconds);
-    fit.overheadOverlap =
-        values->overheadOverlap.value_or(fit.overheadOverlap);
+    fit.overheadOverlap = values->overheadOverlap.value_or(fit.overheadOverlap);
     unit.staticWattsPerUnit =
         values->staticWattsPerUnit.value_or(unit.staticWattsPerUnit);
   }

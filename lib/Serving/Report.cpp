@@ -233,13 +233,12 @@ void printReport(const ServingReport &report, raw_ostream &os) {
                    report.stages[0], report.stages[1], report.stages[2]));
   line("preemptions", fmt::format("{}", report.preemptions));
   // Replicas run their stages side by side: their batches add up.
-  line("batch",
-       fmt::format("mean {:.1f}, max {} requests per stage{}", report.meanBatch,
-                   report.maxBatch,
-                   report.replicas > 1
-                       ? fmt::format(", summed over {} replicas",
-                                     report.replicas)
-                       : std::string()));
+  line("batch", fmt::format("mean {:.1f}, max {} requests per stage{}",
+                            report.meanBatch, report.maxBatch,
+                            report.replicas > 1
+                                ? fmt::format(", summed over {} replicas",
+                                              report.replicas)
+                                : std::string()));
   text += fmt::format("\n  {:<28}{:>8}{:>9}\n", "breakdown", "time", "energy");
   for (size_t c = 0; c < kNumCostCategories; ++c)
     text += fmt::format(

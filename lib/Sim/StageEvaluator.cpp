@@ -323,8 +323,7 @@ Error StageEvaluator::evaluate(const Schedule &schedule, StageResult &result) {
         fit.perStepSeconds + fit.perLayerSeconds * schedule.decoderLayers;
     // The part that runs alongside the kernels hides behind them.
     result.overheadSeconds =
-        overhead -
-        fit.overheadOverlap * std::min(overhead, result.workSeconds);
+        overhead - fit.overheadOverlap * std::min(overhead, result.workSeconds);
   }
   result.stageSeconds = result.workSeconds + result.overheadSeconds;
 

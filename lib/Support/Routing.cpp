@@ -255,8 +255,7 @@ Error checkRoutingFits(const RoutingOptions &routing, uint64_t experts,
 
 /// The stage's tokens take consecutive tokens of the trace from a start
 /// the seed and stream pick, wrapping around.
-static SmallVector<uint64_t, 16> tracedCounts(uint64_t tokens,
-                                              unsigned experts,
+static SmallVector<uint64_t, 16> tracedCounts(uint64_t tokens, unsigned experts,
                                               const RoutingOptions &options,
                                               uint64_t stream) {
   SmallVector<uint64_t, 16> counts(experts, 0);

@@ -174,6 +174,7 @@ duplex::partitionModule(ModuleOp module, const PartitionOptions &options) {
       makeWorkContext(*model, *stage, *routing, perNode,
                       options.expertTensorParallel ? 1 : perNode);
   applyExpertParallelism(workContext, **system, options.expertTensorParallel);
+  workContext.expertRidgeOpB = lowestRidgeOpB(**system);
   FailureOr<std::vector<WorkRecord>> records =
       annotateStageWork(*model, workContext);
   if (failed(records))

@@ -46,6 +46,10 @@ llm::WorkContext makeWorkContext(llm::ModelOp model, const Stage &stage,
 /// a node (or tensor parallel with `expertTensorParallel`, Duplex+ET), and
 /// with several nodes expert parallel between them too (each device's
 /// experts then serve every node's tokens).
+/// The lowest FP16 ridge point (FLOP/B) of `system`'s units, 0 when none
+/// has one: WorkContext::expertRidgeOpB, which ranks devices by expert load.
+double lowestRidgeOpB(const hw::System &system);
+
 void applyExpertParallelism(llm::WorkContext &context, const hw::System &system,
                             bool expertTensorParallel);
 

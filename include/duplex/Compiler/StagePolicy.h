@@ -107,6 +107,8 @@ private:
   uint64_t kvCapacity = 0;
   unsigned devicesPerNode = 1;
   uint64_t decoderLayers = 0;
+  /// The system's lowest ridge point, once (WorkContext::expertRidgeOpB).
+  double expertRidgeOpB = 0;
   sim::ExpertTableCache expertTables;
   /// L3 only: the model's dense layer per device, and the cost model as
   /// L3's predictor.
