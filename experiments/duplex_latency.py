@@ -13,7 +13,7 @@ from duplex_throughput import SYSTEMS
 
 MODEL = 'glam'
 BATCH = 64
-METRICS = [('tbt', 'tbt_s'), ('ttft', 'ttft_s'), ('e2e', 'e2e_s')]
+METRICS = [('tbt', 'itl_s'), ('ttft', 'ttft_s'), ('e2e', 'e2e_s')]
 PERCENTILES = ['p50', 'p90', 'p99']
 COLUMNS = ['model', 'batch', 'lin', 'lout', 'system'] + [
     f'{name}_{p}_s' for name, _ in METRICS for p in PERCENTILES]

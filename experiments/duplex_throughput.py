@@ -26,7 +26,7 @@ def measure(duplexc, point):
     report, options = duplex_setup.simulate_point(duplexc, point)
     return dict(point, devices=options['devices'], nodes=options['nodes'],
                 throughput_tokens_per_s=report['throughput_tokens_per_s'],
-                tbt_p50_s=report['tbt_s']['p50'],
+                tbt_p50_s=report['itl_s']['p50'],
                 e2e_p50_s=report['e2e_s']['p50'],
                 energy_j_per_token=report['energy_j_per_token'],
                 preemptions=report['preemptions'])

@@ -266,14 +266,35 @@ static Error checkStageContext(llm::ModelOp model, StringRef spec, bool allow) {
   return Error::success();
 }
 
+ArrayRef<EmitKind> duplex::getEmitKinds() {
+  static const EmitKind kinds[] = {
+      {"opb", "FLOPs, bytes and Op/B per op"},
+      {"placed", "IR with dx.placement and dx.transfer; the default"},
+      {"placement", "a table of units, times and ridge points"},
+      {"schedule", "the dx.schedule IR of the stage"},
+      {"trace",
+       "a Chrome trace-event timeline, one track per unit, for Perfetto",
+       /*alwaysJSON=*/true},
+      {"json", "the schedule with start/end per task", /*alwaysJSON=*/true}};
+  return kinds;
+}
+
 Expected<CommandOutput>
 duplex::makeCompileOutput(const CompileOptions &options) {
-  if (!is_contained({"opb", "placed", "placement", "schedule", "trace", "json"},
-                    options.emit))
+  if (!any_of(getEmitKinds(),
+              [&](const EmitKind &kind) { return kind.name == options.emit; }))
+    return createStringError(
+        inconvertibleErrorCode(), "--emit=%s is not one of %s",
+        options.emit.c_str(),
+        join(map_range(getEmitKinds(),
+                       [](const EmitKind &kind) { return kind.name; }),
+             ", ")
+            .c_str());
+  if (options.json && options.emit == "schedule")
     return createStringError(inconvertibleErrorCode(),
-                             "--emit=%s is not one of opb, placed, "
-                             "placement, schedule, trace, json",
-                             options.emit.c_str());
+                             "--emit=schedule prints IR, not JSON: drop "
+                             "--json, or use --emit=json for the schedule as "
+                             "JSON");
   if (options.device.empty() && options.emit != "opb")
     return createStringError(inconvertibleErrorCode(),
                              "--device is required for "

@@ -39,3 +39,30 @@ duplex::makeModelsOutput(const ModelsOptions &options) {
 int duplex::runModelsCommand(const ModelsOptions &options) {
   return emitCommandOutput("duplexc models", makeModelsOutput(options));
 }
+
+Expected<duplex::CommandOutput>
+duplex::makeDevicesOutput(const DevicesOptions &options) {
+  json::Array list;
+  std::string table;
+  for (const BundledFile &file : getBundledDevices()) {
+    Expected<json::Value> parsed = json::parse(file.contents);
+    if (!parsed)
+      return parsed.takeError();
+    std::string description;
+    if (const json::Object *root = parsed->getAsObject())
+      description = root->getString("description").value_or("").str();
+    list.push_back(
+        json::Object{{"name", file.name}, {"description", description}});
+    table += fmt::format("  {:<34}{}\n", file.name.str(), description);
+  }
+  std::string text =
+      options.json ? formatv("{0:2}", json::Value(std::move(list))).str() + "\n"
+                   : "Bundled devices (use the name wherever a device file is "
+                     "accepted; docs/device-format.md describes the files):\n" +
+                         table;
+  return [text](raw_ostream &os) { os << text; };
+}
+
+int duplex::runDevicesCommand(const DevicesOptions &options) {
+  return emitCommandOutput("duplexc devices", makeDevicesOutput(options));
+}

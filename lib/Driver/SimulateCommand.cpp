@@ -2,6 +2,7 @@
 
 #include "DriverContext.h"
 #include "duplex/Compiler/StagePolicy.h"
+#include "duplex/Dialect/LLM/IR/LLMOps.h"
 #include "duplex/Driver/Commands.h"
 #include "duplex/Import/ModelLoader.h"
 #include "duplex/InitAllDialects.h"
@@ -10,7 +11,9 @@
 #include "duplex/Serving/Simulator.h"
 #include "duplex/Serving/Workload.h"
 #include "duplex/Support/FiniteJSON.h"
+#include "duplex/Support/Output.h"
 #include "duplex/Support/Progress.h"
+#include "duplex/Support/Provenance.h"
 #include "duplex/Transforms/Partition.h"
 
 #include "mlir/IR/DialectRegistry.h"
@@ -36,18 +39,27 @@ static Error usageError(const Twine &message) {
 static Expected<std::vector<RequestSpec>>
 makeRequests(const SimulateOptions &options) {
   bool lengthsGiven = options.inputTokens || options.outputTokens;
-  if (lengthsGiven && !(options.inputTokens && options.outputTokens))
-    return usageError("--lin and --lout go together");
-  if (!(options.lengthStd >= 0 && options.lengthStd <= 1))
+  double lengthStd = options.lengthStd.value_or(0.1);
+  if (!(lengthStd >= 0 && lengthStd <= 1))
     return usageError("--len-std is the standard deviation as a fraction of "
                       "the mean lengths, between 0 and 1 (got " +
-                      formatv("{0}", options.lengthStd) + ")");
-  LengthDistribution lengths{options.inputTokens.value_or(1024),
-                             options.outputTokens.value_or(256),
-                             options.lengthStd};
+                      formatv("{0}", lengthStd) + ")");
+  if (options.requests && *options.requests == 0)
+    return usageError("--requests must be at least 1 (leave it out for the "
+                      "whole trace, or 256 synthetic requests)");
+  bool trace = !options.traceFile.empty();
+  if (trace && options.lengthStd && !lengthsGiven)
+    WithColor::warning(errs(), kTool)
+        << "--len-std is ignored: the trace's lengths are used as they are "
+           "(give --lin and/or --lout to redraw them)\n";
+  // Each length has its own default; with a trace, one not given keeps the
+  // trace's.
+  LengthDistribution lengths{options.inputTokens.value_or(trace ? 0 : 1024),
+                             options.outputTokens.value_or(trace ? 0 : 256),
+                             lengthStd};
   Expected<std::vector<RequestSpec>> requests = std::vector<RequestSpec>();
-  if (!options.traceFile.empty()) {
-    requests = readTraceCSV(options.traceFile, options.requests,
+  if (trace) {
+    requests = readTraceCSV(options.traceFile, options.requests.value_or(0),
                             options.limits.maxRequests);
     if (requests && requests->empty())
       return usageError("trace '" + options.traceFile + "' has no requests");
@@ -55,7 +67,7 @@ makeRequests(const SimulateOptions &options) {
       redrawLengths(*requests, lengths, options.seed);
   } else {
     SyntheticWorkload workload;
-    workload.requests = options.requests ? options.requests : 256;
+    workload.requests = options.requests.value_or(256);
     workload.lengths = lengths;
     workload.queriesPerSecond = options.qps;
     workload.seed = options.seed;
@@ -158,7 +170,98 @@ static Expected<BatchLimit> dealBatch(const SimulateOptions &options,
   return limit;
 }
 
-static Expected<ServingReport> simulate(const SimulateOptions &options) {
+/// Every option of the run, as given or defaulted, under its flag's name.
+static json::Object optionsJSON(const SimulateOptions &options) {
+  auto optional = [](const auto &value) -> json::Value {
+    if (!value)
+      return nullptr;
+    return *value;
+  };
+  auto dtype = [](std::optional<llm::DType> type) -> json::Value {
+    if (!type)
+      return nullptr;
+    return llm::stringifyDType(*type);
+  };
+  return json::Object{
+      {"devices", options.devices},
+      {"nodes", options.nodes},
+      {"replicas_per_node", options.replicasPerNode},
+      {"coprocess", options.coprocess},
+      {"closed_loop", options.closedLoop},
+      {"qps", optional(options.qps)},
+      {"batch", options.batchPerReplica ? json::Value(nullptr)
+                                        : json::Value(options.batch)},
+      {"batch_per_replica", optional(options.batchPerReplica)},
+      {"calibration", options.calibration},
+      {"requests", optional(options.requests)},
+      {"lin", optional(options.inputTokens)},
+      {"lout", optional(options.outputTokens)},
+      {"len_std", optional(options.lengthStd)},
+      {"scheduler", options.scheduler},
+      {"max_batched_tokens", optional(options.maxTokensPerStage)},
+      {"chunked_prefill", optional(options.chunkedPrefill)},
+      {"routing", options.routing},
+      {"seed", options.seed},
+      {"percentiles", options.percentiles},
+      {"slo", options.slo},
+      {"weight_dtype", dtype(options.import.weightDType)},
+      {"kv_dtype", dtype(options.import.kvDType)},
+      {"allow_partial", options.import.allowPartial},
+      {"tied_embeddings", optional(options.import.tiedEmbeddings)},
+      {"allow_long_context", options.allowLongContext},
+      {"limit_requests", options.limits.maxRequests},
+      {"limit_tokens", options.limits.maxGeneratedTokens},
+      {"limit_prompt_tokens", options.limits.maxPromptTokens}};
+}
+
+/// What the report was computed from: the tool, fingerprints of the model,
+/// device, calibration and trace files, and every option.
+static json::Object inputsJSON(const SimulateOptions &options) {
+  json::Object inputs{
+      {"tool", "duplexc simulate"},
+      {"version", getDuplexVersion()},
+      {"git_revision", getDuplexGitRevision()},
+      {"model", describeInput(options.model, getBundledModels())},
+      {"device", describeInput(options.device, getBundledDevices())},
+      {"calibration",
+       describeInput(options.calibration, getBundledCalibrations())},
+      {"options", optionsJSON(options)}};
+  if (!options.traceFile.empty())
+    inputs["trace"] = describeInput(options.traceFile, {});
+  if (StringRef routing = options.routing; routing.consume_front("trace:"))
+    inputs["routing_trace"] = describeInput(routing, {});
+  return inputs;
+}
+
+namespace {
+/// A run's report and what each request experienced.
+struct SimulationOutcome {
+  ServingReport report;
+  std::vector<RequestRecord> records;
+};
+} // namespace
+
+/// --percentiles and --slo.
+static Expected<ReportOptions>
+makeReportOptions(const SimulateOptions &options) {
+  ReportOptions reportOptions;
+  if (!options.percentiles.empty()) {
+    Expected<std::vector<double>> percents =
+        parsePercentiles(options.percentiles);
+    if (!percents)
+      return percents.takeError();
+    reportOptions.percentiles = std::move(*percents);
+  }
+  if (!options.slo.empty()) {
+    Expected<ServiceLevelObjectives> slo = parseSLO(options.slo);
+    if (!slo)
+      return slo.takeError();
+    reportOptions.slo = *slo;
+  }
+  return reportOptions;
+}
+
+static Expected<SimulationOutcome> simulate(const SimulateOptions &options) {
   int modes = int(options.closedLoop) + int(options.qps.has_value()) +
               int(!options.traceFile.empty());
   if (modes > 1)
@@ -166,6 +269,18 @@ static Expected<ServingReport> simulate(const SimulateOptions &options) {
                       "give one");
   if (options.device.empty())
     return usageError("--device is required (e.g. --device duplex)");
+  Expected<ReportOptions> reportOptions = makeReportOptions(options);
+  if (!reportOptions)
+    return reportOptions.takeError();
+  if (!options.requestsOutFile.empty()) {
+    if (Expected<RequestTableFormat> format =
+            requestTableFormatFor(options.requestsOutFile);
+        !format)
+      return format.takeError();
+    // Refuse a device, directory or link before minutes of simulation.
+    if (Error error = checkOutputPath(options.requestsOutFile))
+      return std::move(error);
+  }
 
   std::unique_ptr<mlir::MLIRContext> contextOwner = createDriverContext();
   mlir::MLIRContext &context = *contextOwner;
@@ -231,21 +346,31 @@ static Expected<ServingReport> simulate(const SimulateOptions &options) {
     Expected<ServingResult> result = simulateServing(share, **policy, serving);
     if (!result)
       return result.takeError();
+    // Request i of the share is request replica + i x replicas of the run.
+    for (RequestRecord &record : result->requests) {
+      record.id = replica + record.id * replicas;
+      record.replica = replica;
+    }
     results.push_back(std::move(*result));
   }
   progress.finish();
   double wall =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
           .count();
-  ServingReport report = makeReport(results, wall);
+  SimulationOutcome outcome;
+  ServingReport &report = outcome.report;
+  report = makeReport(results, wall, *reportOptions);
+  for (ServingResult &result : results)
+    llvm::append_range(outcome.records, result.requests);
   report.partialModel = loaded->model->hasAttr("llm.partial");
+  report.inputs = inputsJSON(options);
   report.longContextRequests = *longContext;
   const hw::System &target = (*policy)->getSystem();
   report.calibration = target.calibrationProfile;
   report.scheduler = scheduler->name.str();
   report.stageTokenBudget = serving.maxTokensPerStage;
   report.chunkedPrefill = serving.chunkedPrefill;
-  // The policy as run: --max-tokens and --chunked-prefill override it.
+  // The policy as run: --max-batched-tokens and --chunked-prefill override it.
   std::string schedulerText = scheduler->name.str();
   if (serving.maxTokensPerStage != scheduler->tokenBudget ||
       serving.chunkedPrefill != scheduler->chunkedPrefill)
@@ -275,25 +400,64 @@ static Expected<ServingReport> simulate(const SimulateOptions &options) {
                 .str()
           : std::string(),
       target.calibrationProfile, schedulerText);
-  return report;
+  return outcome;
+}
+
+/// The per-request table as JSON columns, in order: {"columns": ["request_id",
+/// ...], "data": [[ids...], ...]} (a JSON object's keys print sorted).
+static json::Object requestTableJSON(ArrayRef<RequestRecord> records) {
+  std::string text;
+  raw_string_ostream os(text);
+  writeRequestTable(records, RequestTableFormat::JSONLines, os);
+  ArrayRef<StringRef> names = getRequestTableColumns();
+  std::vector<json::Array> columns(names.size());
+  SmallVector<StringRef, 0> lines;
+  StringRef(text).split(lines, '\n', -1, /*KeepEmpty=*/false);
+  for (StringRef line : lines) {
+    Expected<json::Value> row = json::parse(line);
+    // The writer's own output: it parses.
+    cantFail(row.takeError());
+    for (size_t c = 0; c < names.size(); ++c)
+      columns[c].push_back(*row->getAsObject()->get(names[c]));
+  }
+  json::Array header, data;
+  for (size_t c = 0; c < names.size(); ++c) {
+    header.push_back(names[c]);
+    data.push_back(std::move(columns[c]));
+  }
+  return json::Object{{"columns", std::move(header)},
+                      {"data", std::move(data)}};
 }
 
 Expected<CommandOutput>
 duplex::makeSimulateOutput(const SimulateOptions &options) {
-  Expected<ServingReport> report = simulate(options);
-  if (!report)
-    return report.takeError();
+  Expected<SimulationOutcome> outcome = simulate(options);
+  if (!outcome)
+    return outcome.takeError();
   // The text report prints the same numbers: check them in either form.
-  json::Value reportJSON = toJSON(*report);
+  json::Object reportObject = toJSON(outcome->report);
+  if (options.embedRequestTable)
+    reportObject["request_table"] = requestTableJSON(outcome->records);
+  json::Value reportJSON = std::move(reportObject);
   if (Error error = requireFiniteJSON(reportJSON, "the serving report"))
     return std::move(error);
-  return [report = std::move(*report), reportJSON = std::move(reportJSON),
-          json = options.json](raw_ostream &os) {
-    if (json)
-      os << formatv("{0:2}", reportJSON) << "\n";
-    else
-      printReport(report, os);
-  };
+  if (!options.requestsOutFile.empty()) {
+    RequestTableFormat format =
+        cantFail(requestTableFormatFor(options.requestsOutFile));
+    if (Error error =
+            writeOutput(options.requestsOutFile, [&](raw_ostream &os) {
+              writeRequestTable(outcome->records, format, os);
+            }))
+      return std::move(error);
+  }
+  return
+      [report = std::move(outcome->report), reportJSON = std::move(reportJSON),
+       json = options.json](raw_ostream &os) {
+        if (json)
+          os << formatv("{0:2}", reportJSON) << "\n";
+        else
+          printReport(report, os);
+      };
 }
 
 int duplex::runSimulateCommand(const SimulateOptions &options) {

@@ -12,43 +12,6 @@ using namespace llvm;
 
 namespace duplex::serving {
 
-Distribution summarize(std::vector<double> values) {
-  Distribution d;
-  if (values.empty())
-    return d;
-  d.mean = std::accumulate(values.begin(), values.end(), 0.0) / values.size();
-  // Percentiles by selection, not a sort (a trace's millions of TBT
-  // samples took a tenth of simulate's time): ranks are visited in
-  // increasing order, each nth_element over the part after the previous
-  // rank, whose elements are all no smaller.
-  // Below 64 samples two percentiles' ranks can share or cross an
-  // interpolation pair: sort those (it is cheap).
-  if (values.size() < 64)
-    std::sort(values.begin(), values.end());
-  size_t selected = 0;
-  auto valueAt = [&](size_t rank) {
-    if (values.size() < 64)
-      return values[rank];
-    std::nth_element(values.begin() + selected, values.begin() + rank,
-                     values.end());
-    selected = rank;
-    return values[rank];
-  };
-  // Linear interpolation between the closest ranks (numpy's default).
-  auto percentile = [&](double p) {
-    double rank = p / 100.0 * (values.size() - 1);
-    size_t below = size_t(std::floor(rank));
-    size_t above = std::min(below + 1, values.size() - 1);
-    double low = valueAt(below);
-    double high = above == below ? low : valueAt(above);
-    return low + (rank - below) * (high - low);
-  };
-  d.p50 = percentile(50);
-  d.p90 = percentile(90);
-  d.p99 = percentile(99);
-  return d;
-}
-
 static std::array<double, kNumCostCategories>
 fractions(const std::array<double, kNumCostCategories> &values) {
   double total = std::accumulate(values.begin(), values.end(), 0.0);
@@ -59,9 +22,11 @@ fractions(const std::array<double, kNumCostCategories> &values) {
   return out;
 }
 
-ServingReport makeReport(ArrayRef<ServingResult> replicas, double wallSeconds) {
+ServingReport makeReport(ArrayRef<ServingResult> replicas, double wallSeconds,
+                         const ReportOptions &options) {
   ServingReport report;
-  std::vector<double> ttft, tbt, e2e;
+  std::vector<double> ttft, tpot, itl, e2e;
+  uint64_t good = 0;
   std::array<double, kNumCostCategories> seconds{}, joules{}, dramJoules{};
   std::array<std::array<double, kNumCostCategories>, 3> secondsByKind{};
   double totalJoules = 0, staticJoules = 0;
@@ -86,20 +51,39 @@ ServingReport makeReport(ArrayRef<ServingResult> replicas, double wallSeconds) {
     }
     for (const RequestRecord &record : result.requests) {
       ++report.requests;
+      report.promptTokens += record.inputTokens;
       // A prefill-only request has an end-to-end latency but no first token.
       if (record.outputTokens == 0)
         ++report.prefillOnlyRequests;
-      else
-        ttft.push_back(record.firstTokenSeconds - record.arrivalSeconds);
-      e2e.push_back(record.finishSeconds - record.arrivalSeconds);
+      RequestLatencies latencies = measure(record);
+      if (latencies.ttft)
+        ttft.push_back(*latencies.ttft);
+      if (latencies.tpot)
+        tpot.push_back(*latencies.tpot);
+      e2e.push_back(latencies.e2e);
+      if (!options.slo.empty() && meets(latencies, options.slo))
+        ++good;
     }
-    tbt.insert(tbt.end(), result.tokenGapSeconds.begin(),
+    itl.insert(itl.end(), result.tokenGapSeconds.begin(),
                result.tokenGapSeconds.end());
   }
   if (report.simulatedSeconds > 0) {
     report.throughputTokensPerSecond =
         report.generatedTokens / report.simulatedSeconds;
+    report.totalTokensPerSecond =
+        double(report.generatedTokens + report.promptTokens) /
+        report.simulatedSeconds;
     report.requestsPerSecond = report.requests / report.simulatedSeconds;
+  }
+  if (!options.slo.empty()) {
+    Goodput goodput;
+    goodput.slo = options.slo;
+    goodput.goodRequests = good;
+    if (report.requests)
+      goodput.attainment = double(good) / report.requests;
+    if (report.simulatedSeconds > 0)
+      goodput.requestsPerSecond = good / report.simulatedSeconds;
+    report.goodput = goodput;
   }
   if (report.generatedTokens > 0) {
     double tokens = report.generatedTokens;
@@ -112,18 +96,45 @@ ServingReport makeReport(ArrayRef<ServingResult> replicas, double wallSeconds) {
   }
   for (size_t k = 0; k < 3; ++k)
     report.timeBreakdownByKind[k] = fractions(secondsByKind[k]);
-  report.ttftSeconds = summarize(std::move(ttft));
-  report.tbtSeconds = summarize(std::move(tbt));
-  report.e2eSeconds = summarize(std::move(e2e));
+  report.ttftSeconds = summarize(std::move(ttft), options.percentiles);
+  report.tpotSeconds = summarize(std::move(tpot), options.percentiles);
+  report.itlSeconds = summarize(std::move(itl), options.percentiles);
+  report.e2eSeconds = summarize(std::move(e2e), options.percentiles);
   report.timeBreakdown = fractions(seconds);
   report.energyBreakdown = fractions(joules);
   report.wallSeconds = wallSeconds;
   return report;
 }
 
+/// {"count", "mean", "median", "std", "p50", ...}; with no samples every
+/// statistic is null, never a 0 that reads as a measurement.
 static json::Object toJSON(const Distribution &d) {
-  return json::Object{
-      {"mean", d.mean}, {"p50", d.p50}, {"p90", d.p90}, {"p99", d.p99}};
+  auto value = [&](double v) -> json::Value {
+    if (d.empty())
+      return nullptr;
+    return v;
+  };
+  json::Object object{{"count", d.count},
+                      {"mean", value(d.mean)},
+                      {"median", value(d.median)},
+                      {"std", value(d.std)}};
+  for (const auto &[percent, v] : d.percentiles)
+    object[percentileKey(percent)] = value(v);
+  return object;
+}
+
+static json::Object toJSON(const Goodput &goodput) {
+  json::Object slo;
+  if (goodput.slo.ttft)
+    slo["ttft_s"] = *goodput.slo.ttft;
+  if (goodput.slo.tpot)
+    slo["tpot_s"] = *goodput.slo.tpot;
+  if (goodput.slo.e2e)
+    slo["e2e_s"] = *goodput.slo.e2e;
+  return json::Object{{"slo", std::move(slo)},
+                      {"good_requests", goodput.goodRequests},
+                      {"attainment", goodput.attainment},
+                      {"requests_per_s", goodput.requestsPerSecond}};
 }
 
 static json::Object
@@ -152,9 +163,11 @@ static json::Object energyDetailJSON(const ServingReport &report) {
 json::Object toJSON(const ServingReport &report) {
   json::Object result{
       {"throughput_tokens_per_s", report.throughputTokensPerSecond},
+      {"total_tokens_per_s", report.totalTokensPerSecond},
       {"requests_per_s", report.requestsPerSecond},
       {"ttft_s", toJSON(report.ttftSeconds)},
-      {"tbt_s", toJSON(report.tbtSeconds)},
+      {"tpot_s", toJSON(report.tpotSeconds)},
+      {"itl_s", toJSON(report.itlSeconds)},
       {"e2e_s", toJSON(report.e2eSeconds)},
       {"energy_j_per_token", report.joulesPerToken},
       {"time_breakdown", breakdownJSON(report.timeBreakdown)},
@@ -174,6 +187,7 @@ json::Object toJSON(const ServingReport &report) {
       {"requests", report.requests},
       {"prefill_only_requests", report.prefillOnlyRequests},
       {"generated_tokens", report.generatedTokens},
+      {"prompt_tokens", report.promptTokens},
       {"simulated_seconds", report.simulatedSeconds},
       {"wall_seconds", report.wallSeconds},
   };
@@ -189,21 +203,75 @@ json::Object toJSON(const ServingReport &report) {
     result["stage_token_budget"] = report.stageTokenBudget;
     result["chunked_prefill"] = report.chunkedPrefill;
   }
+  if (report.goodput)
+    result["goodput"] = toJSON(*report.goodput);
   if (report.partialModel)
     result["partial"] = true;
   if (report.longContextRequests)
     result["past_max_position_embeddings"] = report.longContextRequests;
+  if (!report.inputs.empty())
+    result["inputs"] = json::Object(report.inputs);
   return result;
+}
+
+std::vector<std::string> getReportKeys() {
+  // A report with every optional part set prints every key.
+  ServingReport report;
+  report.batchLimit = 1;
+  report.calibration = report.scheduler = "set";
+  report.goodput = Goodput();
+  report.partialModel = true;
+  report.longContextRequests = 1;
+  report.inputs["set"] = true;
+  std::vector<std::string> keys;
+  for (const auto &entry : toJSON(report))
+    keys.push_back(entry.first.str());
+  llvm::sort(keys);
+  return keys;
+}
+
+/// `value` with `digits` significant digits in fixed notation (12.35,
+/// 0.001235, 12346): what a reader compares, without exponents.
+static std::string significant(double value, int digits = 4) {
+  if (value == 0 || !std::isfinite(value))
+    return fmt::format("{}", value);
+  int magnitude = int(std::floor(std::log10(std::fabs(value))));
+  int decimals = std::max(0, digits - 1 - magnitude);
+  return fmt::format("{:.{}f}", value, decimals);
+}
+
+/// "mean 12.35  median 11.9  std 3.1  p50 ...", in milliseconds; `none`
+/// says why a metric without samples has no value.
+static std::string latencyLine(const Distribution &d, StringRef none) {
+  if (d.empty())
+    return ("n/a (" + none + ")").str();
+  std::string text =
+      fmt::format("mean {}  median {}  std {}", significant(1e3 * d.mean),
+                  significant(1e3 * d.median), significant(1e3 * d.std));
+  for (const auto &[percent, value] : d.percentiles)
+    text += fmt::format("  {} {}", percentileKey(percent),
+                        significant(1e3 * value));
+  return text;
+}
+
+/// "ttft <= 200 ms, tpot <= 50 ms".
+static std::string describe(const ServiceLevelObjectives &slo) {
+  std::string text;
+  auto add = [&](const char *name, std::optional<double> seconds) {
+    if (seconds)
+      text += fmt::format("{}{} <= {} ms", text.empty() ? "" : ", ", name,
+                          1e3 * *seconds);
+  };
+  add("TTFT", slo.ttft);
+  add("TPOT", slo.tpot);
+  add("E2E", slo.e2e);
+  return text;
 }
 
 void printReport(const ServingReport &report, raw_ostream &os) {
   std::string text;
   auto line = [&](const char *name, const std::string &value) {
     text += fmt::format("  {:<28}{}\n", name, value);
-  };
-  auto latency = [](const Distribution &d) {
-    return fmt::format("mean {:9.4f}  p50 {:9.4f}  p90 {:9.4f}  p99 {:9.4f} s",
-                       d.mean, d.p50, d.p90, d.p99);
   };
   if (!report.title.empty())
     text += report.title + "\n";
@@ -220,14 +288,31 @@ void printReport(const ServingReport &report, raw_ostream &os) {
                                    ? fmt::format("; {} prefill-only",
                                                  report.prefillOnlyRequests)
                                    : std::string()));
-  line("simulated time", fmt::format("{:.3f} s", report.simulatedSeconds));
+  line("simulated time",
+       fmt::format("{} s", significant(report.simulatedSeconds)));
   line("throughput",
-       fmt::format("{:.1f} tokens/s, {:.3f} requests/s",
-                   report.throughputTokensPerSecond, report.requestsPerSecond));
-  line("TTFT", latency(report.ttftSeconds));
-  line("TBT", latency(report.tbtSeconds));
-  line("E2E", latency(report.e2eSeconds));
-  line("energy", fmt::format("{:.3f} J/token", report.joulesPerToken));
+       fmt::format("{} output tokens/s, {} total tokens/s, {} requests/s",
+                   significant(report.throughputTokensPerSecond),
+                   significant(report.totalTokensPerSecond),
+                   significant(report.requestsPerSecond)));
+  line("TTFT (ms)",
+       latencyLine(report.ttftSeconds, "no request generated a token"));
+  line("TPOT (ms)",
+       latencyLine(report.tpotSeconds, "no request generated two tokens"));
+  line("ITL (ms)",
+       latencyLine(report.itlSeconds, "no request generated two tokens"));
+  line("E2E (ms)", latencyLine(report.e2eSeconds, "no request"));
+  if (report.goodput)
+    line("goodput",
+         fmt::format("{} requests/s: {} of {} requests ({}%) meet {}",
+                     significant(report.goodput->requestsPerSecond),
+                     report.goodput->goodRequests, report.requests,
+                     significant(100 * report.goodput->attainment, 3),
+                     describe(report.goodput->slo)));
+  line("energy", report.generatedTokens
+                     ? fmt::format("{} mJ/token",
+                                   significant(1e3 * report.joulesPerToken))
+                     : std::string("n/a (no token generated)"));
   line("stages",
        fmt::format("{} prefill-only, {} mixed, {} decode-only",
                    report.stages[0], report.stages[1], report.stages[2]));

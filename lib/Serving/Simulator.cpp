@@ -35,6 +35,8 @@ struct Live {
   uint64_t kvTokens = 0;
   double lastTokenSeconds = 0;
   uint64_t admissionOrder = 0;
+  /// Admitted before (a preempted request keeps its first scheduling time).
+  bool scheduled = false;
 
   bool prefilling() const { return prefilled < promptTokens; }
 };
@@ -89,6 +91,7 @@ private:
   void arrive(double at) {
     size_t index = nextArrival++;
     result.requests[index].arrivalSeconds = at;
+    result.requests[index].id = index;
     Live live;
     live.index = index;
     live.promptTokens = std::max<uint64_t>(1, specs[index].inputTokens);
@@ -190,7 +193,12 @@ private:
         running.pop_back();
         break;
       }
-      running.back().admissionOrder = admissions++;
+      Live &admitted = running.back();
+      admitted.admissionOrder = admissions++;
+      if (!admitted.scheduled) {
+        admitted.scheduled = true;
+        result.requests[admitted.index].scheduledSeconds = now;
+      }
       waiting.pop_front();
     }
 

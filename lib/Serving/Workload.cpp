@@ -128,10 +128,12 @@ void redrawLengths(std::vector<RequestSpec> &requests,
                    const LengthDistribution &lengths, uint64_t seed) {
   Normal normal(seed);
   for (RequestSpec &request : requests) {
-    request.inputTokens =
-        drawLength(normal, lengths.inputMean, lengths.relativeStd);
-    request.outputTokens =
-        drawLength(normal, lengths.outputMean, lengths.relativeStd);
+    if (lengths.inputMean > 0)
+      request.inputTokens =
+          drawLength(normal, lengths.inputMean, lengths.relativeStd);
+    if (lengths.outputMean > 0)
+      request.outputTokens =
+          drawLength(normal, lengths.outputMean, lengths.relativeStd);
   }
 }
 

@@ -7,6 +7,7 @@
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
 
+#include <algorithm>
 #include <vector>
 
 using namespace llvm;
@@ -73,11 +74,26 @@ openFileOrBundled(StringRef nameOrPath, ArrayRef<BundledFile> files,
     return createStringError(inconvertibleErrorCode(),
                              "cannot read %s file '%s': it is a directory",
                              what.str().c_str(), nameOrPath.str().c_str());
+  // The closest bundled name, when it is close enough to be a typo.
+  StringRef closest;
+  std::string typed = nameOrPath.lower();
+  unsigned best = std::max<size_t>(2, typed.size() / 3) + 1;
+  for (const BundledFile &file : files) {
+    unsigned distance = StringRef(typed).edit_distance(
+        file.name.lower(), /*AllowReplacements=*/true, best);
+    if (!typed.empty() && distance < best) {
+      best = distance;
+      closest = file.name;
+    }
+  }
+  std::string suggestion = closest.empty()
+                               ? std::string()
+                               : (" (did you mean '" + closest + "'?)").str();
   return createStringError(
       inconvertibleErrorCode(),
-      "'%s' is neither a %s file nor a bundled %s name; bundled %ss are: %s",
+      "'%s' is neither a %s file nor a bundled %s name%s; bundled %ss are: %s",
       nameOrPath.str().c_str(), what.str().c_str(), what.str().c_str(),
-      what.str().c_str(), joinBundledNames(files).c_str());
+      suggestion.c_str(), what.str().c_str(), joinBundledNames(files).c_str());
 }
 
 } // namespace duplex

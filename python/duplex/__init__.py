@@ -11,9 +11,9 @@ The functions mirror the ``duplexc`` subcommands and return what
 :mod:`duplex.plot` (matplotlib). See docs/python.md.
 """
 
-from ._api import (DuplexError, compile, load_device, models, simulate,
-                   stats)
+from ._api import (DuplexError, Latency, SimulationReport, compile,
+                   load_device, models, simulate, stats)
 
 __version__ = "0.1.0"
-__all__ = ["DuplexError", "compile", "load_device", "models", "simulate",
-           "stats"]
+__all__ = ["DuplexError", "Latency", "SimulationReport", "compile",
+           "load_device", "models", "simulate", "stats"]

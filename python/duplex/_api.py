@@ -106,63 +106,235 @@ def compile(model, *, stage, device=None, emit="placement", json=True,
     return _parse(text, as_json)
 
 
+class Latency:
+    """One latency metric of a report (``report.ttft``, ``.tpot``, ``.itl``,
+    ``.e2e``), in seconds: ``count`` samples (0: the metric does not exist
+    for the run, and every statistic is ``None``), ``mean``, ``median``,
+    ``std`` and ``percentiles`` (``{50.0: value, 99.9: value}``)."""
+
+    __slots__ = ("count", "mean", "median", "std", "percentiles")
+
+    def __init__(self, entry):
+        self.count = entry["count"]
+        self.mean = entry["mean"]
+        self.median = entry["median"]
+        self.std = entry["std"]
+        self.percentiles = {float(key[1:]): value
+                            for key, value in entry.items()
+                            if key.startswith("p") and key[1:2].isdigit()}
+
+    def __repr__(self):
+        return (f"Latency(count={self.count}, mean={self.mean}, "
+                f"median={self.median}, std={self.std}, "
+                f"percentiles={self.percentiles})")
+
+
+class SimulationReport(dict):
+    """What :func:`simulate` returns: the report dict (every key of
+    ``duplexc simulate --json``; ``report["requests"]`` is the number of
+    requests served) with typed views:
+
+    - ``report.requests``: one row per request as a pandas DataFrame
+      (the columns of ``--requests-out``: request_id, replica, arrival_s,
+      scheduled_s, first_token_s, completion_s, prompt_tokens,
+      output_tokens, ttft_s, tpot_s, e2e_s, preemptions; a latency a
+      request lacks is NaN);
+    - ``report.ttft``, ``.tpot``, ``.itl``, ``.e2e``: :class:`Latency`;
+    - ``report.to_dict()``: a plain dict; ``report.to_pandas()``: the scalar
+      metrics as a one-row DataFrame (latencies flattened to
+      ``ttft_s.p50``...).
+    """
+
+    def __init__(self, report, table):
+        super().__init__(report)
+        self._table = table
+
+    @property
+    def requests(self):
+        import pandas
+        table = self._table or {"columns": [], "data": []}
+        return pandas.DataFrame(dict(zip(table["columns"], table["data"])))
+
+    ttft = property(lambda self: Latency(self["ttft_s"]))
+    tpot = property(lambda self: Latency(self["tpot_s"]))
+    itl = property(lambda self: Latency(self["itl_s"]))
+    e2e = property(lambda self: Latency(self["e2e_s"]))
+
+    def to_dict(self):
+        return _json.loads(_json.dumps(self))
+
+    def to_pandas(self):
+        import pandas
+        row = {}
+
+        def flatten(prefix, value):
+            if isinstance(value, dict):
+                for key, item in value.items():
+                    flatten(f"{prefix}.{key}" if prefix else key, item)
+            else:
+                row[prefix] = value
+        flatten("", self.to_dict())
+        return pandas.DataFrame([row])
+
+
+def _check_type(name, value, types, what):
+    """Raises TypeError naming the argument when `value` is not one of
+    `types` (bool is not accepted as a number)."""
+    if isinstance(value, bool) and bool not in types:
+        raise TypeError(f"{name} must be {what}, not bool")
+    if not isinstance(value, types):
+        raise TypeError(f"{name} must be {what}, not {type(value).__name__}")
+
+
+def _check_arguments(specs):
+    """`specs` maps an argument name to (value, types, what, minimum):
+    TypeError for a wrong type, ValueError below `minimum`, each naming the
+    argument, before anything reaches the C++ side."""
+    for name, (value, types, what, minimum) in specs.items():
+        if value is None:
+            continue
+        _check_type(name, value, types, what)
+        if minimum is not None and value < minimum:
+            raise ValueError(f"{name} must be at least {minimum}, got {value}")
+
+
+def _device_argument(device):
+    """A device name, path, or a dict in the device-file format (written to
+    a temporary file that lives as long as the returned handle)."""
+    if isinstance(device, dict):
+        import tempfile
+        handle = tempfile.NamedTemporaryFile(
+            "w", suffix=".json", prefix="duplex-device-", delete=True)
+        _json.dump(device, handle)
+        handle.flush()
+        return handle.name, handle
+    if device is not None and not isinstance(device, (str, os.PathLike)):
+        raise TypeError("device must be a bundled name, a path or a dict in "
+                        "the device-file format, not "
+                        f"{type(device).__name__}")
+    return _path(device), None
+
+
 def simulate(model, *, device, devices=0, nodes=0, replicas_per_node=0,
              coprocess="pe",
              closed_loop=False, qps=None, trace=None, batch=64,
-             batch_per_replica=None, calibration="measured", requests=0,
-             lin=None, lout=None, len_std=0.1, max_tokens=None,
+             batch_per_replica=None, calibration="measured", requests=None,
+             lin=None, lout=None, len_std=None, max_batched_tokens=None,
              chunked_prefill=None, scheduler="orca", routing="uniform",
              seed=0, json=True,
-             weight_dtype=None, allow_partial=False,
+             weight_dtype=None, kv_dtype=None, percentiles=None, slo=None,
+             requests_out=None, allow_partial=False,
              allow_long_context=False, limit_requests=None,
-             limit_tokens=None, limit_prompt_tokens=None):
+             limit_tokens=None, limit_prompt_tokens=None, max_tokens=None):
     """Serve a workload on a device: ``duplexc simulate MODEL --device DEVICE
     ... --json``.
 
     Arrivals: ``closed_loop=True`` (the default mode), ``qps=Q`` (Poisson) or
-    ``trace="file.csv"`` (Azure format). ``replicas_per_node=R`` runs R
-    data-parallel replicas of ``devices`` devices inside each node, sharing
-    its host memory and host units (0 or 1: one). ``batch`` is the whole
-    system's maximum running batch, dealt over its data-parallel replicas
-    (nodes x replicas per node); ``batch_per_replica=B`` gives each
+    ``trace="file.csv"`` (Azure format). ``device`` is a bundled name, a
+    device file, or a dict in the device-file format. ``replicas_per_node=R``
+    runs R data-parallel replicas of ``devices`` devices inside each node,
+    sharing its host memory and host units (0 or 1: one). ``batch`` is the
+    whole system's maximum running batch, dealt over its data-parallel
+    replicas (nodes x replicas per node); ``batch_per_replica=B`` gives each
     replica's instead. ``calibration`` is a profile: ``"measured"`` (the
     device files' fitted values), ``"paper"`` (no derating, overhead or
     static power, as the papers assume) or a profile file. ``scheduler`` is
     a serving framework's batching (``"orca"``, ``"vllm"``, ``"vllm-v0"``,
-    ``"trtllm"``, ``"sarathi"``); ``max_tokens`` (0: no limit) and
-    ``chunked_prefill`` override its token budget and prompt chunking. ``lin``/``lout`` are the mean prompt
-    and output lengths (defaults 1024 and 256; give both), ``len_std`` their
-    standard deviation as a fraction of the mean. ``requests=0`` serves the
-    whole trace or 256 synthetic requests. A request whose prompt plus
-    output exceed the model's ``max_position_embeddings`` raises
-    ``DuplexError`` unless ``allow_long_context=True``. ``limit_requests``,
-    ``limit_tokens`` and ``limit_prompt_tokens`` are the work limits
-    (requests served, tokens generated, prompt tokens; None keeps
-    ``duplexc``'s default, 0 lifts one). Returns the report dict:
-    ``throughput_tokens_per_s``, ``requests_per_s``, ``ttft_s``, ``tbt_s``,
-    ``e2e_s`` (each with ``mean``, ``p50``, ``p90``, ``p99``),
-    ``energy_j_per_token``, ``time_breakdown``, ``energy_breakdown``,
-    ``energy_j_per_token_by_category`` (DRAM and compute per layer kind,
-    and static), ``time_breakdown_by_stage`` (per stage kind), ``batch``
-    (time-weighted ``mean`` and ``max``), ``batch_limit`` (``system``,
-    ``per_replica``, ``replicas``), ``calibration``, ``stages``, ``preemptions``, ``requests``, ``generated_tokens``,
-    ``simulated_seconds`` and ``wall_seconds`` (the only field that differs
-    between identical runs).
+    ``"trtllm"``, ``"sarathi"``); ``max_batched_tokens`` (0: no limit) and
+    ``chunked_prefill`` override its stage token budget and prompt chunking
+    (``max_tokens`` is the deprecated name). ``lin``/``lout`` are the mean
+    prompt and output lengths (defaults 1024 and 256; with a trace, either
+    redraws the trace's), ``len_std`` their standard deviation as a
+    fraction of the mean (default 0.1). ``requests=None`` serves the whole
+    trace or 256 synthetic requests. ``kv_dtype``/``weight_dtype`` override
+    the model's types. ``percentiles`` (e.g. ``[50, 90, 99.9]``) are those
+    of every latency; ``slo`` (``"ttft=200ms,tpot=50ms"`` or a dict of
+    seconds, ``{"ttft": 0.2}``) adds ``goodput``. ``requests_out`` also
+    writes the per-request table to a .csv or .jsonl file. A request whose
+    prompt plus output exceed the model's ``max_position_embeddings``
+    raises ``DuplexError`` unless ``allow_long_context=True``.
+    ``limit_requests``, ``limit_tokens`` and ``limit_prompt_tokens`` are the
+    work limits (None keeps ``duplexc``'s default, 0 lifts one).
+
+    Returns a :class:`SimulationReport` (a dict of the JSON report with
+    typed views, among them ``.requests``, the per-request DataFrame), or the text report with
+    ``json=False``. Keys: ``throughput_tokens_per_s`` (output tokens),
+    ``total_tokens_per_s``, ``requests_per_s``, ``ttft_s``, ``tpot_s``,
+    ``itl_s``, ``e2e_s`` (each with ``count``, ``mean``, ``median``,
+    ``std`` and ``p50``...; None without samples), ``goodput`` (with an
+    SLO), ``energy_j_per_token``, ``time_breakdown``, ``energy_breakdown``,
+    ``energy_j_per_token_by_category``, ``time_breakdown_by_stage``,
+    ``batch``, ``batch_limit``, ``calibration``, ``stages``,
+    ``preemptions``, ``requests``, ``generated_tokens``, ``prompt_tokens``,
+    ``simulated_seconds``, ``wall_seconds`` (the only field that differs
+    between identical runs) and ``inputs``.
     """
-    text = _duplex.simulate(
-        model=_path(model), device=_path(device), devices=devices,
-        nodes=nodes, replicas_per_node=replicas_per_node, coprocess=coprocess, closed_loop=closed_loop, qps=qps,
-        trace=_path(trace), batch=batch,
-        batch_per_replica=batch_per_replica, calibration=_path(calibration),
-        requests=requests, lin=lin,
-        lout=lout, len_std=len_std, max_tokens=max_tokens,
-        chunked_prefill=chunked_prefill, scheduler=scheduler,
-        routing=routing, seed=seed,
-        json=json, weight_dtype=weight_dtype or "",
-        allow_partial=allow_partial, allow_long_context=allow_long_context,
-        limit_requests=limit_requests, limit_tokens=limit_tokens,
-        limit_prompt_tokens=limit_prompt_tokens)
-    return _parse(text, json)
+    number = (int, float)
+    _check_arguments({
+        "devices": (devices, (int,), "an int", 0),
+        "nodes": (nodes, (int,), "an int", 0),
+        "replicas_per_node": (replicas_per_node, (int,), "an int", 0),
+        "batch": (batch, (int,), "an int", 1),
+        "batch_per_replica": (batch_per_replica, (int,), "an int", 1),
+        "requests": (requests, (int,), "an int", 1),
+        "qps": (qps, number, "a number", None),
+        "lin": (lin, number, "a number", None),
+        "lout": (lout, number, "a number", None),
+        "len_std": (len_std, number, "a number", None),
+        "max_batched_tokens": (max_batched_tokens, (int,), "an int", 0),
+        "seed": (seed, (int,), "an int", 0),
+        "limit_requests": (limit_requests, (int,), "an int", 0),
+        "limit_tokens": (limit_tokens, (int,), "an int", 0),
+        "limit_prompt_tokens": (limit_prompt_tokens, (int,), "an int", 0),
+    })
+    for name, value in (("coprocess", coprocess), ("scheduler", scheduler),
+                        ("routing", routing)):
+        _check_type(name, value, (str,), "a str")
+    if max_tokens is not None:
+        import warnings
+        warnings.warn("simulate(max_tokens=...) is deprecated: use "
+                      "max_batched_tokens", DeprecationWarning, stacklevel=2)
+        if max_batched_tokens is not None:
+            raise TypeError("give max_batched_tokens or its old name "
+                            "max_tokens, not both")
+        max_batched_tokens = max_tokens
+    if isinstance(percentiles, (list, tuple)):
+        percentiles = ",".join(repr(float(p)) for p in percentiles)
+    elif percentiles is not None and not isinstance(percentiles, str):
+        raise TypeError("percentiles must be a list of numbers or a "
+                        "\"50,90,99\" string")
+    if isinstance(slo, dict):
+        slo = ",".join(f"{key}={float(value)!r}" for key, value in slo.items())
+    elif slo is not None and not isinstance(slo, str):
+        raise TypeError("slo must be a dict of seconds ({\"ttft\": 0.2}) or "
+                        "a \"ttft=200ms,tpot=50ms\" string")
+    device_path, device_file = _device_argument(device)
+    try:
+        text = _duplex.simulate(
+            model=_path(model), device=device_path, devices=devices,
+            nodes=nodes, replicas_per_node=replicas_per_node,
+            coprocess=coprocess, closed_loop=closed_loop, qps=qps,
+            trace=_path(trace), batch=batch,
+            batch_per_replica=batch_per_replica,
+            calibration=_path(calibration), requests=requests, lin=lin,
+            lout=lout, len_std=len_std, max_tokens=max_batched_tokens,
+            chunked_prefill=chunked_prefill, scheduler=scheduler,
+            routing=routing, seed=seed, json=json,
+            weight_dtype=weight_dtype or "", kv_dtype=kv_dtype or "",
+            percentiles=percentiles or "", slo=slo or "",
+            requests_out=_path(requests_out), request_table=json,
+            allow_partial=allow_partial,
+            allow_long_context=allow_long_context,
+            limit_requests=limit_requests, limit_tokens=limit_tokens,
+            limit_prompt_tokens=limit_prompt_tokens)
+    finally:
+        if device_file is not None:
+            device_file.close()
+    if not json:
+        return text
+    report = _json.loads(text)
+    table = report.pop("request_table", None)
+    return SimulationReport(report, table)
 
 
 def load_device(device, *, devices=0, nodes=0):

@@ -69,19 +69,27 @@ def throughput_curve(series, *, metric="throughput_tokens_per_s",
     return _finish(figure, path)
 
 
-def latency_cdf(reports, *, metric="tbt_s", ax=None, path=None):
-    """The distribution of a latency (``ttft_s``, ``tbt_s`` or ``e2e_s``)
-    of each report, as the cumulative fractions its percentiles give
-    (p50, p90, p99; reports hold percentiles, not every request).
+def latency_cdf(reports, *, metric="e2e_s", ax=None, path=None):
+    """The empirical CDF of a per-request latency (``ttft_s``, ``tpot_s``
+    or ``e2e_s``) of each report: every request's value from
+    ``report.requests`` (what :func:`duplex.simulate` returns), sorted;
+    requests without the metric (no TPOT below two tokens) are left out.
 
-    ``reports`` maps a label to a report dict.
+    ``reports`` maps a label to a report.
     """
     figure, ax = _axes(ax)
-    fractions = [0.5, 0.9, 0.99]
     for label, report in reports.items():
-        d = report[metric]
-        ax.step([d["p50"], d["p90"], d["p99"]], fractions, where="post",
-                marker="o", label=label)
+        table = getattr(report, "requests", None)
+        if table is None or not hasattr(table, "columns"):
+            raise TypeError(f"report {label!r} has no per-request table: "
+                            "pass what duplex.simulate returns")
+        if metric not in table.columns:
+            raise ValueError(f"metric {metric!r} is not a per-request column "
+                             f"({', '.join(table.columns)})")
+        values = sorted(table[metric].dropna())
+        count = len(values)
+        ax.step(values, [(i + 1) / count for i in range(count)],
+                where="post", label=f"{label} ({count} requests)")
     ax.set_xlabel(metric[:-2].upper() + " (s)")
     ax.set_ylabel("fraction of requests")
     ax.set_ylim(0, 1.02)

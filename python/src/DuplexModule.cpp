@@ -117,13 +117,15 @@ simulate(const std::string &model, const std::string &device, unsigned devices,
          unsigned nodes, unsigned replicasPerNode, const std::string &coprocess,
          bool closedLoop, std::optional<double> qps, const std::string &trace,
          uint64_t batch, std::optional<uint64_t> batchPerReplica,
-         const std::string &calibration, uint64_t requests,
-         std::optional<double> lin, std::optional<double> lout, double lenStd,
-         std::optional<uint64_t> maxTokens, std::optional<bool> chunkedPrefill,
-         const std::string &scheduler, const std::string &routing,
-         uint64_t seed, bool json, const std::string &weightDType,
-         bool allowPartial, bool allowLongContext,
-         std::optional<uint64_t> limitRequests,
+         const std::string &calibration, std::optional<uint64_t> requests,
+         std::optional<double> lin, std::optional<double> lout,
+         std::optional<double> lenStd, std::optional<uint64_t> maxTokens,
+         std::optional<bool> chunkedPrefill, const std::string &scheduler,
+         const std::string &routing, uint64_t seed, bool json,
+         const std::string &weightDType, const std::string &kvDType,
+         const std::string &percentiles, const std::string &slo,
+         const std::string &requestsOut, bool requestTable, bool allowPartial,
+         bool allowLongContext, std::optional<uint64_t> limitRequests,
          std::optional<uint64_t> limitTokens,
          std::optional<uint64_t> limitPromptTokens) {
   CLocaleScope cLocale;
@@ -158,7 +160,11 @@ simulate(const std::string &model, const std::string &device, unsigned devices,
   options.seed = seed;
   options.json = json;
   options.quiet = true;
-  check(setImportTypes(options.import, weightDType, ""));
+  options.percentiles = percentiles;
+  options.slo = slo;
+  options.requestsOutFile = requestsOut;
+  options.embedRequestTable = requestTable;
+  check(setImportTypes(options.import, weightDType, kvDType));
   return render(makeSimulateOutput(options));
 }
 
@@ -212,6 +218,8 @@ PYBIND11_MODULE(_duplex, m) {
         py::arg("lout"), py::arg("len_std"), py::arg("max_tokens"),
         py::arg("chunked_prefill"), py::arg("scheduler"), py::arg("routing"),
         py::arg("seed"), py::arg("json"), py::arg("weight_dtype"),
+        py::arg("kv_dtype"), py::arg("percentiles"), py::arg("slo"),
+        py::arg("requests_out"), py::arg("request_table"),
         py::arg("allow_partial"), py::arg("allow_long_context"),
         py::arg("limit_requests"), py::arg("limit_tokens"),
         py::arg("limit_prompt_tokens"), release());

@@ -183,8 +183,8 @@ def test_load_device():
                             emit="nothing"), "--emit=nothing is not one of"),
     (lambda: duplex.compile("tiny", device="duplex", stage="bogus"),
      "bogus"),
-    (lambda: duplex.simulate("tiny", device="duplex", lin=100),
-     "--lin and --lout go together"),
+    (lambda: duplex.simulate("tiny", device="duplex", lin=100, len_std=2),
+     "--len-std is the standard deviation"),
     (lambda: duplex.simulate("tiny", device="duplex", trace="missing.csv"),
      "missing.csv"),
 ])

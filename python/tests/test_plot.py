@@ -31,11 +31,23 @@ def test_throughput_curve(tmp_path):
     check_png(path)
 
 
-@pytest.mark.parametrize("metric", ["ttft_s", "tbt_s", "e2e_s"])
+@pytest.mark.parametrize("metric", ["ttft_s", "tpot_s", "e2e_s"])
 def test_latency_cdf(tmp_path, reports, metric):
     path = tmp_path / f"{metric}.png"
-    plot.latency_cdf(reports, metric=metric, path=path)
+    figure = plot.latency_cdf(reports, metric=metric, path=path)
     check_png(path)
+    # One step per request: the curve ends at 1 after the report's count.
+    line = figure.axes[0].lines[0]
+    label = next(iter(reports))
+    assert len(line.get_xdata()) == reports[label][metric]["count"]
+    assert line.get_ydata()[-1] == 1.0
+    assert max(line.get_xdata()) == max(
+        reports[label].requests[metric].dropna())
+
+
+def test_latency_cdf_needs_request_data(reports):
+    with pytest.raises(TypeError, match="per-request table"):
+        plot.latency_cdf({"plain": dict(next(iter(reports.values())))})
 
 
 def test_breakdowns(tmp_path, reports):

@@ -8,11 +8,16 @@
 #include "duplex/InitAllDialects.h"
 #include "duplex/InitAllPasses.h"
 #include "duplex/Support/Output.h"
+#include "duplex/Support/Provenance.h"
+
+#include "llvm/Support/CommandLine.h"
 
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/Tools/mlir-opt/MlirOptMain.h"
 
 int main(int argc, char **argv) {
+  // --version names the project after MLIR's own lines.
+  llvm::cl::AddExtraVersionPrinter(duplex::printDuplexVersion);
   mlir::DialectRegistry registry;
   duplex::registerAllDialects(registry);
   duplex::registerAllPasses();

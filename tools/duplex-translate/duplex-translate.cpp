@@ -8,10 +8,15 @@
 
 #include "duplex/InitAllTranslations.h"
 #include "duplex/Support/Output.h"
+#include "duplex/Support/Provenance.h"
+
+#include "llvm/Support/CommandLine.h"
 
 #include "mlir/Tools/mlir-translate/MlirTranslateMain.h"
 
 int main(int argc, char **argv) {
+  // --version names the project after MLIR's own lines.
+  llvm::cl::AddExtraVersionPrinter(duplex::printDuplexVersion);
   duplex::registerAllTranslations();
   return duplex::runWithSafeOutput(
       argc, argv, "duplex-translate", [](int toolArgc, char **toolArgv) {

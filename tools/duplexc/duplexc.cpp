@@ -6,9 +6,12 @@
 
 #include "duplex/Driver/Commands.h"
 #include "duplex/Import/HFConfig.h"
+#include "duplex/Serving/Report.h"
 #include "duplex/Serving/SchedulerPolicy.h"
+#include "duplex/Support/BundledData.h"
 #include "duplex/Support/InputFile.h"
 #include "duplex/Support/Output.h"
+#include "duplex/Support/Provenance.h"
 
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/InitLLVM.h"
@@ -28,9 +31,10 @@ static cl::SubCommand compileCommand(
 static cl::SubCommand simulateCommand(
     "simulate",
     "Serve a workload (closed loop, Poisson arrivals or a trace) on a device "
-    "with continuous batching and report throughput, TTFT, TBT, E2E latency "
-    "(mean/p50/p90/p99), energy per token, time and energy breakdowns, stage "
-    "counts and preemptions. Every stage is placed and co-processed by the "
+    "with continuous batching and report throughput, TTFT, TPOT, ITL and E2E "
+    "latency (mean, median, std, percentiles), goodput under SLOs, energy "
+    "per token, time and energy breakdowns, stage counts and preemptions. "
+    "Every stage is placed and co-processed by the "
     "compiler's policy and timed by the stage evaluator.");
 
 //===----------------------------------------------------------------------===//
@@ -72,7 +76,8 @@ static cl::opt<std::string>
             cl::desc("Store the KV cache as this type instead of the config's "
                      "(f32, f16, bf16, fp8, int8, int4)"),
             cl::value_desc("TYPE"), cl::sub(statsCommand),
-            cl::sub(compileCommand), cl::cat(duplexCategory));
+            cl::sub(compileCommand), cl::sub(simulateCommand),
+            cl::cat(duplexCategory));
 
 /// --max-input-bytes's help, from the table of input limits.
 static const std::string maxInputHelp = [] {
@@ -113,12 +118,18 @@ static cl::opt<std::string> compileModel(cl::Positional, cl::Required,
                                          cl::desc("MODEL"),
                                          cl::sub(compileCommand),
                                          cl::cat(duplexCategory));
-static cl::opt<std::string> compileDevice(
-    "device",
-    cl::desc("Device description: a bundled name (h100, a100, duplex, "
-             "bank-pim, bankgroup-pim, dgx-a100, dgx-a100-hbm-pim, "
-             "dgx-a100-dimm-pim, dgx-a100-rank-pim) or a JSON file"),
-    cl::value_desc("DEV"), cl::sub(compileCommand), cl::cat(duplexCategory));
+/// --device's help: every bundled device (`duplexc devices` describes them).
+static const std::string &deviceHelp() {
+  static const std::string text =
+      "Device description: a JSON file or a bundled name (" +
+      duplex::joinBundledNames(duplex::getBundledDevices()) +
+      "; `duplexc devices` describes each)";
+  return text;
+}
+static cl::opt<std::string> compileDevice("device", cl::desc(deviceHelp()),
+                                          cl::value_desc("DEV"),
+                                          cl::sub(compileCommand),
+                                          cl::cat(duplexCategory));
 static cl::opt<unsigned>
     compileDevices("devices",
                    cl::desc("Devices per node (default: the description's)"),
@@ -134,16 +145,22 @@ static cl::opt<std::string> compileStage(
              "(64 decode requests at context 1024) or "
              "prefill=2@4096,decode=62@1024 (a mixed stage)"),
     cl::value_desc("SPEC"), cl::sub(compileCommand), cl::cat(duplexCategory));
-static cl::opt<std::string> compileEmit(
-    "emit",
-    cl::desc("What to print: opb (FLOPs, bytes and Op/B per op), placed "
-             "(IR with dx.placement and dx.transfer; the default), "
-             "placement (a table of units, times and ridge points), schedule "
-             "(the dx.schedule IR of the stage), trace (a Chrome trace-event "
-             "timeline, one track per unit, for Perfetto), json (the "
-             "schedule with start/end per task)"),
-    cl::value_desc("WHAT"), cl::init("placed"), cl::sub(compileCommand),
-    cl::cat(duplexCategory));
+/// --emit's help: the kinds of getEmitKinds().
+static const std::string &emitHelp() {
+  static const std::string text = [] {
+    std::string help = "What to print:";
+    for (const duplex::EmitKind &kind : duplex::getEmitKinds())
+      help += " " + kind.name.str() + " (" + kind.summary.str() + "),";
+    help.back() = '.';
+    return help;
+  }();
+  return text;
+}
+static cl::opt<std::string> compileEmit("emit", cl::desc(emitHelp()),
+                                        cl::value_desc("WHAT"),
+                                        cl::init("placed"),
+                                        cl::sub(compileCommand),
+                                        cl::cat(duplexCategory));
 static cl::opt<bool> compileJSON(
     "json",
     cl::desc("JSON instead of text: one record per op part with op, part, "
@@ -196,9 +213,10 @@ static cl::opt<std::string> simModel(cl::Positional, cl::Required,
                                      cl::desc("MODEL"),
                                      cl::sub(simulateCommand),
                                      cl::cat(duplexCategory));
-static cl::opt<std::string> simDevice(
-    "device", cl::desc("Device description: a bundled name or a JSON file"),
-    cl::value_desc("DEV"), cl::sub(simulateCommand), cl::cat(duplexCategory));
+static cl::opt<std::string> simDevice("device", cl::desc(deviceHelp()),
+                                      cl::value_desc("DEV"),
+                                      cl::sub(simulateCommand),
+                                      cl::cat(duplexCategory));
 static cl::opt<unsigned>
     simDevices("devices",
                cl::desc("Devices per node, tensor parallel (default: the "
@@ -264,16 +282,18 @@ static cl::opt<uint64_t> simRequests(
     cl::desc("Requests to serve (default: the whole trace, or 256)"),
     cl::value_desc("N"), cl::init(0), cl::sub(simulateCommand),
     cl::cat(duplexCategory));
-static cl::opt<double> simLin("lin",
-                              cl::desc("Mean prompt length (default 1024)"),
-                              cl::value_desc("L"), cl::init(0),
-                              cl::sub(simulateCommand),
-                              cl::cat(duplexCategory));
-static cl::opt<double> simLout("lout",
-                               cl::desc("Mean output length (default 256)"),
-                               cl::value_desc("L"), cl::init(0),
-                               cl::sub(simulateCommand),
-                               cl::cat(duplexCategory));
+static cl::opt<double> simLin(
+    "lin",
+    cl::desc("Mean prompt length (default 1024; with --trace, redraws the "
+             "trace's prompt lengths)"),
+    cl::value_desc("L"), cl::init(0), cl::sub(simulateCommand),
+    cl::cat(duplexCategory));
+static cl::opt<double>
+    simLout("lout",
+            cl::desc("Mean output length (default 256; with --trace, redraws "
+                     "the trace's output lengths)"),
+            cl::value_desc("L"), cl::init(0), cl::sub(simulateCommand),
+            cl::cat(duplexCategory));
 static cl::opt<double> simLenStd(
     "len-std",
     cl::desc("Lengths are Gaussian around --lin/--lout (the Duplex paper's "
@@ -298,13 +318,19 @@ static cl::opt<std::string> simScheduler(
     "scheduler", cl::desc(schedulerHelp()), cl::value_desc("POLICY"),
     cl::init(duplex::serving::getSchedulerPolicies().front().name.str()),
     cl::sub(simulateCommand), cl::cat(duplexCategory));
-static cl::opt<uint64_t> simMaxTokens(
-    "max-tokens",
-    cl::desc("Token budget of a stage: prompt tokens are admitted after the "
-             "decodes (one each) up to it; an unchunked prompt longer than it "
-             "runs alone (default: the --scheduler policy's; 0: no limit)"),
+static cl::opt<uint64_t> simMaxBatchedTokens(
+    "max-batched-tokens",
+    cl::desc("Token budget of a stage (vLLM's max_num_batched_tokens): "
+             "prompt tokens are admitted after the decodes (one each) up to "
+             "it; an unchunked prompt longer than it runs alone (default: "
+             "the --scheduler policy's; 0: no limit)"),
     cl::value_desc("T"), cl::init(0), cl::sub(simulateCommand),
     cl::cat(duplexCategory));
+static cl::opt<uint64_t>
+    simMaxTokens("max-tokens",
+                 cl::desc("Deprecated name of --max-batched-tokens"),
+                 cl::value_desc("T"), cl::init(0), cl::Hidden,
+                 cl::sub(simulateCommand), cl::cat(duplexCategory));
 static cl::opt<uint64_t> simLimitRequests(
     "limit-requests",
     cl::desc("Work limit: the most requests a run may serve (default "
@@ -333,7 +359,8 @@ static cl::opt<bool> simAllowLongContext(
     cl::sub(compileCommand), cl::sub(simulateCommand), cl::cat(duplexCategory));
 static cl::opt<bool>
     simChunked("chunked-prefill",
-               cl::desc("Split prompts across stages to fit --max-tokens "
+               cl::desc("Split prompts across stages to fit "
+                        "--max-batched-tokens "
                         "(default: the --scheduler policy's; "
                         "--chunked-prefill=false turns it off)"),
                cl::sub(simulateCommand), cl::cat(duplexCategory));
@@ -349,13 +376,37 @@ static cl::opt<uint64_t> simSeed("seed",
                                           "routing (default 0)"),
                                  cl::init(0), cl::sub(simulateCommand),
                                  cl::cat(duplexCategory));
-static cl::opt<bool> simJSON(
-    "json",
-    cl::desc("Print JSON: throughput_tokens_per_s, requests_per_s, ttft_s, "
-             "tbt_s, e2e_s (mean/p50/p90/p99), energy_j_per_token, "
-             "time_breakdown, energy_breakdown, stages, preemptions, "
-             "simulated_seconds, wall_seconds"),
-    cl::sub(simulateCommand), cl::cat(duplexCategory));
+/// --json's help: every key the report can print (Report.h).
+static const std::string &simulateJSONHelp() {
+  static const std::string text = [] {
+    std::string help = "Print JSON with the keys";
+    for (const std::string &key : duplex::serving::getReportKeys())
+      help += " " + key + ",";
+    help.back() = ' ';
+    return help + "(docs/user-guide.md defines each)";
+  }();
+  return text;
+}
+static cl::opt<bool> simJSON("json", cl::desc(simulateJSONHelp()),
+                             cl::sub(simulateCommand), cl::cat(duplexCategory));
+static cl::opt<std::string> simPercentiles(
+    "percentiles",
+    cl::desc("Percentiles of every latency, e.g. 50,90,99,99.9 (default "
+             "50,90,99)"),
+    cl::value_desc("LIST"), cl::sub(simulateCommand), cl::cat(duplexCategory));
+static cl::opt<std::string> simSLO(
+    "slo",
+    cl::desc("Service-level objectives, e.g. ttft=200ms,tpot=50ms,e2e=20s "
+             "(units s, ms, us): the report adds goodput, the rate of "
+             "requests meeting all of them, and their share"),
+    cl::value_desc("SPEC"), cl::sub(simulateCommand), cl::cat(duplexCategory));
+static cl::opt<std::string> simRequestsOut(
+    "requests-out",
+    cl::desc("Write one row per request to FILE: .csv, or .jsonl (JSON "
+             "Lines); columns request_id, replica, arrival_s, scheduled_s, "
+             "first_token_s, completion_s, prompt_tokens, output_tokens, "
+             "ttft_s, tpot_s, e2e_s, preemptions"),
+    cl::value_desc("FILE"), cl::sub(simulateCommand), cl::cat(duplexCategory));
 static cl::opt<bool> simQuiet("quiet", cl::desc("No progress bar"),
                               cl::sub(simulateCommand),
                               cl::cat(duplexCategory));
@@ -374,6 +425,17 @@ static cl::opt<bool> modelsJSON("json", cl::desc("Print JSON"),
                                 cl::sub(modelsCommand),
                                 cl::cat(duplexCategory));
 
+//===----------------------------------------------------------------------===//
+// duplexc devices
+//===----------------------------------------------------------------------===//
+
+static cl::SubCommand
+    devicesCommand("devices",
+                   "List the bundled device descriptions and what each is.");
+static cl::opt<bool> devicesJSON("json", cl::desc("Print JSON"),
+                                 cl::sub(devicesCommand),
+                                 cl::cat(duplexCategory));
+
 /// The --weight-dtype / --kv-dtype overrides and --allow-partial, shared by
 /// the subcommands.
 static bool parseImportFlags(duplex::HFImportOptions &import) {
@@ -389,23 +451,61 @@ static bool parseImportFlags(duplex::HFImportOptions &import) {
   return true;
 }
 
+/// The overview --help prints: the list of subcommands for `duplexc
+/// --help`, one line for a subcommand's help (its description follows).
+static std::string overview(int argc, char **argv) {
+  for (cl::SubCommand *command : cl::getRegisteredSubcommands())
+    if (argc > 1 && command->getName() == argv[1])
+      return "duplexc " + command->getName().str() +
+             " (`duplexc --help` lists the subcommands)";
+  std::string emitKinds;
+  for (const duplex::EmitKind &kind : duplex::getEmitKinds())
+    emitKinds += (emitKinds.empty() ? "" : "|") + kind.name.str();
+  return "Duplex compiler driver: models and devices in, placement, "
+         "schedules and serving metrics out.\n\n"
+         "  duplexc stats MODEL [--json]   parameters, weight and KV-cache "
+         "bytes\n"
+         "  duplexc compile MODEL --device DEV --stage SPEC [--emit=" +
+         emitKinds +
+         "]\n"
+         "                                 Op/B analysis, placement and "
+         "schedules\n"
+         "  duplexc simulate MODEL --device DEV [--closed-loop --batch B | "
+         "--qps Q | --trace FILE]\n"
+         "                                 serving throughput, latency, "
+         "energy\n"
+         "  duplexc models                 the bundled models\n"
+         "  duplexc devices                the bundled devices\n\n"
+         "Run `duplexc <subcommand> --help` for the options of each, "
+         "`duplexc --version` for the version.\n";
+}
+
 int main(int argc, char **argv) {
   InitLLVM init(argc, argv);
   duplex::treatFileSizeLimitAsWriteError();
   cl::HideUnrelatedOptions(duplexCategory);
-  cl::ParseCommandLineOptions(
-      argc, argv,
-      "Duplex compiler driver: models and devices in, placement, schedules "
-      "and serving metrics out.\n\n"
-      "  duplexc stats MODEL [--json]   parameters, weight and KV-cache bytes\n"
-      "  duplexc compile MODEL --device DEV --stage SPEC [--emit=opb|placed|"
-      "placement]\n"
-      "                                 Op/B analysis and placement\n"
-      "  duplexc simulate MODEL --device DEV [--closed-loop --batch B | "
-      "--qps Q | --trace FILE]\n"
-      "                                 serving throughput, latency, energy\n"
-      "  duplexc models                 the bundled models\n\n"
-      "Run `duplexc <subcommand> --help` for the options of each.\n");
+  cl::SetVersionPrinter(duplex::printDuplexVersion);
+  // LLVM reports an unknown option and then the errors it causes (the
+  // option's value read as a stray positional argument): print the first
+  // error and its suggestion only.
+  std::string parseErrors;
+  raw_string_ostream errorStream(parseErrors);
+  if (!cl::ParseCommandLineOptions(argc, argv, overview(argc, argv),
+                                   &errorStream)) {
+    SmallVector<StringRef, 4> lines;
+    StringRef(parseErrors).split(lines, '\n', -1, /*KeepEmpty=*/false);
+    for (size_t i = 0; i < lines.size(); ++i) {
+      if (i > 0 && !lines[i].contains("Did you mean"))
+        break;
+      errs() << lines[i].split("  Try:").first << "\n";
+    }
+    std::string command = "duplexc";
+    for (cl::SubCommand *sub : cl::getRegisteredSubcommands())
+      if (argc > 1 && !sub->getName().empty() && sub->getName() == argv[1])
+        command += " " + sub->getName().str();
+    errs() << "duplexc: run `" << command << " --help` for the options\n";
+    return 1;
+  }
 
   if (statsCommand) {
     duplex::StatsOptions options;
@@ -461,7 +561,8 @@ int main(int argc, char **argv) {
       options.batchPerReplica = simBatchPerReplica;
     }
     options.calibration = calibrationProfile;
-    options.requests = simRequests;
+    if (simRequests.getNumOccurrences())
+      options.requests = simRequests;
     options.limits.maxRequests = simLimitRequests;
     options.limits.maxGeneratedTokens = simLimitTokens;
     options.limits.maxPromptTokens = simLimitPromptTokens;
@@ -470,14 +571,30 @@ int main(int argc, char **argv) {
       options.inputTokens = simLin;
     if (simLout.getNumOccurrences())
       options.outputTokens = simLout;
-    options.lengthStd = simLenStd;
+    if (simLenStd.getNumOccurrences())
+      options.lengthStd = simLenStd;
     options.scheduler = simScheduler;
-    if (simMaxTokens.getNumOccurrences())
+    if (simMaxTokens.getNumOccurrences()) {
+      if (simMaxBatchedTokens.getNumOccurrences()) {
+        WithColor::error(errs(), "duplexc simulate")
+            << "--max-tokens is the old name of --max-batched-tokens; give "
+               "one\n";
+        return 1;
+      }
+      WithColor::warning(errs(), "duplexc simulate")
+          << "--max-tokens is deprecated (it never meant an output length): "
+             "use --max-batched-tokens\n";
       options.maxTokensPerStage = simMaxTokens;
+    }
+    if (simMaxBatchedTokens.getNumOccurrences())
+      options.maxTokensPerStage = simMaxBatchedTokens;
     if (simChunked.getNumOccurrences())
       options.chunkedPrefill = simChunked;
     options.routing = simRouting;
     options.seed = simSeed;
+    options.percentiles = simPercentiles;
+    options.slo = simSLO;
+    options.requestsOutFile = simRequestsOut;
     options.json = simJSON;
     options.quiet = simQuiet;
     options.outputFile = simOutput;
@@ -489,6 +606,11 @@ int main(int argc, char **argv) {
     duplex::ModelsOptions options;
     options.json = modelsJSON;
     return duplex::runModelsCommand(options);
+  }
+  if (devicesCommand) {
+    duplex::DevicesOptions options;
+    options.json = devicesJSON;
+    return duplex::runDevicesCommand(options);
   }
   WithColor::error(errs(), "duplexc")
       << "no subcommand given; run `duplexc --help` for the list\n";

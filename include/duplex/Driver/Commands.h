@@ -81,6 +81,17 @@ struct CompileOptions {
 
 /// `duplexc compile`: Op/B analysis and placement of a model for a stage.
 /// `--save-placement` is written before this returns.
+/// One `compile --emit` kind: its name and what it prints.
+struct EmitKind {
+  llvm::StringRef name;
+  llvm::StringRef summary;
+  /// Printed as JSON whatever --json says (a trace, a schedule).
+  bool alwaysJSON = false;
+};
+
+/// The --emit kinds, in the order the help lists them.
+llvm::ArrayRef<EmitKind> getEmitKinds();
+
 llvm::Expected<CommandOutput> makeCompileOutput(const CompileOptions &options);
 int runCompileCommand(const CompileOptions &options);
 
@@ -106,13 +117,15 @@ struct SimulateOptions {
   std::optional<uint64_t> batchPerReplica;
   /// Calibration profile: a bundled name (measured, paper) or a file.
   std::string calibration = "measured";
-  /// 0: every request of the trace, or 256 synthetic ones.
-  uint64_t requests = 0;
+  /// None: every request of the trace, or 256 synthetic ones (0 is an
+  /// error).
+  std::optional<uint64_t> requests;
   std::optional<double> inputTokens;
   std::optional<double> outputTokens;
   /// Standard deviation of the lengths as a fraction of their means (the
   /// Duplex paper draws Gaussian lengths without giving sigma).
-  double lengthStd = 0.1;
+  /// None: 0.1 (ignored, with a warning, for a trace's own lengths).
+  std::optional<double> lengthStd;
   /// Serving framework whose batching to follow (SchedulerPolicy.h).
   std::string scheduler = "orca";
   /// Override the policy's token budget (0: none) and prompt chunking.
@@ -125,6 +138,15 @@ struct SimulateOptions {
   std::optional<bool> chunkedPrefill;
   std::string routing = "uniform";
   uint64_t seed = 0;
+  /// "50,90,99.9": the percentiles of every latency (empty: p50, p90, p99).
+  std::string percentiles;
+  /// "ttft=200ms,tpot=50ms": service-level objectives for goodput.
+  std::string slo;
+  /// Per-request table (.csv or .jsonl); empty: none.
+  std::string requestsOutFile;
+  /// Put the per-request table in the JSON report as columns
+  /// ("request_table"; the Python API's DataFrame).
+  bool embedRequestTable = false;
   bool json = false;
   bool quiet = false;
   std::string outputFile = "-";
@@ -139,6 +161,14 @@ int runSimulateCommand(const SimulateOptions &options);
 struct ModelsOptions {
   bool json = false;
 };
+
+struct DevicesOptions {
+  bool json = false;
+};
+
+/// `duplexc devices`: the bundled device names and their descriptions.
+llvm::Expected<CommandOutput> makeDevicesOutput(const DevicesOptions &options);
+int runDevicesCommand(const DevicesOptions &options);
 
 /// `duplexc models`: the bundled model names and where each comes from.
 llvm::Expected<CommandOutput> makeModelsOutput(const ModelsOptions &options);

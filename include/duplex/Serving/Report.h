@@ -1,14 +1,18 @@
 //===- Report.h - serving metrics as the literature names them -*- C++ -*-===//
 //
-// Throughput, TTFT, TBT and end-to-end latency (mean, p50, p90, p99),
-// energy per token, time and energy breakdowns, stage counts — the keys of
-// `duplexc simulate --json`.
+// Throughputs (requests, output and total tokens per second), TTFT, TPOT,
+// ITL and E2E latency (count, mean, median, std and chosen percentiles, as
+// vLLM's serving benchmark defines them: RequestMetrics.h), goodput under
+// SLOs, energy per token, time and energy breakdowns, stage counts — the
+// keys of `duplexc simulate --json`.
 //
 //===----------------------------------------------------------------------===//
 
 #ifndef DUPLEX_SERVING_REPORT_H
 #define DUPLEX_SERVING_REPORT_H
 
+#include "duplex/Serving/Distribution.h"
+#include "duplex/Serving/RequestMetrics.h"
 #include "duplex/Serving/Simulator.h"
 
 #include "llvm/Support/JSON.h"
@@ -16,16 +20,21 @@
 
 namespace duplex::serving {
 
-struct Distribution {
-  double mean = 0;
-  double p50 = 0;
-  double p90 = 0;
-  double p99 = 0;
+/// What a report summarises beyond the defaults.
+struct ReportOptions {
+  std::vector<double> percentiles{getDefaultPercentiles().begin(),
+                                  getDefaultPercentiles().end()};
+  /// Goodput is reported when any objective is set.
+  ServiceLevelObjectives slo;
 };
 
-/// Mean and percentiles with linear interpolation between closest ranks
-/// (numpy's default); all zero for no samples.
-Distribution summarize(std::vector<double> values);
+/// Requests meeting every SLO: their count, share and rate.
+struct Goodput {
+  ServiceLevelObjectives slo;
+  uint64_t goodRequests = 0;
+  double attainment = 0;
+  double requestsPerSecond = 0;
+};
 
 struct ServingReport {
   /// What ran ("mixtral-8x7b on duplex, 4 devices x 1 node, ..."), printed
@@ -39,7 +48,7 @@ struct ServingReport {
   /// The scheduler policy's name (SchedulerPolicy.h; empty: not recorded).
   std::string scheduler;
   /// The stage token budget (0: none) and chunking the run used: the
-  /// policy's, or --max-tokens / --chunked-prefill.
+  /// policy's, or --max-batched-tokens / --chunked-prefill.
   uint64_t stageTokenBudget = 0;
   bool chunkedPrefill = false;
   /// The maximum running batch of the system, of each replica (the first;
@@ -47,11 +56,18 @@ struct ServingReport {
   uint64_t batchLimit = 0;
   uint64_t batchLimitPerReplica = 0;
   unsigned replicas = 1;
+  /// Output tokens per second (vLLM's output token throughput).
   double throughputTokensPerSecond = 0;
+  /// Prompt and output tokens per second.
+  double totalTokensPerSecond = 0;
   double requestsPerSecond = 0;
   Distribution ttftSeconds;
-  Distribution tbtSeconds;
+  /// Per request (RequestMetrics.h), over requests of two or more tokens.
+  Distribution tpotSeconds;
+  /// Every gap between consecutive tokens of any request.
+  Distribution itlSeconds;
   Distribution e2eSeconds;
+  std::optional<Goodput> goodput;
   double joulesPerToken = 0;
   /// Fractions of the categories' summed busy time and energy.
   std::array<double, kNumCostCategories> timeBreakdown{};
@@ -78,17 +94,27 @@ struct ServingReport {
   /// (--allow-long-context).
   uint64_t longContextRequests = 0;
   uint64_t generatedTokens = 0;
+  /// Prompt tokens of the served requests (each counted once, however
+  /// often preemption made it recompute them).
+  uint64_t promptTokens = 0;
   double simulatedSeconds = 0;
   double wallSeconds = 0;
+  /// What the run was computed from (the driver's: model, device and trace
+  /// fingerprints, every option, version); printed as "inputs" when set.
+  llvm::json::Object inputs;
 };
 
 /// Merges the results of data-parallel replicas (which ran side by side:
 /// the run lasts as long as the slowest) into one report.
 ServingReport makeReport(llvm::ArrayRef<ServingResult> replicas,
-                         double wallSeconds);
+                         double wallSeconds,
+                         const ReportOptions &options = ReportOptions());
 
 /// The `duplexc simulate --json` object.
 llvm::json::Object toJSON(const ServingReport &report);
+
+/// Every top-level key toJSON can print, sorted (--json's help).
+std::vector<std::string> getReportKeys();
 
 /// A report for people.
 void printReport(const ServingReport &report, llvm::raw_ostream &os);

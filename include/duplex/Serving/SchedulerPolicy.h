@@ -4,7 +4,7 @@
 // how many tokens one step may process, whether a long prompt is split over
 // steps, and whether a step that prefills also decodes. A policy is a row of
 // a table (SchedulerPolicy.cpp) with each framework's documented defaults;
-// `duplexc simulate --scheduler NAME` picks one, and --max-tokens and
+// `duplexc simulate --scheduler NAME` picks one, and --max-batched-tokens and
 // --chunked-prefill override its budget and chunking.
 //
 //===----------------------------------------------------------------------===//

@@ -52,6 +52,13 @@ struct RequestRecord {
   /// 0: prefill only; firstTokenSeconds is then meaningless.
   uint64_t outputTokens = 0;
   uint64_t preemptions = 0;
+  /// When the request first entered the running batch (the start of its
+  /// first stage).
+  double scheduledSeconds = 0;
+  /// Its position in the workload (trace row or generated order, from 0)
+  /// and the data-parallel replica that served it; the driver sets both.
+  uint64_t id = 0;
+  unsigned replica = 0;
 };
 
 enum class StageKind { PrefillOnly, Mixed, DecodeOnly };

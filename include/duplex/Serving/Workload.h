@@ -64,6 +64,7 @@ generateRequests(const SyntheticWorkload &workload,
 
 /// Replaces the lengths of trace requests with draws from `lengths` (for a
 /// trace's arrival pattern with the paper's length distribution).
+/// A mean of 0 keeps that length as it is.
 void redrawLengths(std::vector<RequestSpec> &requests,
                    const LengthDistribution &lengths, uint64_t seed);
 

@@ -1,0 +1,119 @@
+//===- Distribution.cpp - summary statistics of latency samples -----------===//
+
+#include "duplex/Serving/Distribution.h"
+
+#include "llvm/ADT/SmallVector.h"
+#include "llvm/Support/FormatVariadic.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cassert>
+#include <cmath>
+#include <numeric>
+
+using namespace llvm;
+
+namespace duplex::serving {
+
+ArrayRef<double> getDefaultPercentiles() {
+  static const double percents[] = {50, 90, 99};
+  return percents;
+}
+
+double Distribution::at(double percent) const {
+  for (const auto &[p, value] : percentiles)
+    if (p == percent)
+      return value;
+  assert(false && "percentile not summarised");
+  return 0;
+}
+
+Distribution summarize(std::vector<double> values, ArrayRef<double> percents) {
+  Distribution d;
+  d.count = values.size();
+  if (values.empty()) {
+    for (double p : percents)
+      d.percentiles.push_back({p, 0});
+    return d;
+  }
+  size_t n = values.size();
+  d.mean = std::accumulate(values.begin(), values.end(), 0.0) / double(n);
+  double squares = 0;
+  for (double value : values)
+    squares += (value - d.mean) * (value - d.mean);
+  d.std = std::sqrt(squares / double(n));
+
+  // Percentiles by selection, not a sort (a trace's millions of ITL samples
+  // took a tenth of simulate's time): the ranks every statistic needs are
+  // gathered, and each is selected once, in increasing order, by an
+  // nth_element over the part after the previous rank (all no smaller).
+  auto bracket = [&](double p) {
+    double rank = p / 100.0 * (n - 1);
+    size_t below = size_t(std::floor(rank));
+    return std::make_pair(below, std::min(below + 1, n - 1));
+  };
+  SmallVector<size_t, 16> ranks = {(n - 1) / 2, n / 2}; // The median's.
+  for (double p : percents) {
+    auto [below, above] = bracket(p);
+    ranks.push_back(below);
+    ranks.push_back(above);
+  }
+  llvm::sort(ranks);
+  ranks.erase(std::unique(ranks.begin(), ranks.end()), ranks.end());
+  SmallVector<double, 16> selected;
+  size_t from = 0;
+  for (size_t rank : ranks) {
+    std::nth_element(values.begin() + from, values.begin() + rank,
+                     values.end());
+    selected.push_back(values[rank]);
+    from = rank;
+  }
+  auto valueAt = [&](size_t rank) {
+    return selected[llvm::lower_bound(ranks, rank) - ranks.begin()];
+  };
+  // Linear interpolation between the closest ranks, computed as numpy's
+  // percentile does (its _lerp: from the nearer end), so that a table of
+  // the same samples gives the same doubles in numpy or pandas.
+  for (double p : percents) {
+    auto [below, above] = bracket(p);
+    double low = valueAt(below);
+    double high = valueAt(above);
+    double t = p / 100.0 * (n - 1) - below;
+    double difference = high - low;
+    d.percentiles.push_back(
+        {p, t >= 0.5 ? high - difference * (1 - t) : low + difference * t});
+  }
+  // numpy.median: the middle sample, or the mean of the middle two.
+  d.median = n % 2 ? valueAt(n / 2) : (valueAt(n / 2 - 1) + valueAt(n / 2)) / 2;
+  return d;
+}
+
+Expected<std::vector<double>> parsePercentiles(StringRef spec) {
+  std::vector<double> percents;
+  SmallVector<StringRef, 8> parts;
+  spec.split(parts, ',');
+  for (StringRef part : parts) {
+    part = part.trim();
+    double value;
+    // getAsDouble accepts "nan" and "inf": the range check below refuses
+    // them (NaN fails every comparison).
+    if (part.getAsDouble(value) || !(value >= 0 && value <= 100))
+      return createStringError(inconvertibleErrorCode(),
+                               "--percentiles: '%s' is not a percent between "
+                               "0 and 100 (e.g. --percentiles 50,90,99,99.9)",
+                               part.str().c_str());
+    if (llvm::is_contained(percents, value))
+      return createStringError(inconvertibleErrorCode(),
+                               "--percentiles: %s is given twice",
+                               part.str().c_str());
+    percents.push_back(value);
+  }
+  return percents;
+}
+
+std::string percentileKey(double percent) {
+  return fmt::format("p{}", percent);
+}
+
+} // namespace duplex::serving
