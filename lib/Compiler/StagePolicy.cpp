@@ -157,6 +157,15 @@ StagePolicy::canonicalize(const Stage &stage) const {
   return canonical;
 }
 
+std::vector<std::string> StagePolicy::resourceNames() const {
+  std::vector<std::string> names;
+  for (const hw::Unit &unit : system->units)
+    names.push_back(unit.name);
+  for (const hw::Link &link : system->links)
+    names.push_back(link.name);
+  return names;
+}
+
 Expected<serving::StageCost> StagePolicy::cost(const Stage &stage) {
   ++queries;
   CanonicalStage canonical = canonicalize(stage);
@@ -377,5 +386,9 @@ Expected<serving::StageCost> StagePolicy::evaluate(const Stage &stage,
     cost.dramJoulesByCategory[c] =
         result.categoryDramJoules[c] * devicesPerNode;
   }
+  for (const sim::ResourceUsage &usage : result.units)
+    cost.busySecondsByResource.push_back(usage.busySeconds);
+  for (const sim::ResourceUsage &usage : result.links)
+    cost.busySecondsByResource.push_back(usage.busySeconds);
   return cost;
 }

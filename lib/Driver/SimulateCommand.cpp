@@ -1,6 +1,7 @@
 //===- SimulateCommand.cpp - `duplexc simulate` ---------------------------===//
 
 #include "DriverContext.h"
+#include "Replicas.h"
 #include "duplex/Compiler/StagePolicy.h"
 #include "duplex/Dialect/LLM/IR/LLMOps.h"
 #include "duplex/Driver/Commands.h"
@@ -9,6 +10,7 @@
 #include "duplex/Serving/Report.h"
 #include "duplex/Serving/SchedulerPolicy.h"
 #include "duplex/Serving/Simulator.h"
+#include "duplex/Serving/Timeline.h"
 #include "duplex/Serving/Workload.h"
 #include "duplex/Support/FiniteJSON.h"
 #include "duplex/Support/Output.h"
@@ -58,9 +60,18 @@ makeRequests(const SimulateOptions &options) {
                              options.outputTokens.value_or(trace ? 0 : 256),
                              lengthStd};
   Expected<std::vector<RequestSpec>> requests = std::vector<RequestSpec>();
+  std::optional<TraceColumns> columns;
+  if (!options.traceColumns.empty()) {
+    if (!trace)
+      return usageError("--trace-columns names the columns of --trace FILE");
+    Expected<TraceColumns> parsed = parseTraceColumns(options.traceColumns);
+    if (!parsed)
+      return parsed.takeError();
+    columns = std::move(*parsed);
+  }
   if (trace) {
     requests = readTraceCSV(options.traceFile, options.requests.value_or(0),
-                            options.limits.maxRequests);
+                            options.limits.maxRequests, columns);
     if (requests && requests->empty())
       return usageError("trace '" + options.traceFile + "' has no requests");
     if (requests && lengthsGiven)
@@ -201,6 +212,7 @@ static json::Object optionsJSON(const SimulateOptions &options) {
       {"max_batched_tokens", optional(options.maxTokensPerStage)},
       {"chunked_prefill", optional(options.chunkedPrefill)},
       {"routing", options.routing},
+      {"trace_columns", options.traceColumns},
       {"seed", options.seed},
       {"percentiles", options.percentiles},
       {"slo", options.slo},
@@ -238,6 +250,10 @@ namespace {
 struct SimulationOutcome {
   ServingReport report;
   std::vector<RequestRecord> records;
+  /// With --timeline: the replicas' results and what the trace needs.
+  std::vector<ServingResult> replicaResults;
+  std::vector<std::string> resources;
+  uint64_t kvCapacityTokens = 0;
 };
 } // namespace
 
@@ -281,6 +297,16 @@ static Expected<SimulationOutcome> simulate(const SimulateOptions &options) {
     if (Error error = checkOutputPath(options.requestsOutFile))
       return std::move(error);
   }
+  if (!options.timelineFile.empty())
+    if (Error error = checkOutputPath(options.timelineFile))
+      return std::move(error);
+  if (!options.timelineWindow.empty()) {
+    if (options.timelineFile.empty())
+      return usageError("--timeline-window needs --timeline FILE");
+    TimelineInput check;
+    if (Error error = parseTimelineWindow(options.timelineWindow, check))
+      return std::move(error);
+  }
 
   std::unique_ptr<mlir::MLIRContext> contextOwner = createDriverContext();
   mlir::MLIRContext &context = *contextOwner;
@@ -306,10 +332,26 @@ static Expected<SimulationOutcome> simulate(const SimulateOptions &options) {
       makePolicyOptions(options.coprocess, options.routing, options.seed);
   if (!policyOptions)
     return policyOptions.takeError();
-  auto policy =
-      StagePolicy::create(loaded->model, std::move(*system), *policyOptions);
-  if (!policy)
-    return policy.takeError();
+  // Each replica gets its own policy (and memo): see Replicas.h. The first
+  // is made now, so a model that does not fit fails before the requests
+  // are read.
+  std::unique_ptr<hw::System> firstSystem = std::move(*system);
+  auto makePolicy = [&]() -> Expected<std::unique_ptr<StagePolicy>> {
+    std::unique_ptr<hw::System> replicaSystem = std::move(firstSystem);
+    if (!replicaSystem) {
+      auto loadedSystem =
+          loadScaledSystem(options.device, options.devices, options.nodes,
+                           options.replicasPerNode, options.calibration);
+      if (!loadedSystem)
+        return loadedSystem.takeError();
+      replicaSystem = std::move(*loadedSystem);
+    }
+    return StagePolicy::create(loaded->model, std::move(replicaSystem),
+                               *policyOptions);
+  };
+  Expected<std::unique_ptr<StagePolicy>> firstPolicy = makePolicy();
+  if (!firstPolicy)
+    return firstPolicy.takeError();
 
   Expected<std::vector<RequestSpec>> requests = makeRequests(options);
   if (!requests)
@@ -326,32 +368,34 @@ static Expected<SimulationOutcome> simulate(const SimulateOptions &options) {
       options.chunkedPrefill.value_or(scheduler->chunkedPrefill);
   serving.mixPrefillAndDecode = scheduler->mixPrefillAndDecode;
   serving.closedLoop = modes == 0 || options.closedLoop;
+  serving.recordStages = !options.timelineFile.empty();
 
   auto start = std::chrono::steady_clock::now();
   ProgressBar progress("simulating", !options.quiet);
-  // Nodes, and replicas inside a node, are data parallel: requests are dealt
-  // round-robin. Replicas of a node share its host memory and host units,
-  // which the policy's system already accounts for.
-  std::vector<ServingResult> results;
-  for (unsigned replica = 0; replica < replicas; ++replica) {
-    std::vector<RequestSpec> share;
-    for (size_t i = replica; i < requests->size(); i += replicas)
-      share.push_back((*requests)[i]);
-    if (share.empty())
-      continue;
-    serving.maxBatch = batch->forReplica(replica);
-    serving.progress = [&](double fraction) {
-      progress.update((replica + fraction) / replicas);
-    };
-    Expected<ServingResult> result = simulateServing(share, **policy, serving);
-    if (!result)
-      return result.takeError();
-    // Request i of the share is request replica + i x replicas of the run.
-    for (RequestRecord &record : result->requests) {
-      record.id = replica + record.id * replicas;
-      record.replica = replica;
-    }
-    results.push_back(std::move(*result));
+  ReplicaRun run;
+  run.replicas = replicas;
+  run.threads = options.threads;
+  // The first replica takes the policy made above (std::function needs a
+  // copyable holder).
+  auto first =
+      std::make_shared<std::unique_ptr<StagePolicy>>(std::move(*firstPolicy));
+  run.makePolicy = [&, first]() -> Expected<std::unique_ptr<StagePolicy>> {
+    if (*first)
+      return std::move(*first);
+    return makePolicy();
+  };
+  run.serving = serving;
+  run.batchFor = [&](unsigned replica) { return batch->forReplica(replica); };
+  run.progress = &progress;
+  Expected<ReplicaResults> ran = runReplicas(*requests, run);
+  if (!ran)
+    return ran.takeError();
+  std::vector<ServingResult> &results = ran->results;
+  const StagePolicy &policy = *ran->policies.front();
+  uint64_t evaluations = 0, queries = 0;
+  for (const std::unique_ptr<StagePolicy> &each : ran->policies) {
+    evaluations += each->getEvaluations();
+    queries += each->getQueries();
   }
   progress.finish();
   double wall =
@@ -362,10 +406,15 @@ static Expected<SimulationOutcome> simulate(const SimulateOptions &options) {
   report = makeReport(results, wall, *reportOptions);
   for (ServingResult &result : results)
     llvm::append_range(outcome.records, result.requests);
+  if (serving.recordStages) {
+    outcome.resources = policy.resourceNames();
+    outcome.kvCapacityTokens = policy.kvCapacityTokens();
+    outcome.replicaResults = std::move(results);
+  }
   report.partialModel = loaded->model->hasAttr("llm.partial");
   report.inputs = inputsJSON(options);
   report.longContextRequests = *longContext;
-  const hw::System &target = (*policy)->getSystem();
+  const hw::System &target = policy.getSystem();
   report.calibration = target.calibrationProfile;
   report.scheduler = scheduler->name.str();
   report.stageTokenBudget = serving.maxTokensPerStage;
@@ -394,7 +443,7 @@ static Expected<SimulationOutcome> simulate(const SimulateOptions &options) {
       !options.traceFile.empty() ? "trace " + options.traceFile
       : options.qps ? formatv("Poisson {0} req/s", *options.qps).str()
                     : std::string("closed loop"),
-      batch->describe(), (*policy)->getEvaluations(), (*policy)->getQueries(),
+      batch->describe(), evaluations, queries,
       target.topology.replicasPerNode > 1
           ? formatv(" x {0} replicas per node", target.topology.replicasPerNode)
                 .str()
@@ -448,6 +497,19 @@ duplex::makeSimulateOutput(const SimulateOptions &options) {
             writeOutput(options.requestsOutFile, [&](raw_ostream &os) {
               writeRequestTable(outcome->records, format, os);
             }))
+      return std::move(error);
+  }
+  if (!options.timelineFile.empty()) {
+    TimelineInput timeline;
+    timeline.replicas = outcome->replicaResults;
+    timeline.resources = outcome->resources;
+    timeline.kvCapacityTokens = outcome->kvCapacityTokens;
+    timeline.title = outcome->report.title;
+    if (!options.timelineWindow.empty())
+      cantFail(parseTimelineWindow(options.timelineWindow, timeline));
+    if (Error error = writeOutput(options.timelineFile, [&](raw_ostream &os) {
+          writeTimeline(timeline, os);
+        }))
       return std::move(error);
   }
   return

@@ -21,6 +21,18 @@ StringRef toString(CostCategory category) {
   return names[size_t(category)];
 }
 
+StringRef toString(StageKind kind) {
+  switch (kind) {
+  case StageKind::PrefillOnly:
+    return "prefill-only";
+  case StageKind::Mixed:
+    return "mixed";
+  case StageKind::DecodeOnly:
+    return "decode-only";
+  }
+  llvm_unreachable("unknown stage kind");
+}
+
 namespace {
 
 /// A request while it is being served.
@@ -79,15 +91,20 @@ public:
       if (Error error = step())
         return std::move(error);
       if (options.progress && (++stepsSinceProgress % 256 == 0))
-        options.progress(double(finished) / specs.size());
+        reportProgress();
     }
     result.simulatedSeconds = now;
     if (options.progress)
-      options.progress(1.0);
+      reportProgress();
     return std::move(result);
   }
 
 private:
+  void reportProgress() {
+    options.progress(
+        ServingProgress{finished, specs.size(), now, result.generatedTokens});
+  }
+
   void arrive(double at) {
     size_t index = nextArrival++;
     result.requests[index].arrivalSeconds = at;
@@ -221,6 +238,19 @@ private:
     Expected<StageCost> cost = oracle.cost(stage);
     if (!cost)
       return cost.takeError();
+    if (options.recordStages) {
+      StageRecord record;
+      record.startSeconds = now;
+      record.seconds = cost->seconds;
+      record.kind = kindOf(stage);
+      record.prefills = stage.prefillTokens.size();
+      for (uint64_t tokens : stage.prefillTokens)
+        record.prefillTokens += tokens;
+      record.decodes = stage.decodeContexts.size();
+      record.waiting = waiting.size();
+      record.busySeconds = cost->busySecondsByResource;
+      result.stageRecords.push_back(std::move(record));
+    }
     now += cost->seconds;
     uint64_t batch = stage.prefillTokens.size() + stage.decodeContexts.size();
     result.batchRequestSeconds += double(batch) * cost->seconds;
@@ -245,6 +275,8 @@ private:
           live.generated < result.requests[live.index].outputTokens)
         emitToken(live);
     }
+    if (options.recordStages)
+      result.stageRecords.back().kvTokens = kvUsed();
     // Retire finished requests (and replace them in a closed loop).
     for (size_t i = 0; i < running.size();) {
       Live &live = running[i];
@@ -273,14 +305,18 @@ private:
     ++result.generatedTokens;
   }
 
+  static StageKind kindOf(const Stage &stage) {
+    return stage.isPrefillOnly()  ? StageKind::PrefillOnly
+           : stage.isDecodeOnly() ? StageKind::DecodeOnly
+                                  : StageKind::Mixed;
+  }
+
   void accumulate(const StageCost &cost, const Stage &stage) {
     StageCost &totals = result.totals;
     totals.seconds += cost.seconds;
     totals.joules += cost.joules;
     totals.staticJoules += cost.staticJoules;
-    StageKind kind = stage.isPrefillOnly()  ? StageKind::PrefillOnly
-                     : stage.isDecodeOnly() ? StageKind::DecodeOnly
-                                            : StageKind::Mixed;
+    StageKind kind = kindOf(stage);
     for (size_t c = 0; c < kNumCostCategories; ++c) {
       totals.secondsByCategory[c] += cost.secondsByCategory[c];
       totals.joulesByCategory[c] += cost.joulesByCategory[c];

@@ -1,4 +1,4 @@
-//===- Trace.cpp - Azure LLM inference trace CSV reader -------------------===//
+//===- Trace.cpp - request trace CSV reader (Azure, Vidur, BurstGPT) ------===//
 
 #include "duplex/Serving/Request.h"
 #include "duplex/Support/InputFile.h"
@@ -74,15 +74,150 @@ std::optional<double> parseTimestamp(StringRef text) {
 
 } // namespace
 
-Expected<std::vector<RequestSpec>> parseTraceCSV(StringRef text, StringRef name,
-                                                 uint64_t limit,
-                                                 uint64_t maxRequests) {
+ArrayRef<TraceFormat> getTraceFormats() {
+  static const TraceFormat formats[] = {
+      {"azure",
+       {"TIMESTAMP", "ContextTokens", "GeneratedTokens"},
+       "Azure LLM inference traces 2023 (github.com/Azure/"
+       "AzurePublicDataset)"},
+      {"vidur",
+       {"arrived_at", "num_prefill_tokens", "num_decode_tokens"},
+       "Vidur's request traces (microsoft/vidur, data/processed_traces)"},
+      {"burstgpt",
+       {"Timestamp", "Request tokens", "Response tokens"},
+       "BurstGPT (HPMLL/BurstGPT), as vLLM's benchmark_serving reads it"}};
+  return formats;
+}
+
+Expected<TraceColumns> parseTraceColumns(StringRef spec) {
+  TraceColumns columns;
+  SmallVector<StringRef, 3> parts;
+  spec.split(parts, ',');
+  for (StringRef part : parts) {
+    auto [role, column] = part.split('=');
+    role = role.trim();
+    column = column.trim();
+    std::string *target = role == "arrival"  ? &columns.arrival
+                          : role == "prompt" ? &columns.prompt
+                          : role == "output" ? &columns.output
+                                             : nullptr;
+    if (!target || column.empty() || !target->empty())
+      return createStringError(
+          inconvertibleErrorCode(),
+          "--trace-columns '%s': give arrival=COLUMN,prompt=COLUMN,"
+          "output=COLUMN, each once (header names of the trace)",
+          spec.str().c_str());
+    *target = column.str();
+  }
+  if (columns.arrival.empty() || columns.prompt.empty() ||
+      columns.output.empty())
+    return createStringError(inconvertibleErrorCode(),
+                             "--trace-columns '%s' needs arrival, prompt and "
+                             "output",
+                             spec.str().c_str());
+  return columns;
+}
+
+namespace {
+/// A CSV field without its surrounding spaces and double quotes.
+StringRef cell(StringRef field) {
+  field = field.trim();
+  if (field.size() >= 2 && field.front() == '"' && field.back() == '"')
+    field = field.drop_front().drop_back().trim();
+  return field;
+}
+
+/// Where the three columns are, and what they are called (for errors).
+struct ColumnPlan {
+  size_t index[3] = {0, 1, 2};
+  std::string names[3];
+  size_t fields = 3; ///< At least this many fields per row.
+  bool exactFields = true;
+};
+
+/// The plan of a header line, or of a headerless file.
+Expected<std::optional<ColumnPlan>>
+planColumns(ArrayRef<StringRef> header, StringRef name,
+            const std::optional<TraceColumns> &wanted) {
+  auto isCount = [](StringRef text) {
+    int64_t value;
+    return !text.empty() && to_integer(text, value, 10);
+  };
+  auto find = [&](StringRef column) -> std::optional<size_t> {
+    for (size_t i = 0; i < header.size(); ++i)
+      if (cell(header[i]).equals_insensitive(column))
+        return i;
+    return std::nullopt;
+  };
+  auto plan = [&](const TraceColumns &columns) -> std::optional<ColumnPlan> {
+    const std::string *names[3] = {&columns.arrival, &columns.prompt,
+                                   &columns.output};
+    ColumnPlan result;
+    result.exactFields = false;
+    result.fields = 0;
+    for (int i = 0; i < 3; ++i) {
+      std::optional<size_t> at = find(*names[i]);
+      if (!at)
+        return std::nullopt;
+      result.index[i] = *at;
+      result.names[i] = cell(header[*at]).str();
+      result.fields = std::max(result.fields, *at + 1);
+    }
+    return result;
+  };
+  // A headerless Azure file: a time first, or whole-number lengths where
+  // a header has names.
+  bool headerless =
+      !header.empty() && (parseTimestamp(cell(header[0])).has_value() ||
+                          (header.size() >= 3 && isCount(cell(header[1])) &&
+                           isCount(cell(header[2]))));
+  if (wanted) {
+    if (headerless)
+      return createStringError(inconvertibleErrorCode(),
+                               "%s: --trace-columns needs a header line; the "
+                               "first line is data",
+                               name.str().c_str());
+    if (std::optional<ColumnPlan> found = plan(*wanted))
+      return found;
+    return createStringError(
+        inconvertibleErrorCode(),
+        "%s: the header has no column '%s', '%s' or '%s' (--trace-columns)",
+        name.str().c_str(), wanted->arrival.c_str(), wanted->prompt.c_str(),
+        wanted->output.c_str());
+  }
+  if (headerless)
+    return std::nullopt;
+  for (const TraceFormat &format : getTraceFormats())
+    if (std::optional<ColumnPlan> found = plan(format.columns))
+      return found;
+  std::string known;
+  for (const TraceFormat &format : getTraceFormats())
+    known += (known.empty() ? "" : "; ") + format.name.str() + ": " +
+             format.columns.arrival + "," + format.columns.prompt + "," +
+             format.columns.output;
+  return createStringError(
+      inconvertibleErrorCode(),
+      "%s:1: the header names no known trace layout (%s); name the "
+      "columns with --trace-columns arrival=COL,prompt=COL,output=COL",
+      name.str().c_str(), known.c_str());
+}
+} // namespace
+
+Expected<std::vector<RequestSpec>>
+parseTraceCSV(StringRef text, StringRef name, uint64_t limit,
+              uint64_t maxRequests,
+              const std::optional<TraceColumns> &columns) {
   std::vector<RequestSpec> requests;
   std::optional<double> first, previous;
   size_t lineNumber = 0;
+  ColumnPlan plan;
+  plan.names[0] = "TIMESTAMP";
+  plan.names[1] = "ContextTokens";
+  plan.names[2] = "GeneratedTokens";
   // A UTF-8 byte-order mark (spreadsheet exports write one) is no part of
   // the header.
   text.consume_front("\xEF\xBB\xBF");
+  bool planned = false;
   while (!text.empty() && (limit == 0 || requests.size() < limit)) {
     auto [rawLine, rest] = text.split('\n');
     text = rest;
@@ -90,38 +225,49 @@ Expected<std::vector<RequestSpec>> parseTraceCSV(StringRef text, StringRef name,
     StringRef line = rawLine.trim();
     if (line.empty())
       continue;
-    SmallVector<StringRef, 4> fields;
+    SmallVector<StringRef, 8> fields;
     line.split(fields, ',');
-    if (lineNumber == 1 && !fields.empty() &&
-        fields[0].trim().equals_insensitive("TIMESTAMP"))
-      continue; // The header.
-    if (fields.size() != 3)
+    if (!planned) {
+      planned = true;
+      Expected<std::optional<ColumnPlan>> header =
+          planColumns(fields, name, columns);
+      if (!header)
+        return header.takeError();
+      if (*header) {
+        plan = std::move(**header);
+        continue; // The header line.
+      }
+    }
+    if (plan.exactFields ? fields.size() != plan.fields
+                         : fields.size() < plan.fields)
       return lineError(name, lineNumber,
-                       "expected 3 columns (TIMESTAMP,ContextTokens,"
-                       "GeneratedTokens), found " +
-                           Twine(fields.size()));
-    std::optional<double> time = parseTimestamp(fields[0].trim());
+                       "expected " +
+                           Twine(plan.exactFields ? "" : "at least ") +
+                           Twine(plan.fields) + " columns (" + plan.names[0] +
+                           "," + plan.names[1] + "," + plan.names[2] +
+                           "), found " + Twine(fields.size()));
+    StringRef stamp = cell(fields[plan.index[0]]);
+    std::optional<double> time = parseTimestamp(stamp);
     if (!time)
       return lineError(name, lineNumber,
-                       "TIMESTAMP '" + fields[0].trim() +
+                       plan.names[0] + " '" + stamp +
                            "' is neither 'YYYY-MM-DD HH:MM:SS[.f]' nor a "
                            "number of seconds");
-    const char *columns[] = {"ContextTokens", "GeneratedTokens"};
     uint64_t lengths[2];
     for (int i = 0; i < 2; ++i) {
-      StringRef value = fields[i + 1].trim();
+      const std::string &column = plan.names[i + 1];
+      StringRef value = cell(fields[plan.index[i + 1]]);
       int64_t parsed;
       if (!to_integer(value, parsed, 10))
         return lineError(name, lineNumber,
-                         Twine(columns[i]) + " '" + value +
+                         column + " '" + value +
                              "' is not a whole number of tokens");
       if (parsed < 0)
         return lineError(name, lineNumber,
-                         Twine(columns[i]) + " " + Twine(parsed) +
-                             " is negative");
+                         column + " " + Twine(parsed) + " is negative");
       if (uint64_t(parsed) > kMaxRequestTokens)
         return lineError(name, lineNumber,
-                         Twine(columns[i]) + " " + Twine(parsed) +
+                         column + " " + Twine(parsed) +
                              " is past the longest request the simulator "
                              "takes (" +
                              Twine(kMaxRequestTokens) + " tokens)");
@@ -131,8 +277,8 @@ Expected<std::vector<RequestSpec>> parseTraceCSV(StringRef text, StringRef name,
     // the trace misreported. 0 generated tokens is a prefill-only request.
     if (lengths[0] == 0)
       return lineError(name, lineNumber,
-                       "ContextTokens 0: a request needs a prompt of at least "
-                       "1 token");
+                       plan.names[1] +
+                           " 0: a request needs a prompt of at least 1 token");
     if (maxRequests && requests.size() == maxRequests)
       return lineError(name, lineNumber,
                        "the trace has more than " + Twine(maxRequests) +
@@ -144,26 +290,30 @@ Expected<std::vector<RequestSpec>> parseTraceCSV(StringRef text, StringRef name,
     // loop admits requests in file order.
     if (previous && *time < *previous)
       return lineError(name, lineNumber,
-                       "TIMESTAMP goes back in time (the trace must be sorted "
-                       "by arrival)");
+                       plan.names[0] +
+                           " goes back in time (the trace must be sorted by "
+                           "arrival)");
     previous = *time;
     // Arrivals are relative to the first; a span past 1e9 s (31 years)
     // is no trace, and at 1e300 s the latencies vanished in rounding.
     if (*time - *first > kMaxTraceSpanSeconds)
       return lineError(name, lineNumber,
-                       "TIMESTAMP is more than 1e9 s (31 years) after the "
-                       "first request's");
+                       plan.names[0] +
+                           " is more than 1e9 s (31 years) after the first "
+                           "request's");
     requests.push_back({*time - *first, lengths[0], lengths[1]});
   }
   return requests;
 }
 
-Expected<std::vector<RequestSpec>> readTraceCSV(StringRef path, uint64_t limit,
-                                                uint64_t maxRequests) {
+Expected<std::vector<RequestSpec>>
+readTraceCSV(StringRef path, uint64_t limit, uint64_t maxRequests,
+             const std::optional<TraceColumns> &columns) {
   auto buffer = readInputFile(path, "trace", "trace");
   if (!buffer)
     return buffer.takeError();
-  return parseTraceCSV((*buffer)->getBuffer(), path, limit, maxRequests);
+  return parseTraceCSV((*buffer)->getBuffer(), path, limit, maxRequests,
+                       columns);
 }
 
 } // namespace duplex::serving

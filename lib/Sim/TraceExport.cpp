@@ -29,20 +29,6 @@ streamResources(const hw::System &system, const Schedule &schedule) {
   return resources;
 }
 
-static std::string trackName(const hw::System &system, const Schedule &schedule,
-                             ArrayRef<std::optional<Resource>> resources,
-                             size_t stream) {
-  if (!resources[stream])
-    return schedule.streams[stream].resource;
-  StringRef kind = resourceKindName(system, *resources[stream]);
-  // Two resources of one kind: tell them apart by name.
-  for (size_t other = 0; other < resources.size(); ++other)
-    if (other != stream && resources[other] &&
-        resourceKindName(system, *resources[other]) == kind)
-      return (kind + " (" + schedule.streams[stream].resource + ")").str();
-  return kind.str();
-}
-
 json::Value chromeTraceJSON(const hw::System &system, const Schedule &schedule,
                             const StageResult &result) {
   SmallVector<std::optional<Resource>, 4> resources =
@@ -61,8 +47,9 @@ json::Value chromeTraceJSON(const hw::System &system, const Schedule &schedule,
         {"ph", "M"},
         {"pid", kPid},
         {"tid", tid},
-        {"args",
-         json::Object{{"name", trackName(system, schedule, resources, s)}}}});
+        // The resource's own name, as the schedule JSON's "stream" and
+        // "resource" print it; the kind goes in the args.
+        {"args", json::Object{{"name", schedule.streams[s].resource}}}});
     events.push_back(json::Object{{"name", "thread_sort_index"},
                                   {"ph", "M"},
                                   {"pid", kPid},
@@ -105,28 +92,31 @@ json::Value chromeTraceJSON(const hw::System &system, const Schedule &schedule,
                      {"args", std::move(args)}});
   }
 
-  // The repeats of each multi-layer segment, on every track it uses.
+  // Layers 2..N of each multi-layer segment repeat layer 1's timing: every
+  // task of layer 1 again, shifted by a layer's time per repeat, so each
+  // track shows the intervals its resource is really busy (an idle unit
+  // stays idle) and a layer's share of the repeat is visible.
   for (const SegmentTiming &segment : result.segments) {
-    if (segment.layers < 2)
-      continue;
-    SmallVector<bool, 4> used(schedule.streams.size(), false);
-    for (TaskId id = segment.begin; id < segment.end; ++id)
-      if (schedule.tasks[id].stream != kNoStream)
-        used[schedule.tasks[id].stream] = true;
-    double start = segment.startSeconds + segment.secondsPerLayer;
-    for (size_t s = 0; s < used.size(); ++s)
-      if (used[s])
+    for (uint64_t layer = 1; layer < segment.layers; ++layer) {
+      double shift = segment.secondsPerLayer * double(layer);
+      for (TaskId id = segment.begin; id < segment.end; ++id) {
+        const Task &task = schedule.tasks[id];
+        const TaskTiming &timing = result.tasks[id];
+        if (task.stream == kNoStream || timing.seconds() <= 0)
+          continue;
         events.push_back(json::Object{
-            {"name",
-             formatv("layers 2-{0} (as layer 1)", segment.layers).str()},
+            {"name", task.name},
             {"cat", "repeat"},
             {"ph", "X"},
-            {"ts", start * kMicrosecondsPerSecond},
-            {"dur", segment.secondsPerLayer * (segment.layers - 1) *
-                        kMicrosecondsPerSecond},
+            {"ts", (timing.startSeconds + shift) * kMicrosecondsPerSecond},
+            {"dur", timing.seconds() * kMicrosecondsPerSecond},
             {"pid", kPid},
-            {"tid", int64_t(s + 1)},
-            {"args", json::Object{{"layers", int64_t(segment.layers - 1)}}}});
+            {"tid", int64_t(task.stream + 1)},
+            {"args", json::Object{{"layer", int64_t(layer + 1)},
+                                  {"as_task", int64_t(id)},
+                                  {"category", toString(task.category)}}}});
+      }
+    }
   }
 
   if (result.overheadSeconds > 0) {

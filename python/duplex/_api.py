@@ -198,6 +198,18 @@ def _check_arguments(specs):
             raise ValueError(f"{name} must be at least {minimum}, got {value}")
 
 
+def _trace_columns(columns):
+    """--trace-columns from a dict or its string form."""
+    if columns is None:
+        return ""
+    if isinstance(columns, dict):
+        return ",".join(f"{role}={name}" for role, name in columns.items())
+    if not isinstance(columns, str):
+        raise TypeError("trace_columns must be a dict or an "
+                        "\"arrival=COL,prompt=COL,output=COL\" string")
+    return columns
+
+
 def _device_argument(device):
     """A device name, path, or a dict in the device-file format (written to
     a temporary file that lives as long as the returned handle)."""
@@ -217,20 +229,24 @@ def _device_argument(device):
 
 def simulate(model, *, device, devices=0, nodes=0, replicas_per_node=0,
              coprocess="pe",
-             closed_loop=False, qps=None, trace=None, batch=64,
+             closed_loop=False, qps=None, trace=None, trace_columns=None,
+             batch=64,
              batch_per_replica=None, calibration="measured", requests=None,
              lin=None, lout=None, len_std=None, max_batched_tokens=None,
              chunked_prefill=None, scheduler="orca", routing="uniform",
              seed=0, json=True,
              weight_dtype=None, kv_dtype=None, percentiles=None, slo=None,
-             requests_out=None, allow_partial=False,
+             requests_out=None, timeline=None, timeline_window=None,
+             allow_partial=False,
              allow_long_context=False, limit_requests=None,
              limit_tokens=None, limit_prompt_tokens=None, max_tokens=None):
     """Serve a workload on a device: ``duplexc simulate MODEL --device DEVICE
     ... --json``.
 
     Arrivals: ``closed_loop=True`` (the default mode), ``qps=Q`` (Poisson) or
-    ``trace="file.csv"`` (Azure format). ``device`` is a bundled name, a
+    ``trace="file.csv"`` (Azure, Vidur or BurstGPT columns, found by header
+    name; ``trace_columns={"arrival": "t", "prompt": "in", "output":
+    "out"}`` or ``"arrival=t,prompt=in,output=out"`` for other layouts). ``device`` is a bundled name, a
     device file, or a dict in the device-file format. ``replicas_per_node=R``
     runs R data-parallel replicas of ``devices`` devices inside each node,
     sharing its host memory and host units (0 or 1: one). ``batch`` is the
@@ -250,7 +266,9 @@ def simulate(model, *, device, devices=0, nodes=0, replicas_per_node=0,
     the model's types. ``percentiles`` (e.g. ``[50, 90, 99.9]``) are those
     of every latency; ``slo`` (``"ttft=200ms,tpot=50ms"`` or a dict of
     seconds, ``{"ttft": 0.2}``) adds ``goodput``. ``requests_out`` also
-    writes the per-request table to a .csv or .jsonl file. A request whose
+    writes the per-request table to a .csv or .jsonl file, ``timeline`` the
+    whole run as a Perfetto trace (JSON; ``timeline_window="0:60"`` keeps
+    what overlaps those simulated seconds). A request whose
     prompt plus output exceed the model's ``max_position_embeddings``
     raises ``DuplexError`` unless ``allow_long_context=True``.
     ``limit_requests``, ``limit_tokens`` and ``limit_prompt_tokens`` are the
@@ -322,7 +340,10 @@ def simulate(model, *, device, devices=0, nodes=0, replicas_per_node=0,
             routing=routing, seed=seed, json=json,
             weight_dtype=weight_dtype or "", kv_dtype=kv_dtype or "",
             percentiles=percentiles or "", slo=slo or "",
-            requests_out=_path(requests_out), request_table=json,
+            requests_out=_path(requests_out), timeline=_path(timeline),
+            timeline_window=timeline_window or "",
+            trace_columns=_trace_columns(trace_columns),
+            request_table=json,
             allow_partial=allow_partial,
             allow_long_context=allow_long_context,
             limit_requests=limit_requests, limit_tokens=limit_tokens,

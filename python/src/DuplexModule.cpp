@@ -124,8 +124,10 @@ simulate(const std::string &model, const std::string &device, unsigned devices,
          const std::string &routing, uint64_t seed, bool json,
          const std::string &weightDType, const std::string &kvDType,
          const std::string &percentiles, const std::string &slo,
-         const std::string &requestsOut, bool requestTable, bool allowPartial,
-         bool allowLongContext, std::optional<uint64_t> limitRequests,
+         const std::string &requestsOut, const std::string &timeline,
+         const std::string &timelineWindow, const std::string &traceColumns,
+         bool requestTable, bool allowPartial, bool allowLongContext,
+         std::optional<uint64_t> limitRequests,
          std::optional<uint64_t> limitTokens,
          std::optional<uint64_t> limitPromptTokens) {
   CLocaleScope cLocale;
@@ -163,6 +165,9 @@ simulate(const std::string &model, const std::string &device, unsigned devices,
   options.percentiles = percentiles;
   options.slo = slo;
   options.requestsOutFile = requestsOut;
+  options.timelineFile = timeline;
+  options.timelineWindow = timelineWindow;
+  options.traceColumns = traceColumns;
   options.embedRequestTable = requestTable;
   check(setImportTypes(options.import, weightDType, kvDType));
   return render(makeSimulateOutput(options));
@@ -219,10 +224,11 @@ PYBIND11_MODULE(_duplex, m) {
         py::arg("chunked_prefill"), py::arg("scheduler"), py::arg("routing"),
         py::arg("seed"), py::arg("json"), py::arg("weight_dtype"),
         py::arg("kv_dtype"), py::arg("percentiles"), py::arg("slo"),
-        py::arg("requests_out"), py::arg("request_table"),
-        py::arg("allow_partial"), py::arg("allow_long_context"),
-        py::arg("limit_requests"), py::arg("limit_tokens"),
-        py::arg("limit_prompt_tokens"), release());
+        py::arg("requests_out"), py::arg("timeline"),
+        py::arg("timeline_window"), py::arg("trace_columns"),
+        py::arg("request_table"), py::arg("allow_partial"),
+        py::arg("allow_long_context"), py::arg("limit_requests"),
+        py::arg("limit_tokens"), py::arg("limit_prompt_tokens"), release());
   m.def("models", &models, py::arg("json"), release());
   m.def("write_file", &writeFile, py::arg("path"), py::arg("content"));
   m.def("device_summary", &deviceSummary, py::arg("device"), py::arg("devices"),

@@ -7,6 +7,7 @@
 #include "duplex/Driver/Commands.h"
 #include "duplex/Import/HFConfig.h"
 #include "duplex/Serving/Report.h"
+#include "duplex/Serving/Request.h"
 #include "duplex/Serving/SchedulerPolicy.h"
 #include "duplex/Support/BundledData.h"
 #include "duplex/Support/InputFile.h"
@@ -272,11 +273,29 @@ static cl::opt<double> simQPS("qps",
                               cl::value_desc("Q"), cl::init(0),
                               cl::sub(simulateCommand),
                               cl::cat(duplexCategory));
-static cl::opt<std::string> simTrace(
-    "trace",
-    cl::desc("Arrivals and lengths from a CSV trace "
-             "(TIMESTAMP,ContextTokens,GeneratedTokens, the Azure format)"),
-    cl::value_desc("FILE"), cl::sub(simulateCommand), cl::cat(duplexCategory));
+/// --trace's help: the layouts the reader knows by their header.
+static const std::string &traceHelp() {
+  static const std::string text = [] {
+    std::string help = "Arrivals and lengths from a CSV trace, its columns "
+                       "found by header name in any order:";
+    for (const duplex::serving::TraceFormat &format :
+         duplex::serving::getTraceFormats())
+      help += " " + format.name.str() + " (" + format.columns.arrival + ", " +
+              format.columns.prompt + ", " + format.columns.output + ");";
+    return help + " a file without a header is read as Azure's three "
+                  "columns";
+  }();
+  return text;
+}
+static cl::opt<std::string> simTrace("trace", cl::desc(traceHelp()),
+                                     cl::value_desc("FILE"),
+                                     cl::sub(simulateCommand),
+                                     cl::cat(duplexCategory));
+static cl::opt<std::string> simTraceColumns(
+    "trace-columns",
+    cl::desc("The --trace columns of another layout, by header name: "
+             "arrival=COL,prompt=COL,output=COL"),
+    cl::value_desc("MAP"), cl::sub(simulateCommand), cl::cat(duplexCategory));
 static cl::opt<uint64_t> simRequests(
     "requests",
     cl::desc("Requests to serve (default: the whole trace, or 256)"),
@@ -407,6 +426,25 @@ static cl::opt<std::string> simRequestsOut(
              "first_token_s, completion_s, prompt_tokens, output_tokens, "
              "ttft_s, tpot_s, e2e_s, preemptions"),
     cl::value_desc("FILE"), cl::sub(simulateCommand), cl::cat(duplexCategory));
+static cl::opt<std::string> simTimeline(
+    "timeline",
+    cl::desc("Write the whole run as a Perfetto/Chrome trace to FILE (JSON): "
+             "stages, each unit's and link's busy time per stage, batch, "
+             "KV-cache and queue counters, request lifetimes"),
+    cl::value_desc("FILE"), cl::sub(simulateCommand), cl::cat(duplexCategory));
+static cl::opt<std::string> simTimelineWindow(
+    "timeline-window",
+    cl::desc("Only what overlaps START:END (simulated seconds) goes into "
+             "--timeline, e.g. 0:60 (a whole Azure trace is ~300 MB)"),
+    cl::value_desc("START:END"), cl::sub(simulateCommand),
+    cl::cat(duplexCategory));
+static cl::opt<unsigned> simThreads(
+    "threads",
+    cl::desc("Threads that simulate data-parallel replicas side by side "
+             "(default: one per hardware thread; the results are the same "
+             "for any count)"),
+    cl::value_desc("N"), cl::init(0), cl::sub(simulateCommand),
+    cl::cat(duplexCategory));
 static cl::opt<bool> simQuiet("quiet", cl::desc("No progress bar"),
                               cl::sub(simulateCommand),
                               cl::cat(duplexCategory));
@@ -550,6 +588,7 @@ int main(int argc, char **argv) {
     if (simQPS.getNumOccurrences())
       options.qps = simQPS;
     options.traceFile = simTrace;
+    options.traceColumns = simTraceColumns;
     options.batch = simBatch;
     if (simBatchPerReplica.getNumOccurrences()) {
       if (simBatch.getNumOccurrences()) {
@@ -595,6 +634,9 @@ int main(int argc, char **argv) {
     options.percentiles = simPercentiles;
     options.slo = simSLO;
     options.requestsOutFile = simRequestsOut;
+    options.timelineFile = simTimeline;
+    options.threads = simThreads;
+    options.timelineWindow = simTimelineWindow;
     options.json = simJSON;
     options.quiet = simQuiet;
     options.outputFile = simOutput;

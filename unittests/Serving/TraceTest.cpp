@@ -1,12 +1,17 @@
-//===- TraceTest.cpp - Azure trace CSV reader -----------------------------===//
+//===- TraceTest.cpp - trace CSV reader
+//------------------------------------===//
 
 #include "duplex/Serving/Request.h"
 
+#include "llvm/Support/Error.h"
 #include "llvm/Support/FileSystem.h"
 
 #include "gtest/gtest.h"
 
 using namespace duplex::serving;
+using llvm::cantFail;
+using llvm::consumeError;
+using llvm::toString;
 
 namespace {
 
@@ -89,6 +94,66 @@ TEST(Trace, SharedAzureConversationTrace) {
   EXPECT_EQ(input, 22361870u);
   EXPECT_EQ(output, 4088665u);
   EXPECT_LT(requests->back().arrivalSeconds, 3600.0);
+}
+
+} // namespace
+
+namespace {
+
+TEST(Trace, ColumnsByHeaderNameInAnyOrder) {
+  // Azure's columns reordered, with a column the reader does not need.
+  auto azure = parseTraceCSV("GeneratedTokens,extra,ContextTokens,TIMESTAMP\n"
+                             "5,x,100,10.5\n6,y,200,12\n",
+                             "t.csv");
+  ASSERT_TRUE(bool(azure)) << toString(azure.takeError());
+  ASSERT_EQ(azure->size(), 2u);
+  EXPECT_EQ((*azure)[1].inputTokens, 200u);
+  EXPECT_EQ((*azure)[1].outputTokens, 6u);
+  EXPECT_DOUBLE_EQ((*azure)[1].arrivalSeconds, 1.5);
+  // Vidur's request trace columns (arrived_at in seconds).
+  auto vidur = parseTraceCSV("num_prefill_tokens,num_decode_tokens,arrived_at\n"
+                             "300,20,0.0\n400,30,0.25\n",
+                             "vidur.csv");
+  ASSERT_TRUE(bool(vidur)) << toString(vidur.takeError());
+  EXPECT_EQ((*vidur)[1].inputTokens, 400u);
+  EXPECT_DOUBLE_EQ((*vidur)[1].arrivalSeconds, 0.25);
+  // BurstGPT, quoted and with its other columns.
+  auto burst = parseTraceCSV(
+      "Timestamp,Model,Request tokens,Response tokens,Total tokens,Log Type\n"
+      "5,\"ChatGPT\",472,18,490,Conversation log\n"
+      "45,GPT-4,1087,240,1327,API log\n",
+      "burst.csv");
+  ASSERT_TRUE(bool(burst)) << toString(burst.takeError());
+  EXPECT_EQ((*burst)[1].inputTokens, 1087u);
+  EXPECT_EQ((*burst)[1].outputTokens, 240u);
+  EXPECT_DOUBLE_EQ((*burst)[1].arrivalSeconds, 40.0);
+}
+
+TEST(Trace, ColumnMappingAndUnknownHeaders) {
+  TraceColumns columns = cantFail(
+      parseTraceColumns("arrival=t, prompt=input_len ,output=output_len"));
+  auto mapped = parseTraceCSV("input_len,t,output_len\n7,1.0,3\n9,2.0,4\n",
+                              "m.csv", 0, 0, columns);
+  ASSERT_TRUE(bool(mapped)) << toString(mapped.takeError());
+  EXPECT_EQ((*mapped)[1].inputTokens, 9u);
+  EXPECT_DOUBLE_EQ((*mapped)[1].arrivalSeconds, 1.0);
+  // Errors name the file's own column.
+  auto bad = parseTraceCSV("input_len,t,output_len\n7,1.0,-3\n", "m.csv", 0, 0,
+                           columns);
+  EXPECT_EQ(toString(bad.takeError()), "m.csv:2: output_len -3 is negative");
+  auto unknown = parseTraceCSV("when,in,out\n1,2,3\n", "u.csv");
+  EXPECT_NE(toString(unknown.takeError())
+                .find("u.csv:1: the header names no known trace layout"),
+            std::string::npos);
+  auto missing = parseTraceCSV("t,input_len\n1,2\n", "m.csv", 0, 0, columns);
+  EXPECT_NE(toString(missing.takeError()).find("has no column"),
+            std::string::npos);
+  auto partial = parseTraceColumns("arrival=t,prompt=p");
+  EXPECT_FALSE(bool(partial));
+  consumeError(partial.takeError());
+  auto twice = parseTraceColumns("arrival=t,arrival=u,prompt=p,output=o");
+  EXPECT_FALSE(bool(twice));
+  consumeError(twice.takeError());
 }
 
 } // namespace

@@ -126,7 +126,8 @@ TEST(SubBatchInterleavingTest, ReplicasOfANodeShareTheDimmPim) {
   }
 }
 
-// The trace has a gpu, a dimm_pim and a pcie track.
+// The trace has a gpu, a dimm_pim and a pcie track, named as the schedule
+// JSON names its streams (the device file's unit and link names).
 TEST(SubBatchInterleavingTest, TraceTracksAreGpuDimmPimAndPcie) {
   hw::System dgx = loadBundled("dgx-a100-dimm-pim");
   std::optional<CostModelPredictor> predictor = predictorFor(dgx);
@@ -144,7 +145,7 @@ TEST(SubBatchInterleavingTest, TraceTracksAreGpuDimmPimAndPcie) {
     if (*event.getAsObject()->getString("name") == "thread_name")
       tracks.push_back(
           event.getAsObject()->getObject("args")->getString("name")->str());
-  EXPECT_EQ(tracks, (std::vector<std::string>{"gpu", "dimm_pim", "pcie"}));
+  EXPECT_EQ(tracks, (std::vector<std::string>{"gpu", "dimm_pim", "pcie4"}));
   // 512 prompt tokens x 2 x 32 KV heads x 128 x 2 B = 8 MiB of prefill KV.
   TaskId kv = taskNamed(schedule, "sb0 prefill kv");
   EXPECT_DOUBLE_EQ(schedule.tasks[kv].transfer->bytes, 8388608);

@@ -64,6 +64,8 @@ public:
 
   llvm::Expected<serving::StageCost> cost(const Stage &stage) override;
   uint64_t kvCapacityTokens() const override { return kvCapacity; }
+  /// The system's units, then its links.
+  std::vector<std::string> resourceNames() const override;
 
   const hw::System &getSystem() const { return *system; }
   /// Stages evaluated (memo misses) and asked for.

@@ -109,6 +109,9 @@ struct SimulateOptions {
   bool closedLoop = false;
   std::optional<double> qps;
   std::string traceFile;
+  /// "arrival=COL,prompt=COL,output=COL": the trace's columns by header
+  /// name (empty: a known layout recognised by its header).
+  std::string traceColumns;
   /// The system's maximum running batch, dealt over the data-parallel
   /// replicas (nodes x replicas per node), as the Duplex paper and its
   /// simulator mean it.
@@ -144,9 +147,15 @@ struct SimulateOptions {
   std::string slo;
   /// Per-request table (.csv or .jsonl); empty: none.
   std::string requestsOutFile;
+  /// Whole-run Perfetto trace (serving/Timeline.h); empty: none.
+  std::string timelineFile;
+  /// "START:END" in simulated seconds; empty: the whole run.
+  std::string timelineWindow;
   /// Put the per-request table in the JSON report as columns
   /// ("request_table"; the Python API's DataFrame).
   bool embedRequestTable = false;
+  /// Threads for data-parallel replicas (0: one per hardware thread).
+  unsigned threads = 0;
   bool json = false;
   bool quiet = false;
   std::string outputFile = "-";

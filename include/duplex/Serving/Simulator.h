@@ -26,6 +26,14 @@
 
 namespace duplex::serving {
 
+/// How far a replica's run is: what a progress line shows.
+struct ServingProgress {
+  uint64_t finishedRequests = 0;
+  uint64_t requests = 0;
+  double simulatedSeconds = 0;
+  uint64_t generatedTokens = 0;
+};
+
 struct ServingOptions {
   /// Requests in the running batch at most.
   uint64_t maxBatch = 64;
@@ -39,8 +47,10 @@ struct ServingOptions {
   bool mixPrefillAndDecode = true;
   /// Replace each finished request at once (arrival times are ignored).
   bool closedLoop = false;
-  /// Called with the fraction of requests finished, now and then.
-  std::function<void(double)> progress;
+  /// Keep one StageRecord per stage (for a whole-run timeline).
+  bool recordStages = false;
+  /// Called now and then (and at the end) with how far the run is.
+  std::function<void(const ServingProgress &)> progress;
 };
 
 /// What happened to one request.
@@ -63,6 +73,25 @@ struct RequestRecord {
 
 enum class StageKind { PrefillOnly, Mixed, DecodeOnly };
 
+/// "prefill-only", "mixed", "decode-only".
+llvm::StringRef toString(StageKind kind);
+
+/// One stage as it ran (ServingOptions::recordStages).
+struct StageRecord {
+  double startSeconds = 0;
+  double seconds = 0;
+  StageKind kind = StageKind::DecodeOnly;
+  uint32_t prefills = 0;
+  uint64_t prefillTokens = 0;
+  uint32_t decodes = 0;
+  /// KV-cache tokens held when the stage ends, and requests waiting to be
+  /// admitted when it starts.
+  uint64_t kvTokens = 0;
+  uint64_t waiting = 0;
+  /// StageCost::busySecondsByResource.
+  llvm::SmallVector<double, 4> busySeconds;
+};
+
 struct ServingResult {
   std::vector<RequestRecord> requests;
   /// Gaps between consecutive tokens of every request (TBT samples).
@@ -80,6 +109,8 @@ struct ServingResult {
   /// batch. And the largest batch of any stage.
   double batchRequestSeconds = 0;
   uint64_t maxBatch = 0;
+  /// With ServingOptions::recordStages, every stage in order.
+  std::vector<StageRecord> stageRecords;
 };
 
 /// Serves `requests` (in arrival order) on one replica whose stages cost

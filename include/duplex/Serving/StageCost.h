@@ -12,10 +12,13 @@
 
 #include "duplex/Support/Stage.h"
 
+#include "llvm/ADT/SmallVector.h"
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/Error.h"
 
 #include <array>
+#include <string>
+#include <vector>
 
 namespace duplex::serving {
 
@@ -42,6 +45,10 @@ struct StageCost {
   /// for communication).
   std::array<double, kNumCostCategories> dramJoulesByCategory{};
   double staticJoules = 0; ///< Idle power over the stage (part of joules).
+  /// Busy seconds of each resource of one device in the stage, in the
+  /// order of StageOracle::resourceNames() (empty when the oracle does not
+  /// say): what a whole-run timeline draws per unit and link.
+  llvm::SmallVector<double, 4> busySecondsByResource;
 
   double &secondsOf(CostCategory c) { return secondsByCategory[size_t(c)]; }
   double &joulesOf(CostCategory c) { return joulesByCategory[size_t(c)]; }
@@ -55,6 +62,8 @@ public:
   virtual llvm::Expected<StageCost> cost(const Stage &stage) = 0;
   /// KV-cache tokens one replica can hold (memory minus weights).
   virtual uint64_t kvCapacityTokens() const = 0;
+  /// The units and links StageCost::busySecondsByResource follows.
+  virtual std::vector<std::string> resourceNames() const { return {}; }
 };
 
 } // namespace duplex::serving

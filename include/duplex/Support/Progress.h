@@ -6,6 +6,7 @@
 #include "llvm/ADT/StringRef.h"
 
 #include <chrono>
+#include <mutex>
 #include <string>
 
 namespace duplex {
@@ -16,8 +17,9 @@ class ProgressBar {
 public:
   ProgressBar(llvm::StringRef label, bool enabled);
   ~ProgressBar();
-  /// `fraction` done, in [0, 1].
-  void update(double fraction);
+  /// `fraction` done, in [0, 1], and what to print after the bar (counts,
+  /// rates); the bar adds the estimated time left. Thread-safe.
+  void update(double fraction, llvm::StringRef detail = "");
   /// Clears the bar's line.
   void finish();
 
@@ -25,6 +27,8 @@ private:
   std::string label;
   bool enabled;
   bool drawn = false;
+  size_t drawnWidth = 0;
+  std::mutex mutex;
   std::chrono::steady_clock::time_point start, lastDraw;
 };
 
