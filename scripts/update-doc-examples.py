@@ -20,8 +20,12 @@ command that cannot run in a test; say why next to it).
 
 Commands run with bash in a scratch directory per document that links every
 top-level entry of the repository (so `models/tiny.json` and `./build/bin/...`
-resolve, and files a command writes land in the scratch directory), with
-build/bin and /usr/bin first on PATH and build/python on PYTHONPATH.
+resolve, and files a command writes land in the scratch directory), in a
+fresh environment: PATH=/usr/bin:/bin, HOME, COLUMNS=80 and nothing else
+from the caller, plus the document's setup line, which every document whose
+examples use a bare tool name (`duplexc`, `duplex-opt`, `duplex-translate`)
+or `import duplex` must show near its top, exactly as SETUP_LINE spells it
+(a reader who runs it from the repository root can run every example).
 
     scripts/update-doc-examples.py            # rewrite the shown outputs
     scripts/update-doc-examples.py --check    # exit 1 and show a diff if stale
@@ -46,6 +50,9 @@ FENCE = re.compile(r"^(\s*)```(\S*)\s*$")
 DIRECTIVE = re.compile(r"^<!--\s*doc-example:(.*?)-->\s*$")
 WALL = re.compile(r'("wall_seconds":\s*)[-0-9.eE+]+')
 TIMEOUT_SECONDS = 120
+SETUP_LINE = 'export PATH="$PWD/build/bin:$PATH" PYTHONPATH="$PWD/build/python"'
+NEEDS_SETUP = re.compile(
+    r"(^|[\s|;(&])(duplexc|duplex-opt|duplex-translate)\b|import duplex")
 
 
 def documents():
@@ -165,15 +172,14 @@ def scratch_directory(build):
     return directory
 
 
-def run(command, directory, build):
-    env = dict(os.environ)
-    env["PATH"] = os.pathsep.join(
-        [os.path.join(build, "bin"), "/usr/bin", env.get("PATH", "")])
-    env["PYTHONPATH"] = os.path.join(build, "python")
-    env["PYTHONDONTWRITEBYTECODE"] = "1"
-    env.pop("MPLBACKEND", None)
-    env["COLUMNS"] = "80"
-    result = subprocess.run(["bash", "-o", "pipefail", "-c", command],
+def run(command, directory, setup):
+    """Runs `command` after `setup` (the document's setup line, or "") in a
+    fresh environment."""
+    env = {"PATH": "/usr/bin:/bin", "HOME": os.environ.get("HOME", "/root"),
+           "COLUMNS": "80", "PYTHONDONTWRITEBYTECODE": "1",
+           "LANG": "C.UTF-8"}
+    script = f"{setup}\n{command}" if setup else command
+    result = subprocess.run(["bash", "-o", "pipefail", "-c", script],
                             cwd=directory, env=env, stdin=subprocess.DEVNULL,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                             text=True, timeout=TIMEOUT_SECONDS)
@@ -191,12 +197,19 @@ def process(path, build, check):
     examples = find_examples(lines)
     if not examples:
         return True, 0
-    directory = scratch_directory(build)
     name = os.path.relpath(path, REPOSITORY)
+    has_setup = SETUP_LINE in lines
+    if not has_setup and any(NEEDS_SETUP.search(example.command)
+                             for example in examples):
+        print(f"{name}: its examples use the tools by name but the document "
+              f"does not show the setup line near its top:\n    {SETUP_LINE}")
+        return False, 0
+    directory = scratch_directory(build)
     ok = True
     replacements = []
     for example in examples:
-        status, output = run(example.command, directory, build)
+        status, output = run(example.command, directory,
+                             SETUP_LINE if has_setup else "")
         shown = select(output, example.options)
         current = lines[example.begin:example.end]
         blanks = 0

@@ -271,18 +271,24 @@ ArrayRef<EmitKind> duplex::getEmitKinds() {
       {"opb", "FLOPs, bytes and Op/B per op"},
       {"placed", "IR with dx.placement and dx.transfer; the default"},
       {"placement", "a table of units, times and ridge points"},
-      {"schedule", "the dx.schedule IR of the stage"},
+      {"schedule", "the dx.schedule IR of the stage", /*schedules=*/true},
       {"trace",
        "a Chrome trace-event timeline, one track per unit, for Perfetto",
-       /*alwaysJSON=*/true},
-      {"json", "the schedule with start/end per task", /*alwaysJSON=*/true}};
+       /*schedules=*/true},
+      {"json", "the schedule with start/end per task", /*schedules=*/true}};
   return kinds;
+}
+
+const EmitKind *duplex::findEmitKind(StringRef name) {
+  for (const EmitKind &kind : getEmitKinds())
+    if (kind.name == name)
+      return &kind;
+  return nullptr;
 }
 
 Expected<CommandOutput>
 duplex::makeCompileOutput(const CompileOptions &options) {
-  if (!any_of(getEmitKinds(),
-              [&](const EmitKind &kind) { return kind.name == options.emit; }))
+  if (!findEmitKind(options.emit))
     return createStringError(
         inconvertibleErrorCode(), "--emit=%s is not one of %s",
         options.emit.c_str(),
@@ -339,7 +345,7 @@ duplex::makeCompileOutput(const CompileOptions &options) {
     return std::move(error);
 
   DiagnosticCollector diagnostics(*session->context);
-  if (is_contained({"schedule", "trace", "json"}, options.emit))
+  if (findEmitKind(options.emit)->schedules)
     return makeScheduleWriter(options, session);
   if (options.emit == "opb")
     return makeOpBWriter(options, *session, diagnostics);

@@ -9,31 +9,50 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 using namespace llvm;
 
-Expected<duplex::CommandOutput>
-duplex::makeModelsOutput(const ModelsOptions &options) {
+/// A listing of bundled files: for each, its name and the string `fields`
+/// of its JSON (as JSON objects, or a text table under `heading`, each
+/// field padded to its width; the last is not).
+static Expected<duplex::CommandOutput>
+listBundled(ArrayRef<duplex::BundledFile> files,
+            ArrayRef<std::pair<StringRef, int>> fields, bool asJSON,
+            StringRef heading) {
   json::Array list;
   std::string table;
-  for (const BundledFile &file : getBundledModels()) {
-    std::string source, type;
+  size_t nameWidth = 12;
+  for (const duplex::BundledFile &file : files)
+    nameWidth = std::max(nameWidth, file.name.size());
+  for (const duplex::BundledFile &file : files) {
     Expected<json::Value> parsed = json::parse(file.contents);
     if (!parsed)
       return parsed.takeError();
-    if (const json::Object *root = parsed->getAsObject()) {
-      source = root->getString("_source").value_or("").str();
-      type = root->getString("model_type").value_or("").str();
+    const json::Object *root = parsed->getAsObject();
+    json::Object entry{{"name", file.name}};
+    table += fmt::format("  {:<{}}", file.name.str(), nameWidth + 2);
+    for (auto [key, width] : fields) {
+      std::string value =
+          root ? root->getString(key).value_or("").str() : std::string();
+      table += fmt::format("{:<{}}", value, width);
+      entry[key.ltrim('_')] = std::move(value);
     }
-    list.push_back(json::Object{
-        {"name", file.name}, {"model_type", type}, {"source", source}});
-    table += fmt::format("  {:<14}{:<11}{}\n", file.name.str(), type, source);
+    table += "\n";
+    list.push_back(std::move(entry));
   }
   std::string text =
-      options.json ? formatv("{0:2}", json::Value(std::move(list))).str() + "\n"
-                   : "Bundled models (use the name wherever a model path is "
-                     "accepted):\n" +
-                         table;
+      asJSON ? formatv("{0:2}", json::Value(std::move(list))).str() + "\n"
+             : heading.str() + "\n" + table;
   return [text](raw_ostream &os) { os << text; };
+}
+
+Expected<duplex::CommandOutput>
+duplex::makeModelsOutput(const ModelsOptions &options) {
+  return listBundled(getBundledModels(), {{"model_type", 11}, {"_source", 0}},
+                     options.json,
+                     "Bundled models (use the name wherever a model path is "
+                     "accepted):");
 }
 
 int duplex::runModelsCommand(const ModelsOptions &options) {
@@ -42,25 +61,10 @@ int duplex::runModelsCommand(const ModelsOptions &options) {
 
 Expected<duplex::CommandOutput>
 duplex::makeDevicesOutput(const DevicesOptions &options) {
-  json::Array list;
-  std::string table;
-  for (const BundledFile &file : getBundledDevices()) {
-    Expected<json::Value> parsed = json::parse(file.contents);
-    if (!parsed)
-      return parsed.takeError();
-    std::string description;
-    if (const json::Object *root = parsed->getAsObject())
-      description = root->getString("description").value_or("").str();
-    list.push_back(
-        json::Object{{"name", file.name}, {"description", description}});
-    table += fmt::format("  {:<34}{}\n", file.name.str(), description);
-  }
-  std::string text =
-      options.json ? formatv("{0:2}", json::Value(std::move(list))).str() + "\n"
-                   : "Bundled devices (use the name wherever a device file is "
-                     "accepted; docs/device-format.md describes the files):\n" +
-                         table;
-  return [text](raw_ostream &os) { os << text; };
+  return listBundled(getBundledDevices(), {{"description", 0}}, options.json,
+                     "Bundled devices (use the name wherever a device file "
+                     "is accepted; docs/device-format.md describes the "
+                     "files):");
 }
 
 int duplex::runDevicesCommand(const DevicesOptions &options) {

@@ -245,6 +245,23 @@ static json::Object inputsJSON(const SimulateOptions &options) {
   return inputs;
 }
 
+/// Options the run ignores, each named in a warning (an error where it
+/// cannot mean anything is raised elsewhere).
+static void warnIgnoredOptions(const SimulateOptions &options,
+                               llm::ModelOp model,
+                               const ServingOptions &serving) {
+  if (options.chunkedPrefill.value_or(false) && serving.maxTokensPerStage == 0)
+    WithColor::warning(errs(), kTool)
+        << "--chunked-prefill does nothing without a stage token budget "
+           "(--max-batched-tokens, or a --scheduler policy with one)\n";
+  bool hasExperts = false;
+  model.walk([&](llm::MoEOp) { hasExperts = true; });
+  if (!hasExperts && options.routing != SimulateOptions().routing)
+    WithColor::warning(errs(), kTool)
+        << "--routing is ignored: model '" << model.getSymName()
+        << "' has no experts\n";
+}
+
 namespace {
 /// A run's report and what each request experienced.
 struct SimulationOutcome {
@@ -366,6 +383,7 @@ static Expected<SimulationOutcome> simulate(const SimulateOptions &options) {
       options.maxTokensPerStage.value_or(scheduler->tokenBudget);
   serving.chunkedPrefill =
       options.chunkedPrefill.value_or(scheduler->chunkedPrefill);
+  warnIgnoredOptions(options, loaded->model, serving);
   serving.mixPrefillAndDecode = scheduler->mixPrefillAndDecode;
   serving.closedLoop = modes == 0 || options.closedLoop;
   serving.recordStages = !options.timelineFile.empty();

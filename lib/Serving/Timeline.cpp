@@ -76,6 +76,22 @@ private:
     });
   }
 
+  /// A complete ("X") event from `start` lasting `seconds`; `args` writes
+  /// its arguments.
+  void slice(StringRef name, StringRef category, int64_t pid, int64_t tid,
+             double start, double seconds, function_ref<void()> args) {
+    json.object([&] {
+      json.attribute("name", name);
+      json.attribute("cat", category);
+      json.attribute("ph", "X");
+      json.attribute("pid", pid);
+      json.attribute("tid", tid);
+      time("ts", start);
+      time("dur", seconds);
+      json.attributeObject("args", args);
+    });
+  }
+
   void counter(int64_t pid, StringRef name, StringRef key, double seconds,
                uint64_t value) {
     json.object([&] {
@@ -113,40 +129,24 @@ private:
       if (!inWindow(stage.startSeconds, stage.startSeconds + stage.seconds))
         continue;
       StringRef kind = toString(stage.kind);
-      json.object([&] {
-        json.attribute("name", kind);
-        json.attribute("cat", "stage");
-        json.attribute("ph", "X");
-        json.attribute("pid", pid);
-        json.attribute("tid", kStagesTid);
-        time("ts", stage.startSeconds);
-        time("dur", stage.seconds);
-        json.attributeObject("args", [&] {
-          json.attribute("batch", uint64_t(stage.prefills + stage.decodes));
-          json.attribute("prefill_tokens", stage.prefillTokens);
-          json.attribute("decodes", uint64_t(stage.decodes));
-        });
-      });
+      slice(kind, "stage", pid, kStagesTid, stage.startSeconds, stage.seconds,
+            [&] {
+              json.attribute("batch", uint64_t(stage.prefills + stage.decodes));
+              json.attribute("prefill_tokens", stage.prefillTokens);
+              json.attribute("decodes", uint64_t(stage.decodes));
+            });
       for (size_t i = 0; i < stage.busySeconds.size(); ++i) {
         // A resource is busy for at most the stage (its overheads add to
         // the stage, not to the resource).
         double busy = std::min(stage.busySeconds[i], stage.seconds);
         if (busy <= 0)
           continue;
-        json.object([&] {
-          json.attribute("name", kind);
-          json.attribute("cat", "busy");
-          json.attribute("ph", "X");
-          json.attribute("pid", pid);
-          json.attribute("tid", int64_t(kFirstResourceTid + i));
-          time("ts", stage.startSeconds);
-          time("dur", busy);
-          json.attributeObject("args", [&] {
-            json.attributeBegin("utilisation");
-            json.rawValue(fmt::format("{:.4f}", busy / stage.seconds));
-            json.attributeEnd();
-          });
-        });
+        slice(kind, "busy", pid, int64_t(kFirstResourceTid + i),
+              stage.startSeconds, busy, [&] {
+                json.attributeBegin("utilisation");
+                json.rawValue(fmt::format("{:.4f}", busy / stage.seconds));
+                json.attributeEnd();
+              });
       }
       uint64_t running = stage.prefills + stage.decodes;
       if (changed(batch, running))

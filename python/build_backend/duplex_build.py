@@ -29,10 +29,21 @@ def _build_dir():
 
 
 def _build_extension():
-    """Builds (or brings up to date) the extension; returns its path."""
+    """Builds (or brings up to date) the extension; returns its path. With
+    no configured build directory it stops with what to run, unless
+    DUPLEX_CONFIGURE=1 asks it to configure and compile the whole project
+    (many minutes, with pip showing nothing)."""
     build = _build_dir()
     jobs = os.environ.get("DUPLEX_JOBS", "2")
     if not os.path.exists(os.path.join(build, "CMakeCache.txt")):
+        if os.environ.get("DUPLEX_CONFIGURE") != "1":
+            raise RuntimeError(
+                f"duplex: no CMake build in {build}. Build the project first "
+                f"(bash scripts/setup.sh in {REPOSITORY}, about 7 minutes), "
+                "or point DUPLEX_BUILD_DIR at a build; DUPLEX_CONFIGURE=1 "
+                "makes pip configure and compile it itself.")
+        print(f"duplex: configuring and compiling {build} (many minutes)",
+              file=sys.stderr)
         subprocess.check_call(
             ["cmake", "-G", "Ninja", "-S", REPOSITORY, "-B", build,
              "-DMLIR_DIR=" + MLIR_DIR, "-DCMAKE_BUILD_TYPE=Release",
@@ -56,10 +67,24 @@ def _tag():
     return f"{version}-{version}-{platform}"
 
 
+# What the package imports: numpy and pandas (per-request DataFrames) always,
+# matplotlib for duplex.plot (the "plot" extra). Debian's python3-numpy,
+# python3-pandas and python3-matplotlib satisfy them (a venv made with
+# --system-site-packages sees them; pip downloads nothing).
+REQUIRES = ["numpy", "pandas"]
+EXTRAS = {"plot": ["matplotlib"]}
+
+
 def _metadata():
-    return (f"Metadata-Version: 2.1\nName: {NAME}\nVersion: {VERSION}\n"
-            "Summary: Compile and simulate LLM inference on PIM devices "
-            "(Duplex toolchain)\nRequires-Python: >=3.9\n")
+    lines = [f"Metadata-Version: 2.1", f"Name: {NAME}", f"Version: {VERSION}",
+             "Summary: Compile and simulate LLM inference on PIM devices "
+             "(Duplex toolchain)", "Requires-Python: >=3.9"]
+    lines += [f"Requires-Dist: {name}" for name in REQUIRES]
+    for extra, names in EXTRAS.items():
+        lines.append(f"Provides-Extra: {extra}")
+        lines += [f'Requires-Dist: {name}; extra == "{extra}"'
+                  for name in names]
+    return "\n".join(lines) + "\n"
 
 
 def _wheel_info():

@@ -94,16 +94,32 @@ def compile(model, *, stage, device=None, emit="placement", json=True,
     """
     always_json = emit in ("trace", "json")
     as_json = always_json or (json and emit != "schedule")
-    text = _duplex.compile(
-        model=_path(model), device=_path(device), devices=devices,
-        nodes=nodes, stage=stage, emit=emit, json=as_json and not always_json,
+    device_path, device_file = _device_argument(device)
+    try:
+        text = _compile_text(model, device_path, devices, nodes, stage, emit,
+                             as_json and not always_json, coprocess, routing,
+                             seed, expert_tensor_parallel, placement,
+                             save_placement, weight_dtype, kv_dtype,
+                             allow_partial, allow_long_context, calibration)
+    finally:
+        if device_file is not None:
+            device_file.close()
+    return _parse(text, as_json)
+
+
+def _compile_text(model, device, devices, nodes, stage, emit, json,
+                  coprocess, routing, seed, expert_tensor_parallel, placement,
+                  save_placement, weight_dtype, kv_dtype, allow_partial,
+                  allow_long_context, calibration):
+    return _duplex.compile(
+        model=_path(model), device=device, devices=devices,
+        nodes=nodes, stage=stage, emit=emit, json=json,
         coprocess=coprocess, routing=routing, seed=seed,
         expert_tensor_parallel=expert_tensor_parallel,
         placement=_path(placement), save_placement=_path(save_placement),
         weight_dtype=weight_dtype or "", kv_dtype=kv_dtype or "",
         allow_partial=allow_partial, allow_long_context=allow_long_context,
         calibration=_path(calibration))
-    return _parse(text, as_json)
 
 
 class Latency:
@@ -360,8 +376,8 @@ def simulate(model, *, device, devices=0, nodes=0, replicas_per_node=0,
 
 def load_device(device, *, devices=0, nodes=0):
     """Load and check a device description (a bundled name such as
-    ``"duplex"`` or ``"h100"``, or a JSON file in the format of
-    docs/device-format.md), rescaled to ``devices`` per node and ``nodes``
+    ``"duplex"`` or ``"h100"``, a JSON file in the format of
+    docs/device-format.md, or a dict in that format), rescaled to ``devices`` per node and ``nodes``
     (0 keeps the file's).
 
     Returns a dict: ``name``, ``device_name``, ``description``, ``file``,
@@ -370,6 +386,11 @@ def load_device(device, *, devices=0, nodes=0):
     count, clock, peak FLOP/s per type), ``memories`` (capacity, bandwidth)
     and ``links`` (bandwidth per direction, latency).
     """
-    text = _duplex.device_summary(device=_path(device), devices=devices,
-                                  nodes=nodes)
+    device_path, device_file = _device_argument(device)
+    try:
+        text = _duplex.device_summary(device=device_path, devices=devices,
+                                      nodes=nodes)
+    finally:
+        if device_file is not None:
+            device_file.close()
     return _json.loads(text)

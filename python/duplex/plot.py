@@ -16,7 +16,13 @@ work on headless machines and in tests.
 import io
 import os
 
-import matplotlib
+try:
+    import matplotlib
+except ImportError as error:  # pragma: no cover (a plain venv)
+    raise ImportError(
+        "duplex.plot draws with matplotlib, which is not installed: "
+        "apt install python3-matplotlib (and a venv made with "
+        "--system-site-packages), or pip install 'duplex[plot]'") from error
 
 if not os.environ.get("DISPLAY") and not os.environ.get("MPLBACKEND"):
     matplotlib.use("Agg")
@@ -128,41 +134,54 @@ def energy_breakdown(reports, *, ax=None, path=None):
 
 
 def _trace_tasks(trace):
-    """(track, name, start_us, duration_us) of every slice of a Chrome
-    trace from ``duplex.compile(..., emit="trace")``."""
+    """(track, category, start_us, duration_us) of every slice of a Chrome
+    trace from ``duplex.compile(..., emit="trace")`` (a repeated layer's
+    slice carries its task's category in its args)."""
     names = {}
     for event in trace["traceEvents"]:
         if event.get("ph") == "M" and event.get("name") == "thread_name":
             names[event["tid"]] = event["args"]["name"]
-    return [(names.get(event["tid"], str(event["tid"])), event["name"],
+    return [(names.get(event["tid"], str(event["tid"])),
+             event.get("args", {}).get("category", event.get("cat", "other")),
              event["ts"], event["dur"])
             for event in trace["traceEvents"] if event.get("ph") == "X"]
 
 
 def _schedule_tasks(schedule):
-    """The same from ``duplex.compile(..., emit="json")``."""
-    return [(task["stream"], task["name"],
+    """The same from ``duplex.compile(..., emit="json")`` (layer 1 of each
+    repeated segment)."""
+    return [(task["stream"], task["category"],
              task["start_seconds"] * 1e6, task["seconds"] * 1e6)
-            for task in schedule["tasks"]]
+            for task in schedule["tasks"] if task["stream"] is not None]
 
 
 def stage_timeline(timeline, *, ax=None, path=None):
     """A Gantt chart of one stage: one row per unit or link, one bar per
-    task. ``timeline`` is the trace (``emit="trace"``) or the schedule
-    (``emit="json"``) of :func:`duplex.compile`."""
+    task, coloured by category (fc, attention, moe, communication, ...) with
+    a legend. ``timeline`` is the trace (``emit="trace"``: every layer) or
+    the schedule (``emit="json"``: layer 1 of repeated layers) of
+    :func:`duplex.compile`."""
     tasks = (_trace_tasks(timeline) if "traceEvents" in timeline
              else _schedule_tasks(timeline))
     figure, ax = _axes(ax, figsize=(9.0, 3.5))
     tracks = list(dict.fromkeys(track for track, _, _, _ in tasks))
+    categories = list(dict.fromkeys(category for _, category, _, _ in tasks))
     colors = plt.rcParams["axes.prop_cycle"].by_key()["color"]
+    color_of = {category: colors[i % len(colors)]
+                for i, category in enumerate(categories)}
     for row, track in enumerate(tracks):
-        spans = [(start, duration) for t, _, start, duration in tasks
-                 if t == track]
-        ax.broken_barh(spans, (row - 0.4, 0.8),
-                       facecolors=colors[row % len(colors)],
-                       edgecolor="white", linewidth=0.3)
+        for category in categories:
+            spans = [(start, duration) for t, c, start, duration in tasks
+                     if t == track and c == category]
+            if spans:
+                ax.broken_barh(spans, (row - 0.4, 0.8),
+                               facecolors=color_of[category],
+                               edgecolor="white", linewidth=0.3)
     ax.set_yticks(range(len(tracks)))
     ax.set_yticklabels(tracks)
     ax.invert_yaxis()
     ax.set_xlabel("time (us)")
+    from matplotlib.patches import Patch
+    ax.legend(handles=[Patch(color=color_of[c], label=c) for c in categories],
+              fontsize="small", loc="upper right")
     return _finish(figure, path)

@@ -40,3 +40,29 @@ def test_pip_install_offline(tmp_path):
     assert int(parameters) > 0
     assert not (REPOSITORY / "python" / "build").exists()
     shutil.rmtree(environment)
+
+
+def test_wheel_declares_its_dependencies(tmp_path):
+    sys.path.insert(0, str(REPOSITORY / "python" / "build_backend"))
+    try:
+        import duplex_build
+    finally:
+        sys.path.pop(0)
+    info = duplex_build.prepare_metadata_for_build_wheel(str(tmp_path))
+    metadata = (tmp_path / info / "METADATA").read_text()
+    assert "Requires-Dist: numpy\n" in metadata
+    assert "Requires-Dist: pandas\n" in metadata
+    assert "Provides-Extra: plot\n" in metadata
+    assert 'Requires-Dist: matplotlib; extra == "plot"\n' in metadata
+
+
+def test_no_build_is_a_clear_error(tmp_path, monkeypatch):
+    sys.path.insert(0, str(REPOSITORY / "python" / "build_backend"))
+    try:
+        import duplex_build
+    finally:
+        sys.path.pop(0)
+    monkeypatch.setenv("DUPLEX_BUILD_DIR", str(tmp_path / "nothing"))
+    monkeypatch.delenv("DUPLEX_CONFIGURE", raising=False)
+    with pytest.raises(RuntimeError, match="no CMake build in .*scripts/setup.sh"):
+        duplex_build.build_wheel(str(tmp_path))

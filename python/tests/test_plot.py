@@ -69,6 +69,9 @@ def test_stage_timeline(tmp_path, emit):
     check_png(path)
     labels = [label.get_text() for label in figure.axes[0].get_yticklabels()]
     assert "xpu" in labels and "logic_pim" in labels
+    # Bars coloured by category, named in the legend.
+    legend = [text.get_text() for text in figure.axes[0].get_legend().get_texts()]
+    assert "moe" in legend and "attention_decode" in legend
 
 
 def test_plots_are_written_like_the_tools_outputs(reports, tmp_path):

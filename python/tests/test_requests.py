@@ -130,3 +130,9 @@ def test_device_as_dict_and_deprecated_max_tokens():
     with pytest.warns(DeprecationWarning, match="max_batched_tokens"):
         duplex.simulate("tiny", device="h100", max_tokens=64, **args)
     assert math.isfinite(by_dict["throughput_tokens_per_s"])
+    # The same for compile and load_device.
+    assert (duplex.load_device(description)["units"]
+            == duplex.load_device("h100")["units"])
+    stage = dict(stage="decode=4@64", emit="placement")
+    assert (duplex.compile("tiny", device=description, **stage)["records"]
+            == duplex.compile("tiny", device="h100", **stage)["records"])

@@ -568,6 +568,13 @@ int main(int argc, char **argv) {
     options.expertTensorParallel = compileExpertTP;
     options.coprocess = compileCoprocess;
     options.emit = compileEmit;
+    // --coprocess shapes schedules; the other emit kinds place ops alone.
+    const duplex::EmitKind *emitKind = duplex::findEmitKind(compileEmit);
+    if (compileCoprocess.getNumOccurrences() && emitKind &&
+        !emitKind->schedules)
+      WithColor::warning(errs(), "duplexc compile")
+          << "--coprocess is ignored by --emit=" << compileEmit
+          << " (it shapes --emit=schedule, trace and json)\n";
     options.json = compileJSON;
     options.placementFile = compilePlacement;
     options.savePlacementFile = compileSavePlacement;

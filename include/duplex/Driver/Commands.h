@@ -85,12 +85,14 @@ struct CompileOptions {
 struct EmitKind {
   llvm::StringRef name;
   llvm::StringRef summary;
-  /// Printed as JSON whatever --json says (a trace, a schedule).
-  bool alwaysJSON = false;
+  /// Builds the stage's co-processing schedule (--coprocess shapes it).
+  bool schedules = false;
 };
 
 /// The --emit kinds, in the order the help lists them.
 llvm::ArrayRef<EmitKind> getEmitKinds();
+/// The kind named `name`, or null.
+const EmitKind *findEmitKind(llvm::StringRef name);
 
 llvm::Expected<CommandOutput> makeCompileOutput(const CompileOptions &options);
 int runCompileCommand(const CompileOptions &options);
