@@ -30,8 +30,8 @@ or `import duplex` must show near its top, exactly as SETUP_LINE spells it
     scripts/update-doc-examples.py            # rewrite the shown outputs
     scripts/update-doc-examples.py --check    # exit 1 and show a diff if stale
 
-Wall-clock fields (`"wall_seconds": ...`) are compared as equal whatever
-their values.
+Wall-clock fields (`"wall_seconds": ...`) and the build's git revision
+(`"git_revision": ...`) are compared as equal whatever their values.
 """
 
 import argparse
@@ -49,6 +49,8 @@ REPOSITORY = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 FENCE = re.compile(r"^(\s*)```(\S*)\s*$")
 DIRECTIVE = re.compile(r"^<!--\s*doc-example:(.*?)-->\s*$")
 WALL = re.compile(r'("wall_seconds":\s*)[-0-9.eE+]+')
+# The build's git revision changes with every commit.
+REVISION = re.compile(r'("git_revision":\s*)"[^"]*"')
 TIMEOUT_SECONDS = 120
 SETUP_LINE = 'export PATH="$PWD/build/bin:$PATH" PYTHONPATH="$PWD/build/python"'
 NEEDS_SETUP = re.compile(
@@ -187,7 +189,8 @@ def run(command, directory, setup):
 
 
 def normalise(lines):
-    return [WALL.sub(r"\1<wall>", line) for line in lines]
+    return [REVISION.sub(r"\1<revision>", WALL.sub(r"\1<wall>", line))
+            for line in lines]
 
 
 def process(path, build, check):

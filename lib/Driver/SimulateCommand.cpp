@@ -181,8 +181,21 @@ static Expected<BatchLimit> dealBatch(const SimulateOptions &options,
   return limit;
 }
 
-/// Every option of the run, as given or defaulted, under its flag's name.
-static json::Object optionsJSON(const SimulateOptions &options) {
+namespace {
+/// What the run resolved from the options and their defaults, so that the
+/// same run records the same inputs however it was spelled.
+struct ResolvedRun {
+  const hw::System *system = nullptr;
+  bool closedLoop = false;
+  const ReportOptions *report = nullptr;
+  const ServingOptions *serving = nullptr;
+};
+} // namespace
+
+/// Every option of the run as it ran (defaults filled in, spellings
+/// normalised: 200ms is 0.2), under the Python API's argument names.
+static json::Object optionsJSON(const SimulateOptions &options,
+                                const ResolvedRun &run) {
   auto optional = [](const auto &value) -> json::Value {
     if (!value)
       return nullptr;
@@ -193,29 +206,49 @@ static json::Object optionsJSON(const SimulateOptions &options) {
       return nullptr;
     return llm::stringifyDType(*type);
   };
+  bool trace = !options.traceFile.empty();
+  // A trace's own lengths are kept unless redrawn.
+  auto length = [&](std::optional<double> given, double fallback) {
+    return given   ? json::Value(*given)
+           : trace ? json::Value(nullptr)
+                   : json::Value(fallback);
+  };
+  json::Array percentiles;
+  for (double percent : run.report->percentiles)
+    percentiles.push_back(percent);
+  json::Object slo;
+  if (run.report->slo.ttft)
+    slo["ttft_s"] = *run.report->slo.ttft;
+  if (run.report->slo.tpot)
+    slo["tpot_s"] = *run.report->slo.tpot;
+  if (run.report->slo.e2e)
+    slo["e2e_s"] = *run.report->slo.e2e;
+  const hw::Topology &topology = run.system->topology;
   return json::Object{
-      {"devices", options.devices},
-      {"nodes", options.nodes},
-      {"replicas_per_node", options.replicasPerNode},
+      {"devices", topology.devicesPerNode},
+      {"nodes", topology.nodes},
+      {"replicas_per_node", topology.replicasPerNode},
       {"coprocess", options.coprocess},
-      {"closed_loop", options.closedLoop},
+      {"closed_loop", run.closedLoop},
       {"qps", optional(options.qps)},
       {"batch", options.batchPerReplica ? json::Value(nullptr)
                                         : json::Value(options.batch)},
       {"batch_per_replica", optional(options.batchPerReplica)},
       {"calibration", options.calibration},
       {"requests", optional(options.requests)},
-      {"lin", optional(options.inputTokens)},
-      {"lout", optional(options.outputTokens)},
-      {"len_std", optional(options.lengthStd)},
+      {"lin", length(options.inputTokens, 1024)},
+      {"lout", length(options.outputTokens, 256)},
+      {"len_std", trace && !options.inputTokens && !options.outputTokens
+                      ? json::Value(nullptr)
+                      : json::Value(options.lengthStd.value_or(0.1))},
       {"scheduler", options.scheduler},
-      {"max_batched_tokens", optional(options.maxTokensPerStage)},
-      {"chunked_prefill", optional(options.chunkedPrefill)},
+      {"max_batched_tokens", run.serving->maxTokensPerStage},
+      {"chunked_prefill", run.serving->chunkedPrefill},
       {"routing", options.routing},
       {"trace_columns", options.traceColumns},
       {"seed", options.seed},
-      {"percentiles", options.percentiles},
-      {"slo", options.slo},
+      {"percentiles", std::move(percentiles)},
+      {"slo", std::move(slo)},
       {"weight_dtype", dtype(options.import.weightDType)},
       {"kv_dtype", dtype(options.import.kvDType)},
       {"allow_partial", options.import.allowPartial},
@@ -228,7 +261,8 @@ static json::Object optionsJSON(const SimulateOptions &options) {
 
 /// What the report was computed from: the tool, fingerprints of the model,
 /// device, calibration and trace files, and every option.
-static json::Object inputsJSON(const SimulateOptions &options) {
+static json::Object inputsJSON(const SimulateOptions &options,
+                               const ResolvedRun &run) {
   json::Object inputs{
       {"tool", "duplexc simulate"},
       {"version", getDuplexVersion()},
@@ -237,7 +271,7 @@ static json::Object inputsJSON(const SimulateOptions &options) {
       {"device", describeInput(options.device, getBundledDevices())},
       {"calibration",
        describeInput(options.calibration, getBundledCalibrations())},
-      {"options", optionsJSON(options)}};
+      {"options", optionsJSON(options, run)}};
   if (!options.traceFile.empty())
     inputs["trace"] = describeInput(options.traceFile, {});
   if (StringRef routing = options.routing; routing.consume_front("trace:"))
@@ -305,6 +339,19 @@ static Expected<SimulationOutcome> simulate(const SimulateOptions &options) {
   Expected<ReportOptions> reportOptions = makeReportOptions(options);
   if (!reportOptions)
     return reportOptions.takeError();
+  StringRef routingTrace = options.routing;
+  if (!routingTrace.consume_front("trace:"))
+    routingTrace = "";
+  if (Error error =
+          checkDistinctOutputs({{"-o", options.outputFile},
+                                {"--requests-out", options.requestsOutFile},
+                                {"--timeline", options.timelineFile}},
+                               {{"--trace", options.traceFile},
+                                {"model", options.model},
+                                {"--device", options.device},
+                                {"--calibration", options.calibration},
+                                {"--routing", routingTrace}}))
+    return std::move(error);
   if (!options.requestsOutFile.empty()) {
     if (Expected<RequestTableFormat> format =
             requestTableFormatFor(options.requestsOutFile);
@@ -430,7 +477,12 @@ static Expected<SimulationOutcome> simulate(const SimulateOptions &options) {
     outcome.replicaResults = std::move(results);
   }
   report.partialModel = loaded->model->hasAttr("llm.partial");
-  report.inputs = inputsJSON(options);
+  ResolvedRun resolved;
+  resolved.system = &policy.getSystem();
+  resolved.closedLoop = serving.closedLoop;
+  resolved.report = &*reportOptions;
+  resolved.serving = &serving;
+  report.inputs = inputsJSON(options, resolved);
   report.longContextRequests = *longContext;
   const hw::System &target = policy.getSystem();
   report.calibration = target.calibrationProfile;
@@ -523,8 +575,14 @@ duplex::makeSimulateOutput(const SimulateOptions &options) {
     timeline.resources = outcome->resources;
     timeline.kvCapacityTokens = outcome->kvCapacityTokens;
     timeline.title = outcome->report.title;
-    if (!options.timelineWindow.empty())
+    if (!options.timelineWindow.empty()) {
       cantFail(parseTimelineWindow(options.timelineWindow, timeline));
+      if (timeline.windowStart > outcome->report.simulatedSeconds)
+        WithColor::warning(errs(), kTool)
+            << "--timeline-window starts after the run ends ("
+            << formatv("{0:g}", outcome->report.simulatedSeconds)
+            << " s simulated): the timeline holds no stage\n";
+    }
     if (Error error = writeOutput(options.timelineFile, [&](raw_ostream &os) {
           writeTimeline(timeline, os);
         }))

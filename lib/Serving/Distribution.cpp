@@ -29,6 +29,37 @@ double Distribution::at(double percent) const {
   return 0;
 }
 
+/// numpy's pairwise summation (numpy/core/src/umath/loops_utils.h.src,
+/// pairwise_sum): runs of up to 128 summed in 8 interleaved partial sums,
+/// longer runs split in halves (rounded to a multiple of 8). The same
+/// doubles in the same order give numpy's sum to the last bit, so a table
+/// of the samples re-aggregates to the report's mean and std exactly.
+static double pairwiseSum(const double *values, size_t n) {
+  if (n < 8) {
+    double sum = 0.;
+    for (size_t i = 0; i < n; ++i)
+      sum += values[i];
+    return sum;
+  }
+  if (n <= 128) {
+    double partial[8];
+    for (size_t j = 0; j < 8; ++j)
+      partial[j] = values[j];
+    size_t i = 8;
+    for (; i < n - n % 8; i += 8)
+      for (size_t j = 0; j < 8; ++j)
+        partial[j] += values[i + j];
+    double sum = ((partial[0] + partial[1]) + (partial[2] + partial[3])) +
+                 ((partial[4] + partial[5]) + (partial[6] + partial[7]));
+    for (; i < n; ++i)
+      sum += values[i];
+    return sum;
+  }
+  size_t half = n / 2;
+  half -= half % 8;
+  return pairwiseSum(values, half) + pairwiseSum(values + half, n - half);
+}
+
 Distribution summarize(std::vector<double> values, ArrayRef<double> percents) {
   Distribution d;
   d.count = values.size();
@@ -37,12 +68,13 @@ Distribution summarize(std::vector<double> values, ArrayRef<double> percents) {
       d.percentiles.push_back({p, 0});
     return d;
   }
+  // numpy.mean and numpy.std (ddof 0) of the samples in the order given.
   size_t n = values.size();
-  d.mean = std::accumulate(values.begin(), values.end(), 0.0) / double(n);
-  double squares = 0;
-  for (double value : values)
-    squares += (value - d.mean) * (value - d.mean);
-  d.std = std::sqrt(squares / double(n));
+  d.mean = pairwiseSum(values.data(), n) / double(n);
+  std::vector<double> squares(n);
+  for (size_t i = 0; i < n; ++i)
+    squares[i] = (values[i] - d.mean) * (values[i] - d.mean);
+  d.std = std::sqrt(pairwiseSum(squares.data(), n) / double(n));
 
   // Percentiles by selection, not a sort (a trace's millions of ITL samples
   // took a tenth of simulate's time): the ranks every statistic needs are
@@ -103,6 +135,7 @@ Expected<std::vector<double>> parsePercentiles(StringRef spec) {
                                "--percentiles: '%s' is not a percent between "
                                "0 and 100 (e.g. --percentiles 50,90,99,99.9)",
                                part.str().c_str());
+    value += 0.0; // -0 is 0 (its key would read "p-0").
     if (llvm::is_contained(percents, value))
       return createStringError(inconvertibleErrorCode(),
                                "--percentiles: %s is given twice",

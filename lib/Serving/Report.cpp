@@ -27,6 +27,7 @@ ServingReport makeReport(ArrayRef<ServingResult> replicas, double wallSeconds,
   ServingReport report;
   std::vector<double> ttft, tpot, itl, e2e;
   uint64_t good = 0;
+  std::vector<const RequestRecord *> records;
   std::array<double, kNumCostCategories> seconds{}, joules{}, dramJoules{};
   std::array<std::array<double, kNumCostCategories>, 3> secondsByKind{};
   double totalJoules = 0, staticJoules = 0;
@@ -49,23 +50,31 @@ ServingReport makeReport(ArrayRef<ServingResult> replicas, double wallSeconds,
       for (size_t k = 0; k < 3; ++k)
         secondsByKind[k][c] += result.secondsByKind[k][c];
     }
-    for (const RequestRecord &record : result.requests) {
-      ++report.requests;
-      report.promptTokens += record.inputTokens;
-      // A prefill-only request has an end-to-end latency but no first token.
-      if (record.outputTokens == 0)
-        ++report.prefillOnlyRequests;
-      RequestLatencies latencies = measure(record);
-      if (latencies.ttft)
-        ttft.push_back(*latencies.ttft);
-      if (latencies.tpot)
-        tpot.push_back(*latencies.tpot);
-      e2e.push_back(latencies.e2e);
-      if (!options.slo.empty() && meets(latencies, options.slo))
-        ++good;
-    }
+    for (const RequestRecord &record : result.requests)
+      records.push_back(&record);
     itl.insert(itl.end(), result.tokenGapSeconds.begin(),
                result.tokenGapSeconds.end());
+  }
+  // Per-request samples in request-id order, the order of the request
+  // table, so that numpy over its columns gives the same sums.
+  llvm::stable_sort(records,
+                    [](const RequestRecord *a, const RequestRecord *b) {
+                      return a->id < b->id;
+                    });
+  for (const RequestRecord *record : records) {
+    ++report.requests;
+    report.promptTokens += record->inputTokens;
+    // A prefill-only request has an end-to-end latency but no first token.
+    if (record->outputTokens == 0)
+      ++report.prefillOnlyRequests;
+    RequestLatencies latencies = measure(*record);
+    if (latencies.ttft)
+      ttft.push_back(*latencies.ttft);
+    if (latencies.tpot)
+      tpot.push_back(*latencies.tpot);
+    e2e.push_back(latencies.e2e);
+    if (!options.slo.empty() && meets(latencies, options.slo))
+      ++good;
   }
   if (report.simulatedSeconds > 0) {
     report.throughputTokensPerSecond =
@@ -147,7 +156,10 @@ breakdownJSON(const std::array<double, kNumCostCategories> &values) {
 
 /// Joules per token by category: {"fc": {"dram": J, "compute": J}, ...}, with
 /// "link" instead of "compute" for communication, and "static".
-static json::Object energyDetailJSON(const ServingReport &report) {
+static json::Value energyDetailJSON(const ServingReport &report) {
+  // No token generated: nothing to divide by (null, never a 0).
+  if (report.generatedTokens == 0)
+    return nullptr;
   json::Object object;
   for (size_t c = 0; c < kNumCostCategories; ++c) {
     CostCategory category = CostCategory(c);
@@ -169,7 +181,9 @@ json::Object toJSON(const ServingReport &report) {
       {"tpot_s", toJSON(report.tpotSeconds)},
       {"itl_s", toJSON(report.itlSeconds)},
       {"e2e_s", toJSON(report.e2eSeconds)},
-      {"energy_j_per_token", report.joulesPerToken},
+      {"energy_j_per_token", report.generatedTokens
+                                 ? json::Value(report.joulesPerToken)
+                                 : json::Value(nullptr)},
       {"time_breakdown", breakdownJSON(report.timeBreakdown)},
       {"energy_breakdown", breakdownJSON(report.energyBreakdown)},
       {"energy_j_per_token_by_category", energyDetailJSON(report)},
@@ -317,13 +331,16 @@ void printReport(const ServingReport &report, raw_ostream &os) {
        fmt::format("{} prefill-only, {} mixed, {} decode-only",
                    report.stages[0], report.stages[1], report.stages[2]));
   line("preemptions", fmt::format("{}", report.preemptions));
-  // Replicas run their stages side by side: their batches add up.
-  line("batch", fmt::format("mean {:.1f}, max {} requests per stage{}",
-                            report.meanBatch, report.maxBatch,
-                            report.replicas > 1
-                                ? fmt::format(", summed over {} replicas",
-                                              report.replicas)
-                                : std::string()));
+  // Replicas run their stages side by side: their batches add up. The mean
+  // is over the simulated time, idle gaps included (L3's "batch size").
+  line("batch",
+       fmt::format(
+           "{:.1f} requests in flight on average over the simulated "
+           "time, at most {} in a stage{}",
+           report.meanBatch, report.maxBatch,
+           report.replicas > 1
+               ? fmt::format(" (summed over {} replicas)", report.replicas)
+               : std::string()));
   text += fmt::format("\n  {:<28}{:>8}{:>9}\n", "breakdown", "time", "energy");
   for (size_t c = 0; c < kNumCostCategories; ++c)
     text += fmt::format(

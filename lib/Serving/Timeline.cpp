@@ -259,7 +259,12 @@ Error parseTimelineWindow(StringRef spec, TimelineInput &input) {
     return bad();
   if (!end.trim().empty() && (end.trim().getAsDouble(to) || std::isnan(to)))
     return bad();
-  if (!(from >= 0 && from <= to))
+  if (from < 0)
+    return createStringError(inconvertibleErrorCode(),
+                             "--timeline-window '%s': the start is before the "
+                             "run's (0 s)",
+                             spec.str().c_str());
+  if (!(from <= to))
     return bad();
   input.windowStart = from;
   input.windowEnd = to;

@@ -42,14 +42,54 @@ unsigned daysInMonth(int64_t year, unsigned month) {
   return month == 2 && leap ? 29 : days[(month - 1) % 12];
 }
 
-/// Seconds of `YYYY-MM-DD HH:MM:SS[.fraction]`, or of a plain number.
+/// Seconds of a UTC offset "+HH:MM", "-HHMM", "+HH" or "Z" ending `time`,
+/// removed from it; 0 when there is none; none when it is malformed.
+std::optional<double> takeUTCOffset(StringRef &time) {
+  if (time.consume_back("Z") || time.consume_back("z"))
+    return 0.0;
+  size_t sign = time.find_last_of("+-");
+  // The offset follows the seconds: "12:00:00.5+02:00".
+  if (sign == StringRef::npos || sign < 5)
+    return 0.0;
+  StringRef offset = time.substr(sign + 1);
+  SmallVector<StringRef, 2> parts;
+  if (offset.contains(':'))
+    offset.split(parts, ':');
+  else if (offset.size() == 4)
+    parts = {offset.take_front(2), offset.drop_front(2)};
+  else
+    parts = {offset};
+  unsigned hours = 0, minutes = 0;
+  if (parts.size() > 2 || !to_integer(parts[0], hours, 10) || hours > 23 ||
+      (parts.size() == 2 &&
+       (!to_integer(parts[1], minutes, 10) || minutes > 59)))
+    return std::nullopt;
+  double seconds = hours * 3600.0 + minutes * 60.0;
+  bool east = time[sign] == '+';
+  time = time.take_front(sign);
+  // Local time = UTC + offset: subtract an eastern offset to get UTC.
+  return east ? -seconds : seconds;
+}
+
+/// Seconds of `YYYY-MM-DD[ T]HH:MM:SS[.fraction][offset]` (the Azure
+/// 2023 and 2024 traces; an offset such as +00:00 is applied), or of a
+/// plain number. Empty is no time.
 std::optional<double> parseTimestamp(StringRef text) {
+  if (text.empty())
+    return std::nullopt;
   // strtod also reads "nan" and "inf", which no arrival can be.
   double seconds;
   if (to_float(text, seconds))
     return std::isfinite(seconds) ? std::optional<double>(seconds)
                                   : std::nullopt;
-  auto [date, time] = text.split(' ');
+  size_t separator = text.find_first_of(" T");
+  if (separator == StringRef::npos)
+    return std::nullopt;
+  StringRef date = text.take_front(separator);
+  StringRef time = text.drop_front(separator + 1).trim();
+  std::optional<double> offset = takeUTCOffset(time);
+  if (!offset)
+    return std::nullopt;
   SmallVector<StringRef, 3> ymd, hms;
   date.split(ymd, '-');
   time.split(hms, ':');
@@ -60,7 +100,8 @@ std::optional<double> parseTimestamp(StringRef text) {
   double second;
   if (!to_integer(ymd[0], year, 10) || !to_integer(ymd[1], month, 10) ||
       !to_integer(ymd[2], day, 10) || !to_integer(hms[0], hour, 10) ||
-      !to_integer(hms[1], minute, 10) || !to_float(hms[2], second) ||
+      !to_integer(hms[1], minute, 10) || hms[2].empty() ||
+      !to_float(hms[2], second) ||
       // Years past 9999 would overflow daysFromCivil (found by
       // fuzz/TraceFuzzer.cpp).
       year < 0 || year > 9999 || month < 1 || month > 12 || day < 1 ||
@@ -69,7 +110,44 @@ std::optional<double> parseTimestamp(StringRef text) {
       !(second >= 0 && second < 61))
     return std::nullopt;
   return double(daysFromCivil(year, month, day)) * 86400.0 + hour * 3600.0 +
-         minute * 60.0 + second;
+         minute * 60.0 + second + *offset;
+}
+
+/// The fields of a CSV line (RFC 4180): a field in double quotes may hold
+/// commas, and "" stands for a quote. Each field comes back without its
+/// quotes or surrounding spaces; `error` says what is malformed.
+SmallVector<std::string, 8> splitCSV(StringRef line, std::string &error) {
+  SmallVector<std::string, 8> fields;
+  std::string field;
+  bool quoted = false, wasQuoted = false;
+  for (size_t i = 0; i < line.size(); ++i) {
+    char c = line[i];
+    if (quoted) {
+      if (c == '"' && i + 1 < line.size() && line[i + 1] == '"') {
+        field += '"';
+        ++i;
+      } else if (c == '"') {
+        quoted = false;
+      } else {
+        field += c;
+      }
+      continue;
+    }
+    if (c == ',') {
+      fields.push_back(wasQuoted ? field : StringRef(field).trim().str());
+      field.clear();
+      wasQuoted = false;
+    } else if (c == '"' && StringRef(field).trim().empty()) {
+      quoted = wasQuoted = true;
+      field.clear();
+    } else if (!(wasQuoted && (c == ' ' || c == '\t'))) {
+      field += c;
+    }
+  }
+  if (quoted)
+    error = "a quoted field is not closed";
+  fields.push_back(wasQuoted ? field : StringRef(field).trim().str());
+  return fields;
 }
 
 } // namespace
@@ -85,7 +163,7 @@ ArrayRef<TraceFormat> getTraceFormats() {
        "Vidur's request traces (microsoft/vidur, data/processed_traces)"},
       {"burstgpt",
        {"Timestamp", "Request tokens", "Response tokens"},
-       "BurstGPT (HPMLL/BurstGPT), as vLLM's benchmark_serving reads it"}};
+       "BurstGPT (HPMLL/BurstGPT); every row is a request"}};
   return formats;
 }
 
@@ -119,13 +197,8 @@ Expected<TraceColumns> parseTraceColumns(StringRef spec) {
 }
 
 namespace {
-/// A CSV field without its surrounding spaces and double quotes.
-StringRef cell(StringRef field) {
-  field = field.trim();
-  if (field.size() >= 2 && field.front() == '"' && field.back() == '"')
-    field = field.drop_front().drop_back().trim();
-  return field;
-}
+/// A field as splitCSV left it (unquoted, trimmed).
+StringRef cell(StringRef field) { return field; }
 
 /// Where the three columns are, and what they are called (for errors).
 struct ColumnPlan {
@@ -137,7 +210,7 @@ struct ColumnPlan {
 
 /// The plan of a header line, or of a headerless file.
 Expected<std::optional<ColumnPlan>>
-planColumns(ArrayRef<StringRef> header, StringRef name,
+planColumns(ArrayRef<std::string> header, StringRef name,
             const std::optional<TraceColumns> &wanted) {
   auto isCount = [](StringRef text) {
     int64_t value;
@@ -179,11 +252,17 @@ planColumns(ArrayRef<StringRef> header, StringRef name,
                                name.str().c_str());
     if (std::optional<ColumnPlan> found = plan(*wanted))
       return found;
-    return createStringError(
-        inconvertibleErrorCode(),
-        "%s: the header has no column '%s', '%s' or '%s' (--trace-columns)",
-        name.str().c_str(), wanted->arrival.c_str(), wanted->prompt.c_str(),
-        wanted->output.c_str());
+    std::string missing, have;
+    for (const std::string *column :
+         {&wanted->arrival, &wanted->prompt, &wanted->output})
+      if (!find(*column))
+        missing += (missing.empty() ? "'" : ", '") + *column + "'";
+    for (const std::string &field : header)
+      have += (have.empty() ? "" : ", ") + field;
+    return createStringError(inconvertibleErrorCode(),
+                             "%s:1: the header has no column %s "
+                             "(--trace-columns); its columns are %s",
+                             name.str().c_str(), missing.c_str(), have.c_str());
   }
   if (headerless)
     return std::nullopt;
@@ -225,8 +304,10 @@ parseTraceCSV(StringRef text, StringRef name, uint64_t limit,
     StringRef line = rawLine.trim();
     if (line.empty())
       continue;
-    SmallVector<StringRef, 8> fields;
-    line.split(fields, ',');
+    std::string malformed;
+    SmallVector<std::string, 8> fields = splitCSV(line, malformed);
+    if (!malformed.empty())
+      return lineError(name, lineNumber, malformed);
     if (!planned) {
       planned = true;
       Expected<std::optional<ColumnPlan>> header =

@@ -294,3 +294,49 @@ int duplex::reportError(StringRef tool, Error error) {
   WithColor::error(errs(), tool) << toString(std::move(error)) << "\n";
   return 1;
 }
+
+/// `path` made absolute with links, "." and ".." resolved: the file's real
+/// path, or for a file not yet there, its folder's real path and its name.
+static std::string canonicalPath(StringRef path) {
+  SmallString<256> real;
+  if (!sys::fs::real_path(path, real))
+    return std::string(real);
+  SmallString<256> absolute(path);
+  sys::fs::make_absolute(absolute);
+  sys::path::remove_dots(absolute, /*remove_dot_dot=*/true);
+  SmallString<256> folder;
+  if (!sys::fs::real_path(sys::path::parent_path(absolute), folder)) {
+    sys::path::append(folder, sys::path::filename(absolute));
+    return std::string(folder);
+  }
+  return std::string(absolute);
+}
+
+Error duplex::checkDistinctOutputs(ArrayRef<NamedPath> outputs,
+                                   ArrayRef<NamedPath> inputs) {
+  SmallVector<std::pair<NamedPath, std::string>, 4> seen;
+  for (const NamedPath &output : outputs) {
+    if (output.path.empty() || isOutputSink(output.path))
+      continue;
+    std::string canonical = canonicalPath(output.path);
+    for (const auto &[other, otherCanonical] : seen)
+      if (otherCanonical == canonical)
+        return createStringError(inconvertibleErrorCode(),
+                                 "%s and %s name the same file '%s': give "
+                                 "each output its own",
+                                 other.option.str().c_str(),
+                                 output.option.str().c_str(),
+                                 output.path.str().c_str());
+    for (const NamedPath &input : inputs)
+      if (!input.path.empty() && sys::fs::exists(input.path) &&
+          canonicalPath(input.path) == canonical)
+        return createStringError(inconvertibleErrorCode(),
+                                 "%s '%s' is the %s input: writing it would "
+                                 "replace it",
+                                 output.option.str().c_str(),
+                                 output.path.str().c_str(),
+                                 input.option.str().c_str());
+    seen.push_back({output, canonical});
+  }
+  return Error::success();
+}

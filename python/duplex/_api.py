@@ -169,7 +169,13 @@ class SimulationReport(dict):
     def requests(self):
         import pandas
         table = self._table or {"columns": [], "data": []}
-        return pandas.DataFrame(dict(zip(table["columns"], table["data"])))
+        frame = pandas.DataFrame(dict(zip(table["columns"], table["data"])))
+        # Times are floats even where every request lacks one (NaN, not
+        # None in an object column).
+        for column in frame.columns:
+            if column.endswith("_s"):
+                frame[column] = frame[column].astype("float64")
+        return frame
 
     ttft = property(lambda self: Latency(self["ttft_s"]))
     tpot = property(lambda self: Latency(self["tpot_s"]))
@@ -227,20 +233,62 @@ def _trace_columns(columns):
 
 
 def _device_argument(device):
-    """A device name, path, or a dict in the device-file format (written to
-    a temporary file that lives as long as the returned handle)."""
+    """A device name or path, or a dict in the device-file format written to
+    a file named by its content (so the same dict gives the same report,
+    byte for byte) in $XDG_CACHE_HOME/duplex/devices. Returns (path, None)."""
     if isinstance(device, dict):
-        import tempfile
-        handle = tempfile.NamedTemporaryFile(
-            "w", suffix=".json", prefix="duplex-device-", delete=True)
-        _json.dump(device, handle)
-        handle.flush()
-        return handle.name, handle
+        import hashlib
+        text = _json.dumps(device, sort_keys=True, indent=1)
+        digest = hashlib.sha256(text.encode()).hexdigest()[:12]
+        folder = os.path.join(
+            os.environ.get("XDG_CACHE_HOME")
+            or os.path.join(os.path.expanduser("~"), ".cache"),
+            "duplex", "devices")
+        os.makedirs(folder, exist_ok=True)
+        path = os.path.join(folder, f"dict-{digest}.json")
+        if not os.path.exists(path):
+            _duplex.write_file(path, text.encode())
+        return path, None
     if device is not None and not isinstance(device, (str, os.PathLike)):
         raise TypeError("device must be a bundled name, a path or a dict in "
                         "the device-file format, not "
                         f"{type(device).__name__}")
     return _path(device), None
+
+
+def _check_path(name, value):
+    if value is not None and not isinstance(value, (str, os.PathLike)):
+        raise TypeError(f"{name} must be a path (str or os.PathLike), not "
+                        f"{type(value).__name__}")
+
+
+def _percentiles_argument(percentiles):
+    if percentiles is None or isinstance(percentiles, str):
+        return percentiles or ""
+    if not isinstance(percentiles, (list, tuple)):
+        raise TypeError("percentiles must be a list of numbers or a "
+                        "\"50,90,99\" string")
+    for value in percentiles:
+        _check_type("percentiles", value, (int, float), "numbers")
+        if not 0 <= value <= 100:
+            raise ValueError(f"percentiles must lie in [0, 100], got {value}")
+    return ",".join(repr(float(p) + 0.0) for p in percentiles)
+
+
+def _slo_argument(slo):
+    if slo is None or isinstance(slo, str):
+        return slo or ""
+    if not isinstance(slo, dict):
+        raise TypeError("slo must be a dict of seconds ({\"ttft\": 0.2}) or "
+                        "a \"ttft=200ms,tpot=50ms\" string")
+    for key, value in slo.items():
+        if key not in ("ttft", "tpot", "e2e"):
+            raise ValueError(f"slo: {key!r} is not ttft, tpot or e2e")
+        _check_type(f"slo[{key!r}]", value, (int, float),
+                    "a number of seconds")
+        if not value > 0:
+            raise ValueError(f"slo[{key!r}] must be positive, got {value}")
+    return ",".join(f"{key}={float(value)!r}" for key, value in slo.items())
 
 
 def simulate(model, *, device, devices=0, nodes=0, replicas_per_node=0,
@@ -255,7 +303,8 @@ def simulate(model, *, device, devices=0, nodes=0, replicas_per_node=0,
              requests_out=None, timeline=None, timeline_window=None,
              allow_partial=False,
              allow_long_context=False, limit_requests=None,
-             limit_tokens=None, limit_prompt_tokens=None, max_tokens=None):
+             limit_tokens=None, limit_prompt_tokens=None, threads=0,
+             max_tokens=None):
     """Serve a workload on a device: ``duplexc simulate MODEL --device DEVICE
     ... --json``.
 
@@ -288,7 +337,9 @@ def simulate(model, *, device, devices=0, nodes=0, replicas_per_node=0,
     prompt plus output exceed the model's ``max_position_embeddings``
     raises ``DuplexError`` unless ``allow_long_context=True``.
     ``limit_requests``, ``limit_tokens`` and ``limit_prompt_tokens`` are the
-    work limits (None keeps ``duplexc``'s default, 0 lifts one).
+    work limits (None keeps ``duplexc``'s default, 0 lifts one). ``threads``
+    simulates data-parallel replicas side by side (0: one per hardware
+    thread; the results do not depend on it).
 
     Returns a :class:`SimulationReport` (a dict of the JSON report with
     typed views, among them ``.requests``, the per-request DataFrame), or the text report with
@@ -320,10 +371,20 @@ def simulate(model, *, device, devices=0, nodes=0, replicas_per_node=0,
         "limit_requests": (limit_requests, (int,), "an int", 0),
         "limit_tokens": (limit_tokens, (int,), "an int", 0),
         "limit_prompt_tokens": (limit_prompt_tokens, (int,), "an int", 0),
+        "threads": (threads, (int,), "an int", 0),
     })
     for name, value in (("coprocess", coprocess), ("scheduler", scheduler),
                         ("routing", routing)):
         _check_type(name, value, (str,), "a str")
+    for name, value in (("closed_loop", closed_loop), ("json", json),
+                        ("allow_partial", allow_partial),
+                        ("allow_long_context", allow_long_context),
+                        ("chunked_prefill", chunked_prefill)):
+        if value is not None:
+            _check_type(name, value, (bool,), "a bool")
+    for name, value in (("trace", trace), ("requests_out", requests_out),
+                        ("timeline", timeline)):
+        _check_path(name, value)
     if max_tokens is not None:
         import warnings
         warnings.warn("simulate(max_tokens=...) is deprecated: use "
@@ -332,16 +393,8 @@ def simulate(model, *, device, devices=0, nodes=0, replicas_per_node=0,
             raise TypeError("give max_batched_tokens or its old name "
                             "max_tokens, not both")
         max_batched_tokens = max_tokens
-    if isinstance(percentiles, (list, tuple)):
-        percentiles = ",".join(repr(float(p)) for p in percentiles)
-    elif percentiles is not None and not isinstance(percentiles, str):
-        raise TypeError("percentiles must be a list of numbers or a "
-                        "\"50,90,99\" string")
-    if isinstance(slo, dict):
-        slo = ",".join(f"{key}={float(value)!r}" for key, value in slo.items())
-    elif slo is not None and not isinstance(slo, str):
-        raise TypeError("slo must be a dict of seconds ({\"ttft\": 0.2}) or "
-                        "a \"ttft=200ms,tpot=50ms\" string")
+    percentiles = _percentiles_argument(percentiles)
+    slo = _slo_argument(slo)
     device_path, device_file = _device_argument(device)
     try:
         text = _duplex.simulate(
@@ -355,7 +408,7 @@ def simulate(model, *, device, devices=0, nodes=0, replicas_per_node=0,
             chunked_prefill=chunked_prefill, scheduler=scheduler,
             routing=routing, seed=seed, json=json,
             weight_dtype=weight_dtype or "", kv_dtype=kv_dtype or "",
-            percentiles=percentiles or "", slo=slo or "",
+            percentiles=percentiles, slo=slo, threads=threads,
             requests_out=_path(requests_out), timeline=_path(timeline),
             timeline_window=timeline_window or "",
             trace_columns=_trace_columns(trace_columns),

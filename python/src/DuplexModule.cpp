@@ -124,10 +124,10 @@ simulate(const std::string &model, const std::string &device, unsigned devices,
          const std::string &routing, uint64_t seed, bool json,
          const std::string &weightDType, const std::string &kvDType,
          const std::string &percentiles, const std::string &slo,
-         const std::string &requestsOut, const std::string &timeline,
-         const std::string &timelineWindow, const std::string &traceColumns,
-         bool requestTable, bool allowPartial, bool allowLongContext,
-         std::optional<uint64_t> limitRequests,
+         unsigned threads, const std::string &requestsOut,
+         const std::string &timeline, const std::string &timelineWindow,
+         const std::string &traceColumns, bool requestTable, bool allowPartial,
+         bool allowLongContext, std::optional<uint64_t> limitRequests,
          std::optional<uint64_t> limitTokens,
          std::optional<uint64_t> limitPromptTokens) {
   CLocaleScope cLocale;
@@ -164,6 +164,7 @@ simulate(const std::string &model, const std::string &device, unsigned devices,
   options.quiet = true;
   options.percentiles = percentiles;
   options.slo = slo;
+  options.threads = threads;
   options.requestsOutFile = requestsOut;
   options.timelineFile = timeline;
   options.timelineWindow = timelineWindow;
@@ -224,7 +225,7 @@ PYBIND11_MODULE(_duplex, m) {
         py::arg("chunked_prefill"), py::arg("scheduler"), py::arg("routing"),
         py::arg("seed"), py::arg("json"), py::arg("weight_dtype"),
         py::arg("kv_dtype"), py::arg("percentiles"), py::arg("slo"),
-        py::arg("requests_out"), py::arg("timeline"),
+        py::arg("threads"), py::arg("requests_out"), py::arg("timeline"),
         py::arg("timeline_window"), py::arg("trace_columns"),
         py::arg("request_table"), py::arg("allow_partial"),
         py::arg("allow_long_context"), py::arg("limit_requests"),

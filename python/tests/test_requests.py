@@ -54,10 +54,9 @@ def test_request_table_reaggregates_to_the_report(trace, tmp_path):
         values = table[column].dropna().to_numpy()
         entry = report[key]
         assert entry["count"] == len(values)
-        # Same doubles, summed in another order: equal to the last bits.
-        assert entry["mean"] == pytest.approx(values.mean(), rel=1e-12)
-        assert entry["std"] == pytest.approx(values.std(), rel=1e-9,
-                                             abs=1e-15)
+        # Summed as numpy sums (pairwise, in request-id order): exact.
+        assert entry["mean"] == values.mean()
+        assert entry["std"] == values.std()
         # Percentiles select and interpolate the same doubles: exact.
         assert entry["median"] == numpy.median(values)
         for p in (50, 90, 99, 99.9):
@@ -88,6 +87,22 @@ def test_request_table_reaggregates_to_the_report(trace, tmp_path):
     assert table.loc[~has_token, "first_token_s"].isna().all()
 
 
+def test_multi_replica_table_reaggregates_exactly(tmp_path):
+    # Two nodes serve alternate requests; the report sums in request-id
+    # order, as the table is written.
+    out = tmp_path / "requests.csv"
+    report = duplex.simulate("tiny-moe", device="h100", nodes=2, requests=300,
+                             lin=64, lout=24, batch=16, seed=4,
+                             requests_out=out)
+    table = pandas.read_csv(out, float_precision="round_trip")
+    assert set(table["replica"]) == {0, 1}
+    for column in ("ttft_s", "tpot_s", "e2e_s"):
+        values = table[column].dropna().to_numpy()
+        assert report[column]["mean"] == values.mean(), column
+        assert report[column]["std"] == values.std(), column
+        assert report[column]["median"] == numpy.median(values), column
+
+
 def test_jsonl_rows_and_typed_views(trace, tmp_path):
     out = tmp_path / "requests.jsonl"
     report = duplex.simulate("tiny", device="h100", trace=trace,
@@ -115,6 +130,16 @@ def test_argument_errors_name_the_argument():
         duplex.simulate("tiny", device=3)
     with pytest.raises(duplex.DuplexError, match="--slo"):
         duplex.simulate("tiny", device="h100", slo="itl=1ms")
+    with pytest.raises(ValueError, match="slo: 'TTFT' is not ttft"):
+        duplex.simulate("tiny", device="h100", slo={"TTFT": 1})
+    with pytest.raises(TypeError, match=r"slo\['ttft'\] must be a number"):
+        duplex.simulate("tiny", device="h100", slo={"ttft": True})
+    with pytest.raises(ValueError, match=r"percentiles must lie in \[0, 100\]"):
+        duplex.simulate("tiny", device="h100", percentiles=[50, 150])
+    with pytest.raises(TypeError, match="closed_loop must be a bool"):
+        duplex.simulate("tiny", device="h100", closed_loop="yes")
+    with pytest.raises(TypeError, match="trace must be a path"):
+        duplex.simulate("tiny", device="h100", trace=123)
 
 
 def test_device_as_dict_and_deprecated_max_tokens():
@@ -125,6 +150,10 @@ def test_device_as_dict_and_deprecated_max_tokens():
     by_name = duplex.simulate("tiny", device="h100", **args)
     for report in (by_dict, by_name):
         report.pop("wall_seconds")
+    # The same dict names the same file: identical reports, inputs included.
+    again = duplex.simulate("tiny", device=description, **args)
+    again.pop("wall_seconds")
+    assert again == by_dict
     assert by_dict["generated_tokens"] == by_name["generated_tokens"] == 16
     assert by_dict["e2e_s"] == by_name["e2e_s"]
     with pytest.warns(DeprecationWarning, match="max_batched_tokens"):

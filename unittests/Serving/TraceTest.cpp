@@ -157,3 +157,47 @@ TEST(Trace, ColumnMappingAndUnknownHeaders) {
 }
 
 } // namespace
+
+namespace {
+
+TEST(Trace, QuotedCommasEmptyCellsAndTimeZones) {
+  // RFC 4180: a quoted field holds commas and "" quotes.
+  auto quoted = parseTraceCSV("note,TIMESTAMP,ContextTokens,GeneratedTokens\n"
+                              "\"a,7,8,\"\"9\"\"\",0,100,5\n"
+                              "z,10,50,3\n",
+                              "q.csv");
+  ASSERT_TRUE(bool(quoted)) << toString(quoted.takeError());
+  EXPECT_EQ((*quoted)[0].inputTokens, 100u);
+  EXPECT_DOUBLE_EQ((*quoted)[1].arrivalSeconds, 10.0);
+  auto open = parseTraceCSV("TIMESTAMP,ContextTokens,GeneratedTokens\n"
+                            "\"0,100,5\n",
+                            "o.csv");
+  EXPECT_EQ(toString(open.takeError()),
+            "o.csv:2: a quoted field is not closed");
+  // An empty time is no time (strtod would read it as 0).
+  auto empty = parseTraceCSV("TIMESTAMP,ContextTokens,GeneratedTokens\n"
+                             ",100,5\n",
+                             "e.csv");
+  EXPECT_NE(toString(empty.takeError()).find("e.csv:2: TIMESTAMP ''"),
+            std::string::npos);
+  // pandas' to_csv writes an unnamed index column first.
+  auto indexed = parseTraceCSV(",arrived_at,num_prefill_tokens,"
+                               "num_decode_tokens\n0,0.0,10,2\n1,0.5,20,3\n",
+                               "i.csv");
+  ASSERT_TRUE(bool(indexed)) << toString(indexed.takeError());
+  EXPECT_EQ((*indexed)[1].inputTokens, 20u);
+  // The Azure 2024 traces: ISO dates with a UTC offset. 01:00:01.5+01:00
+  // is 00:00:01.5 UTC; Z is UTC.
+  auto zoned = parseTraceCSV("TIMESTAMP,ContextTokens,GeneratedTokens\n"
+                             "2024-05-10 00:00:00.5+00:00,100,5\n"
+                             "2024-05-10T01:00:01.5+01:00,10,2\n"
+                             "2024-05-10T00:00:03Z,10,2\n"
+                             "2024-05-09T20:00:04-0400,10,2\n",
+                             "z.csv");
+  ASSERT_TRUE(bool(zoned)) << toString(zoned.takeError());
+  EXPECT_DOUBLE_EQ((*zoned)[1].arrivalSeconds, 1.0);
+  EXPECT_DOUBLE_EQ((*zoned)[2].arrivalSeconds, 2.5);
+  EXPECT_DOUBLE_EQ((*zoned)[3].arrivalSeconds, 3.5);
+}
+
+} // namespace

@@ -41,7 +41,9 @@ struct Distribution {
 };
 
 /// Summarises `values` with the percentiles `percents` (each in [0, 100]),
-/// interpolating linearly between the closest ranks (numpy's default).
+/// interpolating linearly between the closest ranks (numpy's default). The
+/// mean and std sum as numpy does (pairwise, in the order given): the same
+/// samples in the same order give numpy's values to the last bit.
 Distribution
 summarize(std::vector<double> values,
           llvm::ArrayRef<double> percents = getDefaultPercentiles());

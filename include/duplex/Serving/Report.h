@@ -82,8 +82,9 @@ struct ServingReport {
   std::array<std::array<double, kNumCostCategories>, 3> timeBreakdownByKind{};
   std::array<uint64_t, 3> stages{};
   uint64_t preemptions = 0;
-  /// Requests per stage, summed over replicas: the time-weighted mean of
-  /// each replica, and the largest of each (L3's "batch size").
+  /// Requests in flight, summed over replicas: each replica's mean over the
+  /// simulated time (idle gaps count as 0), and the largest batch of any of
+  /// its stages (L3's "batch size").
   double meanBatch = 0;
   uint64_t maxBatch = 0;
   uint64_t requests = 0;

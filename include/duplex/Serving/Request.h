@@ -42,7 +42,7 @@ struct TraceFormat {
 
 /// Azure LLM inference traces (TIMESTAMP,ContextTokens,GeneratedTokens),
 /// Vidur's request traces (arrived_at,num_prefill_tokens,
-/// num_decode_tokens), BurstGPT as vLLM's benchmark reads it (Timestamp,
+/// num_decode_tokens), BurstGPT (Timestamp,
 /// Request tokens, Response tokens).
 llvm::ArrayRef<TraceFormat> getTraceFormats();
 

@@ -76,6 +76,19 @@ private:
   bool done = false;
 };
 
+/// A file a command reads or writes, with the option that names it.
+struct NamedPath {
+  llvm::StringRef option; ///< "-o", "--trace", ...
+  llvm::StringRef path;
+};
+
+/// Refuses two outputs that are one file, or an output that is one of the
+/// inputs (the second write would replace the first, or the trace itself):
+/// paths are compared after resolving links, "." and "..". Sinks ("-",
+/// /dev/null) and empty paths are skipped.
+llvm::Error checkDistinctOutputs(llvm::ArrayRef<NamedPath> outputs,
+                                 llvm::ArrayRef<NamedPath> inputs);
+
 /// Writes through `write` to `path` ("-" is stdout) as described above.
 /// Errors name the path.
 llvm::Error writeOutput(llvm::StringRef path,
