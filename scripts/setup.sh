@@ -14,7 +14,7 @@ packages=(
   libonnx-dev libprotobuf-dev protobuf-compiler
   libfmt-dev libgtest-dev libbenchmark-dev pybind11-dev
   python3 python3-dev python3-pip python3-venv
-  python3-onnx python3-numpy python3-matplotlib python3-pandas python3-pytest
+  python3-onnx python3-numpy python3-matplotlib python3-pandas python3-distributed python3-pytest
   python3-torch
   clang-22 libclang-rt-22-dev
 )

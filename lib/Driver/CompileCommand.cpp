@@ -77,7 +77,8 @@ makeScheduleWriter(const CompileOptions &options,
   if (!stage)
     return stage.takeError();
   auto system = loadScaledSystem(options.device, options.devices, options.nodes,
-                                 /*replicasPerNode=*/0, options.calibration);
+                                 /*replicasPerNode=*/0, options.calibration,
+                                 options.deviceOverrides);
   if (!system)
     return system.takeError();
   Expected<PolicyOptions> policyOptions =
@@ -143,9 +144,9 @@ static Expected<CommandOutput> makeOpBWriter(const CompileOptions &options,
   // parallelism, as the partitioner does.
   std::unique_ptr<hw::System> system;
   if (!options.device.empty()) {
-    auto loadedSystem =
-        loadScaledSystem(options.device, options.devices, options.nodes,
-                         /*replicasPerNode=*/0, options.calibration);
+    auto loadedSystem = loadScaledSystem(
+        options.device, options.devices, options.nodes,
+        /*replicasPerNode=*/0, options.calibration, options.deviceOverrides);
     if (!loadedSystem)
       return loadedSystem.takeError();
     system = std::move(*loadedSystem);

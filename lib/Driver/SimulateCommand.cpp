@@ -181,6 +181,14 @@ static Expected<BatchLimit> dealBatch(const SimulateOptions &options,
   return limit;
 }
 
+/// --set as {"PATH": "VALUE", ...}.
+static json::Object setsJSON(ArrayRef<hw::DeviceOverride> overrides) {
+  json::Object object;
+  for (const hw::DeviceOverride &override : overrides)
+    object[override.path] = override.value;
+  return object;
+}
+
 namespace {
 /// What the run resolved from the options and their defaults, so that the
 /// same run records the same inputs however it was spelled.
@@ -247,6 +255,7 @@ static json::Object optionsJSON(const SimulateOptions &options,
       {"routing", options.routing},
       {"trace_columns", options.traceColumns},
       {"seed", options.seed},
+      {"set", setsJSON(options.deviceOverrides)},
       {"percentiles", std::move(percentiles)},
       {"slo", std::move(slo)},
       {"weight_dtype", dtype(options.import.weightDType)},
@@ -379,7 +388,8 @@ static Expected<SimulationOutcome> simulate(const SimulateOptions &options) {
   if (!loaded)
     return loaded.takeError();
   auto system = loadScaledSystem(options.device, options.devices, options.nodes,
-                                 options.replicasPerNode, options.calibration);
+                                 options.replicasPerNode, options.calibration,
+                                 options.deviceOverrides);
   if (!system)
     return system.takeError();
   unsigned replicas =
@@ -405,7 +415,8 @@ static Expected<SimulationOutcome> simulate(const SimulateOptions &options) {
     if (!replicaSystem) {
       auto loadedSystem =
           loadScaledSystem(options.device, options.devices, options.nodes,
-                           options.replicasPerNode, options.calibration);
+                           options.replicasPerNode, options.calibration,
+                           options.deviceOverrides);
       if (!loadedSystem)
         return loadedSystem.takeError();
       replicaSystem = std::move(*loadedSystem);

@@ -662,7 +662,8 @@ Expected<System> parseSystem(StringRef jsonText, StringRef fileName,
   return system;
 }
 
-Expected<System> loadSystem(StringRef nameOrPath) {
+Expected<System> loadSystem(StringRef nameOrPath,
+                            ArrayRef<DeviceOverride> overrides) {
   Expected<std::unique_ptr<MemoryBuffer>> buffer =
       openFileOrBundled(nameOrPath, getBundledDevices(), "device");
   if (!buffer)
@@ -672,7 +673,22 @@ Expected<System> loadSystem(StringRef nameOrPath) {
   StringRef systemName = identifier.starts_with("<bundled ")
                              ? nameOrPath
                              : sys::path::stem(nameOrPath);
-  return parseSystem((*buffer)->getBuffer(), identifier, systemName);
+  if (overrides.empty())
+    return parseSystem((*buffer)->getBuffer(), identifier, systemName);
+  // The description with its values changed, checked as any file; errors
+  // name the file and say the values were set.
+  StringRef text = (*buffer)->getBuffer();
+  if (Error error = guardJSONText(text, identifier))
+    return std::move(error);
+  Expected<json::Value> root = parseBoundedJSON(text, identifier);
+  if (!root)
+    return root.takeError();
+  if (Error error = applyDeviceOverrides(*root, overrides))
+    return std::move(error);
+  std::string changed;
+  raw_string_ostream os(changed);
+  os << *root;
+  return parseSystem(changed, (identifier + " (with --set)").str(), systemName);
 }
 
 } // namespace duplex::hw

@@ -77,8 +77,9 @@ duplex::annotateStageWork(ModelOp model, const WorkContext &context) {
 
 llvm::Expected<std::unique_ptr<hw::System>>
 duplex::loadScaledSystem(StringRef nameOrPath, unsigned devices, unsigned nodes,
-                         unsigned replicasPerNode, StringRef calibration) {
-  llvm::Expected<hw::System> system = hw::loadSystem(nameOrPath);
+                         unsigned replicasPerNode, StringRef calibration,
+                         ArrayRef<hw::DeviceOverride> overrides) {
+  llvm::Expected<hw::System> system = hw::loadSystem(nameOrPath, overrides);
   if (!system)
     return system.takeError();
   llvm::Expected<hw::CalibrationProfile> profile =

@@ -13,7 +13,8 @@ The functions mirror the ``duplexc`` subcommands and return what
 
 from ._api import (DuplexError, Latency, SimulationReport, compile,
                    load_device, models, simulate, stats)
+from ._sweep import sweep
 
 __version__ = "0.1.0"
 __all__ = ["DuplexError", "Latency", "SimulationReport", "compile",
-           "load_device", "models", "simulate", "stats"]
+           "load_device", "models", "simulate", "stats", "sweep"]

@@ -9,6 +9,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "duplex/Driver/Commands.h"
+#include "duplex/Driver/SweepRun.h"
 #include "duplex/Hardware/Summary.h"
 #include "duplex/Support/Output.h"
 #include "duplex/Transforms/Partition.h"
@@ -200,6 +201,57 @@ static void writeFile(const std::string &path, const py::bytes &content) {
     throw DuplexFailure(llvm::toString(std::move(error)));
 }
 
+/// A sweep spec's size, axes and CSV header, as JSON.
+static std::string sweepInfo(const std::string &text, const std::string &name) {
+  CLocaleScope cLocale;
+  llvm::Expected<SweepSpec> spec = parseSweepSpec(text, name);
+  if (!spec)
+    throw DuplexFailure(llvm::toString(spec.takeError()));
+  llvm::json::Array axes;
+  for (const std::string &axis : spec->axes)
+    axes.push_back(axis);
+  return llvm::formatv("{0}", llvm::json::Value(llvm::json::Object{
+                                  {"points", int64_t(spec->points.size())},
+                                  {"axes", std::move(axes)},
+                                  {"header", sweepHeaderLine(*spec)}}))
+      .str();
+}
+
+/// The CSV lines of the points `indices` (a Dask task runs a batch).
+static std::vector<std::string> sweepRows(const std::string &text,
+                                          const std::string &name,
+                                          const std::vector<size_t> &indices,
+                                          unsigned threads) {
+  CLocaleScope cLocale;
+  llvm::Expected<SweepSpec> spec = parseSweepSpec(text, name);
+  if (!spec)
+    throw DuplexFailure(llvm::toString(spec.takeError()));
+  for (size_t index : indices)
+    if (index >= spec->points.size())
+      throw DuplexFailure("sweep point " + std::to_string(index) +
+                          " is past the spec's " +
+                          std::to_string(spec->points.size()));
+  return runSweepPoints(*spec, indices, threads);
+}
+
+/// `duplexc sweep` into `output`: the number of failed points.
+static size_t sweepFile(const std::string &text, const std::string &name,
+                        const std::string &output, unsigned threads,
+                        bool resume) {
+  CLocaleScope cLocale;
+  llvm::Expected<SweepSpec> spec = parseSweepSpec(text, name);
+  if (!spec)
+    throw DuplexFailure(llvm::toString(spec.takeError()));
+  SweepRunOptions options;
+  options.threads = threads;
+  options.resume = resume;
+  options.quiet = true;
+  llvm::Expected<size_t> failed = runSweep(*spec, output, options);
+  if (!failed)
+    throw DuplexFailure(llvm::toString(failed.takeError()));
+  return *failed;
+}
+
 PYBIND11_MODULE(_duplex, m) {
   m.doc() = "The duplexc subcommands as functions returning their output "
             "text; use the wrappers in the duplex package.";
@@ -231,6 +283,11 @@ PYBIND11_MODULE(_duplex, m) {
         py::arg("allow_long_context"), py::arg("limit_requests"),
         py::arg("limit_tokens"), py::arg("limit_prompt_tokens"), release());
   m.def("models", &models, py::arg("json"), release());
+  m.def("sweep_info", &sweepInfo, py::arg("text"), py::arg("name"), release());
+  m.def("sweep_rows", &sweepRows, py::arg("text"), py::arg("name"),
+        py::arg("indices"), py::arg("threads"), release());
+  m.def("sweep_file", &sweepFile, py::arg("text"), py::arg("name"),
+        py::arg("output"), py::arg("threads"), py::arg("resume"), release());
   m.def("write_file", &writeFile, py::arg("path"), py::arg("content"));
   m.def("device_summary", &deviceSummary, py::arg("device"), py::arg("devices"),
         py::arg("nodes"), release());

@@ -268,6 +268,15 @@ static cl::opt<std::string> calibrationProfile(
              "static power), or a profile file (calibration/*.json)"),
     cl::value_desc("PROFILE"), cl::init("measured"), cl::sub(simulateCommand),
     cl::sub(compileCommand), cl::cat(duplexCategory));
+static cl::list<std::string> deviceSets(
+    "set",
+    cl::desc("Change a value of the device description before it is "
+             "checked: PATH=VALUE, PATH from the file's root through keys "
+             "and the names of units, memories and links, e.g. "
+             "device.units.logic_pim.clock_mhz=800 or "
+             "links.nvlink4.latency_us=0.3 (repeatable)"),
+    cl::value_desc("PATH=VALUE"), cl::sub(simulateCommand),
+    cl::sub(compileCommand), cl::cat(duplexCategory));
 static cl::opt<double> simQPS("qps",
                               cl::desc("Poisson arrivals at Q requests/s"),
                               cl::value_desc("Q"), cl::init(0),
@@ -464,6 +473,39 @@ static cl::opt<bool> modelsJSON("json", cl::desc("Print JSON"),
                                 cl::cat(duplexCategory));
 
 //===----------------------------------------------------------------------===//
+// duplexc sweep
+//===----------------------------------------------------------------------===//
+
+static cl::SubCommand sweepCommand(
+    "sweep",
+    "Run every point of a sweep spec (YAML or JSON: base options, axes over "
+    "simulate options and device values, zip groups; docs/sweeps.md) and "
+    "write one CSV row per point: the axes, every report metric, the model "
+    "and device fingerprints and the tool's version.");
+static cl::opt<std::string> sweepSpec(cl::Positional, cl::Required,
+                                      cl::desc("SPEC"), cl::sub(sweepCommand),
+                                      cl::cat(duplexCategory));
+static cl::opt<std::string>
+    sweepOutput("o",
+                cl::desc("The CSV file (rows appended as points finish, "
+                         "then rewritten in point order atomically)"),
+                cl::value_desc("FILE"), cl::init("-"), cl::sub(sweepCommand),
+                cl::cat(duplexCategory));
+static cl::opt<unsigned> sweepThreads(
+    "threads",
+    cl::desc("Points run side by side (default: one per hardware thread; "
+             "the file is the same for any count)"),
+    cl::value_desc("N"), cl::init(0), cl::sub(sweepCommand),
+    cl::cat(duplexCategory));
+static cl::opt<bool> sweepResume(
+    "resume",
+    cl::desc("Keep the rows of -o FILE that are points of this spec (by "
+             "point_hash) and run only the others"),
+    cl::sub(sweepCommand), cl::cat(duplexCategory));
+static cl::opt<bool> sweepQuiet("quiet", cl::desc("No progress line"),
+                                cl::sub(sweepCommand), cl::cat(duplexCategory));
+
+//===----------------------------------------------------------------------===//
 // duplexc devices
 //===----------------------------------------------------------------------===//
 
@@ -473,6 +515,21 @@ static cl::SubCommand
 static cl::opt<bool> devicesJSON("json", cl::desc("Print JSON"),
                                  cl::sub(devicesCommand),
                                  cl::cat(duplexCategory));
+
+/// --set PATH=VALUE, each parsed; false after reporting a malformed one.
+static bool parseDeviceSets(std::vector<duplex::hw::DeviceOverride> &out,
+                            StringRef tool) {
+  for (const std::string &text : deviceSets) {
+    Expected<duplex::hw::DeviceOverride> parsed =
+        duplex::hw::parseDeviceOverride(text);
+    if (!parsed) {
+      duplex::reportError(tool, parsed.takeError());
+      return false;
+    }
+    out.push_back(std::move(*parsed));
+  }
+  return true;
+}
 
 /// The --weight-dtype / --kv-dtype overrides and --allow-partial, shared by
 /// the subcommands.
@@ -513,6 +570,8 @@ static std::string overview(int argc, char **argv) {
          "                                 serving throughput, latency, "
          "energy\n"
          "  duplexc models                 the bundled models\n"
+         "  duplexc sweep SPEC -o FILE.csv  a design-space sweep, one row per "
+         "point\n"
          "  duplexc devices                the bundled devices\n\n"
          "Run `duplexc <subcommand> --help` for the options of each, "
          "`duplexc --version` for the version.\n";
@@ -560,6 +619,8 @@ int main(int argc, char **argv) {
     options.device = compileDevice;
     options.allowLongContext = simAllowLongContext;
     options.calibration = calibrationProfile;
+    if (!parseDeviceSets(options.deviceOverrides, "duplexc compile"))
+      return 1;
     options.devices = compileDevices;
     options.nodes = compileNodes;
     options.stage = compileStage;
@@ -607,6 +668,8 @@ int main(int argc, char **argv) {
       options.batchPerReplica = simBatchPerReplica;
     }
     options.calibration = calibrationProfile;
+    if (!parseDeviceSets(options.deviceOverrides, "duplexc simulate"))
+      return 1;
     if (simRequests.getNumOccurrences())
       options.requests = simRequests;
     options.limits.maxRequests = simLimitRequests;
@@ -655,6 +718,15 @@ int main(int argc, char **argv) {
     duplex::ModelsOptions options;
     options.json = modelsJSON;
     return duplex::runModelsCommand(options);
+  }
+  if (sweepCommand) {
+    duplex::SweepOptions options;
+    options.specFile = sweepSpec;
+    options.outputFile = sweepOutput;
+    options.threads = sweepThreads;
+    options.resume = sweepResume;
+    options.quiet = sweepQuiet;
+    return duplex::runSweepCommand(options);
   }
   if (devicesCommand) {
     duplex::DevicesOptions options;

@@ -13,6 +13,7 @@
 #ifndef DUPLEX_DRIVER_COMMANDS_H
 #define DUPLEX_DRIVER_COMMANDS_H
 
+#include "duplex/Hardware/DeviceOverride.h"
 #include "duplex/Import/HFConfig.h"
 #include "duplex/Serving/Workload.h"
 
@@ -22,6 +23,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace duplex {
 
@@ -60,6 +62,8 @@ struct CompileOptions {
   std::string device;
   /// Calibration profile: a bundled name (measured, paper) or a file.
   std::string calibration = "measured";
+  /// --set PATH=VALUE: device values changed before the device is checked.
+  std::vector<hw::DeviceOverride> deviceOverrides;
   unsigned devices = 0;
   unsigned nodes = 0;
   /// Compile a stage whose contexts exceed the model's
@@ -122,6 +126,8 @@ struct SimulateOptions {
   std::optional<uint64_t> batchPerReplica;
   /// Calibration profile: a bundled name (measured, paper) or a file.
   std::string calibration = "measured";
+  /// --set PATH=VALUE: device values changed before the device is checked.
+  std::vector<hw::DeviceOverride> deviceOverrides;
   /// None: every request of the trace, or 256 synthetic ones (0 is an
   /// error).
   std::optional<uint64_t> requests;
@@ -168,6 +174,18 @@ struct SimulateOptions {
 llvm::Expected<CommandOutput>
 makeSimulateOutput(const SimulateOptions &options);
 int runSimulateCommand(const SimulateOptions &options);
+
+struct SweepOptions {
+  std::string specFile;
+  std::string outputFile = "-";
+  unsigned threads = 0;
+  bool resume = false;
+  bool quiet = false;
+};
+
+/// `duplexc sweep SPEC -o results.csv`: every point of a sweep spec
+/// (duplex/Driver/SweepSpec.h), one CSV row each.
+int runSweepCommand(const SweepOptions &options);
 
 struct ModelsOptions {
   bool json = false;

@@ -13,6 +13,7 @@
 #ifndef DUPLEX_HARDWARE_LOADER_H
 #define DUPLEX_HARDWARE_LOADER_H
 
+#include "duplex/Hardware/DeviceOverride.h"
 #include "duplex/Hardware/System.h"
 
 #include "llvm/ADT/StringRef.h"
@@ -22,8 +23,12 @@ namespace duplex::hw {
 
 /// Loads a device description from a file path or a bundled device name
 /// (`duplex`, `h100`, `dgx-a100-dimm-pim`, ...). An existing file wins over
-/// a bundled name; an unknown name lists the bundled ones.
-llvm::Expected<System> loadSystem(llvm::StringRef nameOrPath);
+/// a bundled name; an unknown name lists the bundled ones. `overrides`
+/// change values of the description before it is checked
+/// (DeviceOverride.h).
+llvm::Expected<System>
+loadSystem(llvm::StringRef nameOrPath,
+           llvm::ArrayRef<DeviceOverride> overrides = {});
 
 /// Parses `jsonText`; `fileName` prefixes every error and becomes
 /// System::fileName. `systemName` becomes System::name.

@@ -11,6 +11,7 @@
 #include "duplex/Analysis/Placement.h"
 #include "duplex/Analysis/StageWork.h"
 #include "duplex/Hardware/CalibrationProfile.h"
+#include "duplex/Hardware/DeviceOverride.h"
 #include "duplex/Hardware/System.h"
 
 #include "mlir/IR/BuiltinOps.h"
@@ -69,7 +70,8 @@ partitionModule(mlir::ModuleOp module, const PartitionOptions &options);
 llvm::Expected<std::unique_ptr<hw::System>>
 loadScaledSystem(llvm::StringRef nameOrPath, unsigned devices, unsigned nodes,
                  unsigned replicasPerNode = 0,
-                 llvm::StringRef calibration = hw::kDefaultCalibrationProfile);
+                 llvm::StringRef calibration = hw::kDefaultCalibrationProfile,
+                 llvm::ArrayRef<hw::DeviceOverride> overrides = {});
 
 /// A table of records (Op/B analysis) or placed records, for people.
 void printWorkTable(llvm::ArrayRef<WorkRecord> records, llvm::raw_ostream &os);
