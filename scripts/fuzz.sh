@@ -21,7 +21,8 @@ shift $(($# > 0 ? 1 : 0))
 targets=("$@")
 if ((${#targets[@]} == 0)); then
   targets=(onnx-binary-fuzzer onnx-text-fuzzer hf-config-fuzzer device-fuzzer
-           trace-fuzzer stage-spec-fuzzer dialect-parser-fuzzer)
+           trace-fuzzer stage-spec-fuzzer dialect-parser-fuzzer
+           sweep-spec-fuzzer)
 fi
 
 build=build-sanitize

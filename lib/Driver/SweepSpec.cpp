@@ -23,8 +23,10 @@ namespace duplex {
 
 namespace {
 
-/// The most points a sweep may expand to (each is a simulation).
-constexpr size_t kMaxSweepPoints = 1000000;
+/// The most points a sweep may expand to: each is a simulation, and the
+/// points are held expanded (~1.5 kB each, ~150 MB at the cap). A larger
+/// study is several specs.
+constexpr size_t kMaxSweepPoints = 100000;
 
 /// A parsed spec value and the line it starts on.
 struct SpecValue {
@@ -80,8 +82,14 @@ public:
   }
 
 private:
+  /// The node's line; a node the parser gave up on (after a syntax error)
+  /// may have no location in the buffer: line 1 then (the syntax error is
+  /// reported instead).
   unsigned lineOf(yaml::Node *node) {
-    return sourceMgr.getLineAndColumn(node->getSourceRange().Start).first;
+    SMLoc start = node->getSourceRange().Start;
+    if (!start.isValid() || !sourceMgr.FindBufferContainingLoc(start))
+      return 1;
+    return sourceMgr.getLineAndColumn(start).first;
   }
 
   /// A plain scalar's type as YAML 1.2's core schema reads it; a quoted
