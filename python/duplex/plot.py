@@ -185,3 +185,54 @@ def stage_timeline(timeline, *, ax=None, path=None):
     ax.legend(handles=[Patch(color=color_of[c], label=c) for c in categories],
               fontsize="small", loc="upper right")
     return _finish(figure, path)
+
+
+def sweep(frame, *, x, y, hue=None, kind="line", ax=None, path=None):
+    """The usual views of a sweep (``duplex.sweep``'s DataFrame):
+
+    - ``kind="line"``: ``y`` against ``x``, one line per value of ``hue``
+      (e.g. throughput against batch per device);
+    - ``kind="heatmap"``: ``y`` over the grid of ``x`` (columns) and ``hue``
+      (rows), each cell annotated (e.g. a speed-up over two axes).
+
+    Rows whose point failed (``error`` set) are left out. Where several rows
+    share a cell (an axis not named), their mean is drawn.
+    """
+    for column in (x, y) + ((hue,) if hue else ()):
+        if column not in frame.columns:
+            raise ValueError(f"no column {column!r} in the sweep "
+                             f"(columns: {', '.join(frame.columns)})")
+    if "error" in frame.columns:
+        frame = frame[frame["error"].isna()]
+    figure, ax = _axes(ax)
+    if kind == "line":
+        groups = frame.groupby(hue) if hue else [(None, frame)]
+        for label, group in groups:
+            means = group.groupby(x)[y].mean().sort_index()
+            ax.plot(means.index, means.values, marker="o",
+                    label=None if label is None else f"{hue}={label}")
+        ax.set_xlabel(x)
+        ax.set_ylabel(y)
+        ax.grid(True, alpha=0.3)
+        if hue:
+            ax.legend(fontsize="small")
+    elif kind == "heatmap":
+        if not hue:
+            raise ValueError("kind='heatmap' needs hue (the rows' axis)")
+        grid = frame.pivot_table(index=hue, columns=x, values=y,
+                                 aggfunc="mean")
+        image = ax.imshow(grid.values, aspect="auto", origin="lower")
+        ax.set_xticks(range(len(grid.columns)))
+        ax.set_xticklabels([str(c) for c in grid.columns])
+        ax.set_yticks(range(len(grid.index)))
+        ax.set_yticklabels([str(i) for i in grid.index])
+        import numpy
+        for (row, column), value in numpy.ndenumerate(grid.values):
+            ax.text(column, row, f"{value:.3g}", ha="center", va="center",
+                    fontsize="small", color="white")
+        ax.set_xlabel(x)
+        ax.set_ylabel(hue)
+        figure.colorbar(image, ax=ax, label=y)
+    else:
+        raise ValueError(f"kind must be 'line' or 'heatmap', not {kind!r}")
+    return _finish(figure, path)

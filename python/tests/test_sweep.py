@@ -128,3 +128,22 @@ def test_dask_survives_a_lost_worker(tmp_path, monkeypatch):
         thread.join(timeout=120)
         assert not thread.is_alive()
     pandas.testing.assert_frame_equal(result["frame"], local)
+
+
+def test_plot_sweep(tmp_path):
+    from duplex import plot
+    frame = duplex.sweep(SPEC)
+    path = tmp_path / "lines.png"
+    figure = plot.sweep(frame, x="batch", y="throughput_tokens_per_s",
+                        hue="device", path=path)
+    assert path.read_bytes().startswith(b"\x89PNG")
+    lines = figure.axes[0].lines
+    assert len(lines) == 2
+    duplex_rows = frame[frame["device"] == "duplex"].sort_values("batch")
+    assert list(lines[0].get_ydata()) == list(
+        duplex_rows["throughput_tokens_per_s"])
+    heat = plot.sweep(frame, x="batch", y="tpot_s.p50", hue="device",
+                      kind="heatmap", path=tmp_path / "heat.png")
+    assert heat.axes[0].images[0].get_array().shape == (2, 3)
+    with pytest.raises(ValueError, match="no column 'nope'"):
+        plot.sweep(frame, x="nope", y="batch")
