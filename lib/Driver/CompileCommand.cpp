@@ -315,18 +315,14 @@ duplex::makeCompileOutput(const CompileOptions &options) {
       return std::move(error);
     if (Error error = checkOutputPath(options.savePlacementFile))
       return std::move(error);
-    SmallString<256> output(options.outputFile),
-        saved(options.savePlacementFile);
-    sys::fs::make_absolute(output);
-    sys::fs::make_absolute(saved);
-    sys::path::remove_dots(output, /*remove_dot_dot=*/true);
-    sys::path::remove_dots(saved, /*remove_dot_dot=*/true);
-    if (output == saved && !isOutputSink(options.outputFile))
-      return createStringError(inconvertibleErrorCode(),
-                               "-o and --save-placement name the same file "
-                               "'%s'",
-                               options.savePlacementFile.c_str());
   }
+  if (Error error = checkDistinctOutputs(
+          {{"-o", options.outputFile},
+           {"--save-placement", options.savePlacementFile}},
+          {{"model", options.model},
+           {"--device", options.device},
+           {"--placement", options.placementFile}}))
+    return std::move(error);
   if (options.stage.empty())
     return createStringError(inconvertibleErrorCode(),
                              "--stage is required (e.g. --stage "

@@ -536,19 +536,12 @@ static Expected<SimulationOutcome> simulate(const SimulateOptions &options) {
 /// The per-request table as JSON columns, in order: {"columns": ["request_id",
 /// ...], "data": [[ids...], ...]} (a JSON object's keys print sorted).
 static json::Object requestTableJSON(ArrayRef<RequestRecord> records) {
-  std::string text;
-  raw_string_ostream os(text);
-  writeRequestTable(records, RequestTableFormat::JSONLines, os);
   ArrayRef<StringRef> names = getRequestTableColumns();
   std::vector<json::Array> columns(names.size());
-  SmallVector<StringRef, 0> lines;
-  StringRef(text).split(lines, '\n', -1, /*KeepEmpty=*/false);
-  for (StringRef line : lines) {
-    Expected<json::Value> row = json::parse(line);
-    // The writer's own output: it parses.
-    cantFail(row.takeError());
+  for (const RequestRecord *record : sortedByRequestId(records)) {
+    std::vector<json::Value> cells = requestTableRow(*record);
     for (size_t c = 0; c < names.size(); ++c)
-      columns[c].push_back(*row->getAsObject()->get(names[c]));
+      columns[c].push_back(std::move(cells[c]));
   }
   json::Array header, data;
   for (size_t c = 0; c < names.size(); ++c) {
@@ -559,8 +552,17 @@ static json::Object requestTableJSON(ArrayRef<RequestRecord> records) {
                       {"data", std::move(data)}};
 }
 
-Expected<CommandOutput>
-duplex::makeSimulateOutput(const SimulateOptions &options) {
+namespace {
+/// A finished run: its report, and the same as the JSON `--json` prints.
+struct SimulatedReport {
+  ServingReport report;
+  json::Value json = nullptr;
+};
+} // namespace
+
+/// Runs the simulation, writes --requests-out and --timeline, and returns
+/// the report in both forms.
+static Expected<SimulatedReport> runSimulation(const SimulateOptions &options) {
   Expected<SimulationOutcome> outcome = simulate(options);
   if (!outcome)
     return outcome.takeError();
@@ -599,14 +601,29 @@ duplex::makeSimulateOutput(const SimulateOptions &options) {
         }))
       return std::move(error);
   }
-  return
-      [report = std::move(outcome->report), reportJSON = std::move(reportJSON),
-       json = options.json](raw_ostream &os) {
-        if (json)
-          os << formatv("{0:2}", reportJSON) << "\n";
-        else
-          printReport(report, os);
-      };
+  return SimulatedReport{std::move(outcome->report), std::move(reportJSON)};
+}
+
+Expected<json::Value>
+duplex::makeSimulateReport(const SimulateOptions &options) {
+  Expected<SimulatedReport> simulated = runSimulation(options);
+  if (!simulated)
+    return simulated.takeError();
+  return std::move(simulated->json);
+}
+
+Expected<CommandOutput>
+duplex::makeSimulateOutput(const SimulateOptions &options) {
+  Expected<SimulatedReport> simulated = runSimulation(options);
+  if (!simulated)
+    return simulated.takeError();
+  return [simulated = std::move(*simulated),
+          json = options.json](raw_ostream &os) {
+    if (json)
+      os << formatv("{0:2}", simulated.json) << "\n";
+    else
+      printReport(simulated.report, os);
+  };
 }
 
 int duplex::runSimulateCommand(const SimulateOptions &options) {

@@ -88,14 +88,16 @@ static std::string metricColumnName(const SweepSpec &spec,
   return is_contained(spec.axes, key) ? "report." + key : key;
 }
 
-std::vector<std::string> sweepColumns(const SweepSpec &spec) {
-  std::vector<std::string> columns = {"point", "point_hash"};
-  llvm::append_range(columns, spec.axes);
-  for (const std::string &key : metricColumns(spec))
-    columns.push_back(metricColumnName(spec, key));
+SweepColumns getSweepColumns(const SweepSpec &spec) {
+  SweepColumns columns;
+  columns.metricKeys = metricColumns(spec);
+  columns.names = {"point", "point_hash"};
+  llvm::append_range(columns.names, spec.axes);
+  for (const std::string &key : columns.metricKeys)
+    columns.names.push_back(metricColumnName(spec, key));
   for (const char *column :
        {"model_xxh3", "device_xxh3", "version", "git_revision", "error"})
-    columns.push_back(column);
+    columns.names.push_back(column);
   return columns;
 }
 
@@ -133,13 +135,13 @@ static std::string joinLine(ArrayRef<std::string> cells) {
 
 std::string sweepHeaderLine(const SweepSpec &spec) {
   std::vector<std::string> cells;
-  for (const std::string &column : sweepColumns(spec))
+  for (const std::string &column : getSweepColumns(spec).names)
     cells.push_back(csvCell(column));
   return joinLine(cells);
 }
 
-std::string runSweepPoint(const SweepSpec &spec, const SweepPoint &point) {
-  std::vector<std::string> columns = sweepColumns(spec);
+std::string runSweepPoint(const SweepSpec &spec, const SweepColumns &columns,
+                          const SweepPoint &point) {
   std::map<std::string, std::string> cells;
   cells["point"] = std::to_string(point.index);
   cells["point_hash"] = point.hash;
@@ -147,14 +149,7 @@ std::string runSweepPoint(const SweepSpec &spec, const SweepPoint &point) {
     cells[axis] = cellOf(value);
   cells["version"] = getDuplexVersion().str();
   cells["git_revision"] = getDuplexGitRevision().str();
-  Expected<CommandOutput> output = makeSimulateOutput(point.options);
-  std::string text;
-  if (output) {
-    raw_string_ostream os(text);
-    (*output)(os);
-  }
-  Expected<json::Value> report =
-      output ? json::parse(text) : Expected<json::Value>(output.takeError());
+  Expected<json::Value> report = makeSimulateReport(point.options);
   if (!report) {
     std::string message = toString(report.takeError());
     std::replace(message.begin(), message.end(), '\n', ' ');
@@ -162,7 +157,7 @@ std::string runSweepPoint(const SweepSpec &spec, const SweepPoint &point) {
   } else {
     std::map<std::string, const json::Value *> flat;
     flattenReport(*report, "", flat);
-    for (const std::string &key : metricColumns(spec))
+    for (const std::string &key : columns.metricKeys)
       if (auto found = flat.find(key); found != flat.end())
         cells[metricColumnName(spec, key)] = cellOf(*found->second);
     if (auto hash = flat.find("inputs.model.xxh3_64"); hash != flat.end())
@@ -171,7 +166,7 @@ std::string runSweepPoint(const SweepSpec &spec, const SweepPoint &point) {
       cells["device_xxh3"] = cellOf(*hash->second);
   }
   std::vector<std::string> row;
-  for (const std::string &column : columns)
+  for (const std::string &column : columns.names)
     row.push_back(cells.count(column) ? cells[column] : std::string());
   return joinLine(row);
 }
@@ -219,8 +214,9 @@ std::vector<std::string> runSweepPoints(const SweepSpec &spec,
                                         ArrayRef<size_t> indices,
                                         unsigned threads) {
   std::vector<std::string> lines(indices.size());
+  SweepColumns columns = getSweepColumns(spec);
   auto run = [&](size_t i) {
-    lines[i] = runSweepPoint(spec, spec.points[indices[i]]);
+    lines[i] = runSweepPoint(spec, columns, spec.points[indices[i]]);
   };
   threads = threads ? threads : hardware_concurrency().compute_thread_count();
   if (threads <= 1 || indices.size() <= 1) {
@@ -288,8 +284,9 @@ Expected<size_t> runSweep(const SweepSpec &spec, StringRef output,
   ProgressBar progress("sweeping", !options.quiet);
   std::mutex mutex;
   size_t done = 0;
+  SweepColumns columns = getSweepColumns(spec);
   auto run = [&](size_t index) {
-    std::string line = runSweepPoint(spec, spec.points[index]);
+    std::string line = runSweepPoint(spec, columns, spec.points[index]);
     std::lock_guard<std::mutex> lock(mutex);
     lines[index] = std::move(line);
     ++done;

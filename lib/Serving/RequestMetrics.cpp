@@ -3,6 +3,7 @@
 #include "duplex/Serving/RequestMetrics.h"
 
 #include "llvm/ADT/SmallVector.h"
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringSwitch.h"
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/Path.h"
@@ -10,9 +11,8 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cassert>
 #include <cmath>
-#include <numeric>
-#include <variant>
 
 using namespace llvm;
 
@@ -109,72 +109,65 @@ ArrayRef<StringRef> getRequestTableColumns() {
   return columns;
 }
 
+std::vector<json::Value> requestTableRow(const RequestRecord &record) {
+  RequestLatencies latencies = measure(record);
+  auto optional = [](std::optional<double> value) -> json::Value {
+    if (!value)
+      return nullptr;
+    return *value;
+  };
+  std::optional<double> firstToken;
+  if (record.outputTokens > 0)
+    firstToken = record.firstTokenSeconds;
+  return {record.id,
+          uint64_t(record.replica),
+          record.arrivalSeconds,
+          record.scheduledSeconds,
+          optional(firstToken),
+          record.finishSeconds,
+          record.inputTokens,
+          record.outputTokens,
+          optional(latencies.ttft),
+          optional(latencies.tpot),
+          latencies.e2e,
+          record.preemptions};
+}
+
+std::vector<const RequestRecord *>
+sortedByRequestId(ArrayRef<RequestRecord> records) {
+  std::vector<const RequestRecord *> sorted;
+  for (const RequestRecord &record : records)
+    sorted.push_back(&record);
+  llvm::stable_sort(sorted, [](const RequestRecord *a, const RequestRecord *b) {
+    return a->id < b->id;
+  });
+  return sorted;
+}
+
 void writeRequestTable(ArrayRef<RequestRecord> records,
                        RequestTableFormat format, raw_ostream &os) {
-  std::vector<size_t> order(records.size());
-  std::iota(order.begin(), order.end(), 0);
-  std::sort(order.begin(), order.end(),
-            [&](size_t a, size_t b) { return records[a].id < records[b].id; });
   ArrayRef<StringRef> columns = getRequestTableColumns();
-  if (format == RequestTableFormat::CSV) {
-    std::string header;
-    for (StringRef column : columns)
-      header += (header.empty() ? "" : ",") + column.str();
-    os << header << "\n";
-  }
-  std::string row;
-  for (size_t i : order) {
-    const RequestRecord &record = records[i];
-    RequestLatencies latencies = measure(record);
-    std::optional<double> firstToken;
-    if (record.outputTokens > 0)
-      firstToken = record.firstTokenSeconds;
-    // One value per column, in order; none: the request has no such value.
-    using Cell = std::variant<uint64_t, double, std::nullopt_t>;
-    auto optional = [](std::optional<double> value) -> Cell {
-      return value ? Cell(*value) : Cell(std::nullopt);
-    };
-    Cell cells[] = {record.id,
-                    uint64_t(record.replica),
-                    record.arrivalSeconds,
-                    record.scheduledSeconds,
-                    optional(firstToken),
-                    record.finishSeconds,
-                    record.inputTokens,
-                    record.outputTokens,
-                    optional(latencies.ttft),
-                    optional(latencies.tpot),
-                    latencies.e2e,
-                    record.preemptions};
-    static_assert(std::size(cells) == 12, "one cell per column");
-    row.clear();
-    if (format == RequestTableFormat::CSV) {
-      for (size_t c = 0; c < std::size(cells); ++c) {
-        if (c)
-          row += ',';
-        // fmt's "{}" prints a double's shortest round-trip form.
-        std::visit(
-            [&](auto value) {
-              if constexpr (!std::is_same_v<decltype(value), std::nullopt_t>)
-                row += fmt::format("{}", value);
-            },
-            cells[c]);
-      }
-    } else {
+  if (format == RequestTableFormat::CSV)
+    os << llvm::join(columns, ",") << "\n";
+  for (const RequestRecord *record : sortedByRequestId(records)) {
+    std::vector<json::Value> cells = requestTableRow(*record);
+    assert(cells.size() == columns.size() && "one cell per column");
+    if (format == RequestTableFormat::JSONLines) {
       json::Object object;
-      for (size_t c = 0; c < std::size(cells); ++c)
-        std::visit(
-            [&](auto value) {
-              if constexpr (std::is_same_v<decltype(value), std::nullopt_t>)
-                object[columns[c]] = nullptr;
-              else
-                object[columns[c]] = value;
-            },
-            cells[c]);
-      raw_string_ostream stream(row);
-      stream << json::Value(std::move(object));
+      for (size_t c = 0; c < cells.size(); ++c)
+        object[columns[c]] = std::move(cells[c]);
+      os << json::Value(std::move(object)) << "\n";
+      continue;
     }
-    os << row << "\n";
+    // Counts are exact in a double (below 2^53); fmt's "{}" prints a
+    // double's shortest round-trip form, and an absent value is empty.
+    for (size_t c = 0; c < cells.size(); ++c) {
+      if (c)
+        os << ',';
+      if (std::optional<double> number = cells[c].getAsNumber())
+        os << fmt::format("{}", *number);
+    }
+    os << "\n";
   }
 }
 

@@ -18,6 +18,7 @@
 #include "duplex/Serving/Workload.h"
 
 #include "llvm/Support/Error.h"
+#include "llvm/Support/JSON.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <functional>
@@ -173,6 +174,9 @@ struct SimulateOptions {
 /// TTFT, TBT, E2E, energy and breakdowns.
 llvm::Expected<CommandOutput>
 makeSimulateOutput(const SimulateOptions &options);
+/// The same run's JSON report as a value (a sweep's point).
+llvm::Expected<llvm::json::Value>
+makeSimulateReport(const SimulateOptions &options);
 int runSimulateCommand(const SimulateOptions &options);
 
 struct SweepOptions {

@@ -19,15 +19,21 @@
 
 namespace duplex {
 
-/// The CSV's columns (fixed by the spec before any point runs).
-std::vector<std::string> sweepColumns(const SweepSpec &spec);
-
 /// The header line, with its newline.
 std::string sweepHeaderLine(const SweepSpec &spec);
 
+/// The report keys of the metric columns, in order, and their column
+/// names (computed once per spec; every row follows them).
+struct SweepColumns {
+  std::vector<std::string> metricKeys;
+  std::vector<std::string> names; ///< Every column of the CSV.
+};
+SweepColumns getSweepColumns(const SweepSpec &spec);
+
 /// Runs one point; its CSV line, with its newline. A point that fails has
 /// its message in the error column and empty metrics.
-std::string runSweepPoint(const SweepSpec &spec, const SweepPoint &point);
+std::string runSweepPoint(const SweepSpec &spec, const SweepColumns &columns,
+                          const SweepPoint &point);
 
 struct SweepRunOptions {
   unsigned threads = 0; ///< 0: one per hardware thread.

@@ -20,6 +20,7 @@
 
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/Error.h"
+#include "llvm/Support/JSON.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <optional>
@@ -64,6 +65,13 @@ llvm::Expected<RequestTableFormat> requestTableFormatFor(llvm::StringRef path);
 
 /// The column names, in order: request_id, replica, arrival_s, ...
 llvm::ArrayRef<llvm::StringRef> getRequestTableColumns();
+
+/// One request's row: a value per column, null where the request has none.
+std::vector<llvm::json::Value> requestTableRow(const RequestRecord &record);
+
+/// `records` in request-id order (the table's and the report's sums').
+std::vector<const RequestRecord *>
+sortedByRequestId(llvm::ArrayRef<RequestRecord> records);
 
 /// Writes one row per request, sorted by request id. Times print in their
 /// shortest exact decimal form, so the table re-aggregates to the report's
