@@ -69,6 +69,18 @@ makeRequests(const SimulateOptions &options) {
       return parsed.takeError();
     columns = std::move(*parsed);
   }
+  if (options.traceQPS && !trace)
+    return usageError("--trace-qps rescales the arrivals of --trace FILE");
+  if (!options.arrivals.empty() && !options.qps)
+    return usageError("--arrivals is how requests arrive at --qps Q; give "
+                      "--qps");
+  ArrivalProcess arrivals = ArrivalProcess::Poisson;
+  if (!options.arrivals.empty()) {
+    Expected<ArrivalProcess> parsed = parseArrivalProcess(options.arrivals);
+    if (!parsed)
+      return parsed.takeError();
+    arrivals = *parsed;
+  }
   if (trace) {
     requests = readTraceCSV(options.traceFile, options.requests.value_or(0),
                             options.limits.maxRequests, columns);
@@ -76,11 +88,17 @@ makeRequests(const SimulateOptions &options) {
       return usageError("trace '" + options.traceFile + "' has no requests");
     if (requests && lengthsGiven)
       redrawLengths(*requests, lengths, options.seed);
+    if (requests && options.traceQPS)
+      if (Error error = rescaleArrivals(*requests, *options.traceQPS))
+        return createStringError(
+            inconvertibleErrorCode(), "--trace-qps: trace '%s': %s",
+            options.traceFile.c_str(), toString(std::move(error)).c_str());
   } else {
     SyntheticWorkload workload;
     workload.requests = options.requests.value_or(256);
     workload.lengths = lengths;
     workload.queriesPerSecond = options.qps;
+    workload.arrivals = arrivals;
     workload.seed = options.seed;
     requests = generateRequests(workload, options.limits);
   }
@@ -239,6 +257,11 @@ static json::Object optionsJSON(const SimulateOptions &options,
       {"coprocess", options.coprocess},
       {"closed_loop", run.closedLoop},
       {"qps", optional(options.qps)},
+      {"arrivals",
+       options.qps ? json::Value(options.arrivals.empty() ? "poisson"
+                                                          : options.arrivals)
+                   : json::Value(nullptr)},
+      {"trace_qps", optional(options.traceQPS)},
       {"batch", options.batchPerReplica ? json::Value(nullptr)
                                         : json::Value(options.batch)},
       {"batch_per_replica", optional(options.batchPerReplica)},
@@ -521,9 +544,17 @@ static Expected<SimulationOutcome> simulate(const SimulateOptions &options) {
       "evaluated",
       loaded->model.getSymName(), target.name, target.topology.devicesPerNode,
       target.topology.nodes, options.coprocess,
-      !options.traceFile.empty() ? "trace " + options.traceFile
-      : options.qps ? formatv("Poisson {0} req/s", *options.qps).str()
-                    : std::string("closed loop"),
+      !options.traceFile.empty()
+          ? "trace " + options.traceFile +
+                (options.traceQPS
+                     ? formatv(" at {0} req/s", *options.traceQPS).str()
+                     : std::string())
+      : options.qps
+          ? formatv("{0} {1} req/s",
+                    options.arrivals == "uniform" ? "uniform" : "Poisson",
+                    *options.qps)
+                .str()
+          : std::string("closed loop"),
       batch->describe(), evaluations, queries,
       target.topology.replicasPerNode > 1
           ? formatv(" x {0} replicas per node", target.topology.replicasPerNode)

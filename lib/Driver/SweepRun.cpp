@@ -2,6 +2,8 @@
 
 #include "duplex/Driver/SweepRun.h"
 
+#include "CSVCells.h"
+
 #include "duplex/Serving/Report.h"
 #include "duplex/Support/Output.h"
 #include "duplex/Support/Progress.h"
@@ -101,43 +103,11 @@ SweepColumns getSweepColumns(const SweepSpec &spec) {
   return columns;
 }
 
-/// RFC 4180: quoted when it holds a comma, quote or line break.
-static std::string csvCell(StringRef text) {
-  if (text.find_first_of(",\"\r\n") == StringRef::npos)
-    return text.str();
-  std::string quoted = "\"";
-  for (char c : text)
-    quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return quoted + "\"";
-}
-
-/// A JSON scalar as a cell: numbers in their shortest exact form.
-static std::string cellOf(const json::Value &value) {
-  if (value.getAsNull())
-    return "";
-  if (std::optional<bool> b = value.getAsBoolean())
-    return *b ? "true" : "false";
-  if (std::optional<int64_t> i = value.getAsInteger())
-    return std::to_string(*i);
-  if (std::optional<double> d = value.getAsNumber())
-    return fmt::format("{}", *d);
-  if (std::optional<StringRef> s = value.getAsString())
-    return csvCell(*s);
-  return "";
-}
-
-static std::string joinLine(ArrayRef<std::string> cells) {
-  std::string line;
-  for (size_t i = 0; i < cells.size(); ++i)
-    line += (i ? "," : "") + cells[i];
-  return line + "\n";
-}
-
 std::string sweepHeaderLine(const SweepSpec &spec) {
   std::vector<std::string> cells;
   for (const std::string &column : getSweepColumns(spec).names)
     cells.push_back(csvCell(column));
-  return joinLine(cells);
+  return csvLine(cells);
 }
 
 std::string runSweepPoint(const SweepSpec &spec, const SweepColumns &columns,
@@ -146,7 +116,7 @@ std::string runSweepPoint(const SweepSpec &spec, const SweepColumns &columns,
   cells["point"] = std::to_string(point.index);
   cells["point_hash"] = point.hash;
   for (const auto &[axis, value] : point.axisValues)
-    cells[axis] = cellOf(value);
+    cells[axis] = csvCellOf(value);
   cells["version"] = getDuplexVersion().str();
   cells["git_revision"] = getDuplexGitRevision().str();
   Expected<json::Value> report = makeSimulateReport(point.options);
@@ -159,16 +129,16 @@ std::string runSweepPoint(const SweepSpec &spec, const SweepColumns &columns,
     flattenReport(*report, "", flat);
     for (const std::string &key : columns.metricKeys)
       if (auto found = flat.find(key); found != flat.end())
-        cells[metricColumnName(spec, key)] = cellOf(*found->second);
+        cells[metricColumnName(spec, key)] = csvCellOf(*found->second);
     if (auto hash = flat.find("inputs.model.xxh3_64"); hash != flat.end())
-      cells["model_xxh3"] = cellOf(*hash->second);
+      cells["model_xxh3"] = csvCellOf(*hash->second);
     if (auto hash = flat.find("inputs.device.xxh3_64"); hash != flat.end())
-      cells["device_xxh3"] = cellOf(*hash->second);
+      cells["device_xxh3"] = csvCellOf(*hash->second);
   }
   std::vector<std::string> row;
   for (const std::string &column : columns.names)
     row.push_back(cells.count(column) ? cells[column] : std::string());
-  return joinLine(row);
+  return csvLine(row);
 }
 
 /// The complete rows of an earlier run of `output`, by point hash; an

@@ -276,7 +276,9 @@ const StringMap<OptionSetter> &optionTable() {
     t["coprocess"] = text(&SimulateOptions::coprocess);
     t["closed_loop"] = flag(&SimulateOptions::closedLoop);
     t["qps"] = optionalNumber(&SimulateOptions::qps);
+    t["arrivals"] = text(&SimulateOptions::arrivals);
     t["trace"] = text(&SimulateOptions::traceFile);
+    t["trace_qps"] = optionalNumber(&SimulateOptions::traceQPS);
     t["trace_columns"] = text(&SimulateOptions::traceColumns);
     t["batch"] = count(&SimulateOptions::batch);
     t["batch_per_replica"] = optionalCount(&SimulateOptions::batchPerReplica);
@@ -472,7 +474,26 @@ static Error assign(const SpecReader &reader, StringRef where, unsigned line,
   return Error::success();
 }
 
-Expected<SweepSpec> parseSweepSpec(StringRef text, StringRef name) {
+/// Refuses a key the context's owner sets itself.
+static Error checkReserved(const SpecReader &reader,
+                           const SweepSpecContext *context, StringRef where,
+                           unsigned line, StringRef key) {
+  if (!context)
+    return Error::success();
+  for (const auto &[reserved, why] : context->reserved)
+    if (reserved == key)
+      return reader.error(line, where + ": '" + key +
+                                    "' is not set in this "
+                                    "file: " +
+                                    why);
+  if (context->fixed.get(key))
+    return reader.error(line, where + ": '" + key + "' is also given to " +
+                                  context->owner + "; give it once");
+  return Error::success();
+}
+
+Expected<SweepSpec> parseSweepSpec(StringRef text, StringRef name,
+                                   const SweepSpecContext *context) {
   SpecReader reader(text, name);
   Expected<SpecValue> root = reader.read(text);
   if (!root)
@@ -497,6 +518,16 @@ Expected<SweepSpec> parseSweepSpec(StringRef text, StringRef name) {
     return reader.error(axes ? axes->line : root->line,
                         "axes: a mapping of at least one option to its "
                         "values");
+
+  if (base && base->isMapping)
+    for (const auto &[key, value] : base->entries)
+      if (Error error =
+              checkReserved(reader, context, "base." + key, value.line, key))
+        return std::move(error);
+  for (const auto &[key, axis] : axes->entries)
+    if (Error error =
+            checkReserved(reader, context, "axes." + key, axis.line, key))
+      return std::move(error);
 
   SweepSpec spec;
   spec.name = name.str();
@@ -597,6 +628,20 @@ Expected<SweepSpec> parseSweepSpec(StringRef text, StringRef name) {
       settings[spec.axes[a]] = value.value;
       point.axisValues.push_back({spec.axes[a], value.value});
     }
+    // The owner's settings are its own flags, not lines of the file.
+    if (context)
+      for (const auto &[key, value] : context->fixed) {
+        auto setter = optionTable().find(key);
+        if (setter == optionTable().end())
+          return createStringError(inconvertibleErrorCode(),
+                                   "%s: no simulate option '%s'",
+                                   context->owner.c_str(), key.str().c_str());
+        if (Error error = setter->second(value, point.options, types))
+          return createStringError(inconvertibleErrorCode(), "%s: %s: %s",
+                                   context->owner.c_str(), key.str().c_str(),
+                                   toString(std::move(error)).c_str());
+        settings[key] = value;
+      }
     if (Error error =
             setImportTypes(point.options.import, types.weight, types.kv))
       return reader.error(base ? base->line : axes->line,
@@ -637,11 +682,12 @@ Expected<SweepSpec> parseSweepSpec(StringRef text, StringRef name) {
   return spec;
 }
 
-Expected<SweepSpec> readSweepSpec(StringRef path) {
+Expected<SweepSpec> readSweepSpec(StringRef path,
+                                  const SweepSpecContext *context) {
   auto buffer = readInputFile(path, "JSON", "sweep spec");
   if (!buffer)
     return buffer.takeError();
-  return parseSweepSpec((*buffer)->getBuffer(), path);
+  return parseSweepSpec((*buffer)->getBuffer(), path, context);
 }
 
 } // namespace duplex

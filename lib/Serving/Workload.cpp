@@ -74,6 +74,64 @@ Error checkWorkLimits(ArrayRef<RequestSpec> requests,
   return Error::success();
 }
 
+ArrayRef<ArrivalProcessInfo> getArrivalProcesses() {
+  static const ArrivalProcessInfo processes[] = {
+      {"poisson", "exponential gaps at the rate; the default",
+       ArrivalProcess::Poisson},
+      {"uniform", "evenly spaced, every gap 1/rate", ArrivalProcess::Uniform},
+  };
+  return processes;
+}
+
+Expected<ArrivalProcess> parseArrivalProcess(StringRef name) {
+  std::string known;
+  for (const ArrivalProcessInfo &info : getArrivalProcesses()) {
+    if (info.name == name)
+      return info.process;
+    known += (known.empty() ? "" : ", ") + info.name.str();
+  }
+  return createStringError(inconvertibleErrorCode(),
+                           "unknown arrival process '%s' (known: %s)",
+                           name.str().c_str(), known.c_str());
+}
+
+Expected<double> getMeanArrivalRate(ArrayRef<RequestSpec> requests) {
+  if (requests.size() < 2)
+    return createStringError(inconvertibleErrorCode(),
+                             "a rate needs two requests or more (got %zu)",
+                             requests.size());
+  auto [first, last] =
+      std::minmax_element(requests.begin(), requests.end(),
+                          [](const RequestSpec &a, const RequestSpec &b) {
+                            return a.arrivalSeconds < b.arrivalSeconds;
+                          });
+  double span = last->arrivalSeconds - first->arrivalSeconds;
+  if (!(span > 0))
+    return createStringError(inconvertibleErrorCode(),
+                             "all %zu requests arrive at the same time: they "
+                             "have no rate to rescale",
+                             requests.size());
+  return double(requests.size() - 1) / span;
+}
+
+Error rescaleArrivals(std::vector<RequestSpec> &requests, double rate) {
+  if (!(rate >= 1e-6 && rate <= 1e9))
+    return createStringError(inconvertibleErrorCode(),
+                             "the arrival rate must be 1e-06 to 1e+09 "
+                             "requests/s (got %g)",
+                             rate);
+  Expected<double> current = getMeanArrivalRate(requests);
+  if (!current)
+    return current.takeError();
+  double start = requests.front().arrivalSeconds;
+  for (const RequestSpec &request : requests)
+    start = std::min(start, request.arrivalSeconds);
+  double stretch = *current / rate;
+  for (RequestSpec &request : requests)
+    request.arrivalSeconds = start + (request.arrivalSeconds - start) * stretch;
+  return Error::success();
+}
+
 Expected<std::vector<RequestSpec>>
 generateRequests(const SyntheticWorkload &workload, const WorkLimits &limits) {
   const LengthDistribution &lengths = workload.lengths;
@@ -113,8 +171,13 @@ generateRequests(const SyntheticWorkload &workload, const WorkLimits &limits) {
     request.outputTokens =
         drawLength(normal, lengths.outputMean, lengths.relativeStd);
     if (workload.queriesPerSecond) {
-      // Exponential inter-arrival times; the first request arrives at 0.
-      if (i > 0)
+      // The first request arrives at 0. Poisson gaps are unit exponentials
+      // over the rate, so one seed gives the same pattern at every rate,
+      // scaled (what a capacity search's bisection relies on).
+      // Uniform arrivals are i/rate, not a running sum: no drift.
+      if (workload.arrivals == ArrivalProcess::Uniform)
+        now = double(i) / *workload.queriesPerSecond;
+      else if (i > 0)
         now +=
             -std::log(1.0 - arrivals.nextUnit()) / *workload.queriesPerSecond;
       request.arrivalSeconds = now;

@@ -13,8 +13,9 @@ The functions mirror the ``duplexc`` subcommands and return what
 
 from ._api import (DuplexError, Latency, SimulationReport, compile,
                    load_device, models, simulate, stats)
+from ._plan import plan
 from ._sweep import sweep
 
 __version__ = "0.1.0"
 __all__ = ["DuplexError", "Latency", "SimulationReport", "compile",
-           "load_device", "models", "simulate", "stats", "sweep"]
+           "load_device", "models", "plan", "simulate", "stats", "sweep"]

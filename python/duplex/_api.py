@@ -293,8 +293,8 @@ def _slo_argument(slo):
 
 def simulate(model, *, device, devices=0, nodes=0, replicas_per_node=0,
              coprocess="pe",
-             closed_loop=False, qps=None, trace=None, trace_columns=None,
-             batch=64,
+             closed_loop=False, qps=None, arrivals=None, trace=None,
+             trace_columns=None, trace_qps=None, batch=64,
              batch_per_replica=None, calibration="measured", requests=None,
              lin=None, lout=None, len_std=None, max_batched_tokens=None,
              chunked_prefill=None, scheduler="orca", routing="uniform",
@@ -308,10 +308,12 @@ def simulate(model, *, device, devices=0, nodes=0, replicas_per_node=0,
     """Serve a workload on a device: ``duplexc simulate MODEL --device DEVICE
     ... --json``.
 
-    Arrivals: ``closed_loop=True`` (the default mode), ``qps=Q`` (Poisson) or
-    ``trace="file.csv"`` (Azure, Vidur or BurstGPT columns, found by header
-    name; ``trace_columns={"arrival": "t", "prompt": "in", "output":
-    "out"}`` or ``"arrival=t,prompt=in,output=out"`` for other layouts). ``device`` is a bundled name, a
+    Arrivals: ``closed_loop=True`` (the default mode), ``qps=Q`` (Poisson,
+    or evenly spaced with ``arrivals="uniform"``) or ``trace="file.csv"``
+    (Azure, Vidur or BurstGPT columns, found by header name;
+    ``trace_columns={"arrival": "t", "prompt": "in", "output": "out"}`` or
+    ``"arrival=t,prompt=in,output=out"`` for other layouts; ``trace_qps=Q``
+    stretches its arrivals to a mean rate of Q requests/s). ``device`` is a bundled name, a
     device file, or a dict in the device-file format. ``replicas_per_node=R``
     runs R data-parallel replicas of ``devices`` devices inside each node,
     sharing its host memory and host units (0 or 1: one). ``batch`` is the
@@ -363,6 +365,7 @@ def simulate(model, *, device, devices=0, nodes=0, replicas_per_node=0,
         "batch_per_replica": (batch_per_replica, (int,), "an int", 1),
         "requests": (requests, (int,), "an int", 1),
         "qps": (qps, number, "a number", None),
+        "trace_qps": (trace_qps, number, "a number", None),
         "lin": (lin, number, "a number", None),
         "lout": (lout, number, "a number", None),
         "len_std": (len_std, number, "a number", None),
@@ -376,6 +379,8 @@ def simulate(model, *, device, devices=0, nodes=0, replicas_per_node=0,
     for name, value in (("coprocess", coprocess), ("scheduler", scheduler),
                         ("routing", routing)):
         _check_type(name, value, (str,), "a str")
+    if arrivals is not None:
+        _check_type("arrivals", arrivals, (str,), "a str")
     for name, value in (("closed_loop", closed_loop), ("json", json),
                         ("allow_partial", allow_partial),
                         ("allow_long_context", allow_long_context),
@@ -416,7 +421,8 @@ def simulate(model, *, device, devices=0, nodes=0, replicas_per_node=0,
             allow_partial=allow_partial,
             allow_long_context=allow_long_context,
             limit_requests=limit_requests, limit_tokens=limit_tokens,
-            limit_prompt_tokens=limit_prompt_tokens)
+            limit_prompt_tokens=limit_prompt_tokens,
+            arrivals=arrivals or "", trace_qps=trace_qps)
     finally:
         if device_file is not None:
             device_file.close()

@@ -236,3 +236,40 @@ def sweep(frame, *, x, y, hue=None, kind="line", ax=None, path=None):
     else:
         raise ValueError(f"kind must be 'line' or 'heatmap', not {kind!r}")
     return _finish(figure, path)
+
+
+def frontier(frame, *, hue="device", ax=None, path=None):
+    """The SLO-feasible frontier of a capacity plan (``duplex.plan``'s
+    DataFrame): the highest rate meeting the SLO (``max_qps``) against the
+    system's device count, one line per value of ``hue`` (the device kind
+    when it is an axis). Where several candidates share a device count
+    (other axes: batch, coprocess), the best is drawn: that is the frontier.
+    The load planned for is a dashed line; the cheapest candidates are
+    ringed.
+    """
+    for column in ("devices_total", "max_qps", "target_qps"):
+        if column not in frame.columns:
+            raise ValueError(f"no column {column!r}: pass duplex.plan's "
+                             "DataFrame")
+    if hue is not None and hue not in frame.columns:
+        hue = None
+    if "error" in frame.columns:
+        frame = frame[frame["error"].isna()]
+    figure, ax = _axes(ax)
+    groups = frame.groupby(hue) if hue else [(None, frame)]
+    for label, group in groups:
+        best = group.groupby("devices_total")["max_qps"].max().sort_index()
+        ax.plot(best.index, best.values, marker="o",
+                label="all" if label is None else f"{hue}={label}")
+    if len(frame):
+        ax.axhline(frame["target_qps"].iloc[0], linestyle="--", color="grey",
+                   label="load planned for")
+    if "cheapest" in frame.columns:
+        chosen = frame[frame["cheapest"].fillna("") != ""]
+        ax.scatter(chosen["devices_total"], chosen["max_qps"], s=160,
+                   facecolors="none", edgecolors="black", label="cheapest")
+    ax.set_xlabel("devices")
+    ax.set_ylabel("highest rate meeting the SLO (requests/s)")
+    ax.grid(True, alpha=0.3)
+    ax.legend(fontsize="small")
+    return _finish(figure, path)

@@ -9,6 +9,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "duplex/Driver/Commands.h"
+#include "duplex/Driver/Plan.h"
 #include "duplex/Driver/SweepRun.h"
 #include "duplex/Hardware/Summary.h"
 #include "duplex/Support/Output.h"
@@ -130,9 +131,12 @@ simulate(const std::string &model, const std::string &device, unsigned devices,
          const std::string &traceColumns, bool requestTable, bool allowPartial,
          bool allowLongContext, std::optional<uint64_t> limitRequests,
          std::optional<uint64_t> limitTokens,
-         std::optional<uint64_t> limitPromptTokens) {
+         std::optional<uint64_t> limitPromptTokens, const std::string &arrivals,
+         std::optional<double> traceQPS) {
   CLocaleScope cLocale;
   SimulateOptions options;
+  options.arrivals = arrivals;
+  options.traceQPS = traceQPS;
   options.allowLongContext = allowLongContext;
   // None keeps the defaults of serving::WorkLimits, as the flags do.
   serving::WorkLimits &limits = options.limits;
@@ -252,6 +256,96 @@ static size_t sweepFile(const std::string &text, const std::string &name,
   return *failed;
 }
 
+/// A plan from the candidates' text and its settings as JSON:
+/// {"workload": {...}, "attainment": A, "tolerance": T}.
+static Plan parsePlanOrThrow(const std::string &text, const std::string &name,
+                             const std::string &settingsJSON) {
+  llvm::Expected<llvm::json::Value> parsed = llvm::json::parse(settingsJSON);
+  if (!parsed)
+    throw DuplexFailure(llvm::toString(parsed.takeError()));
+  const llvm::json::Object *object = parsed->getAsObject();
+  if (!object || !object->getObject("workload"))
+    throw DuplexFailure("plan settings: an object with workload");
+  PlanSettings settings;
+  settings.workload = *object->getObject("workload");
+  settings.attainment =
+      object->getNumber("attainment").value_or(settings.attainment);
+  settings.tolerance =
+      object->getNumber("tolerance").value_or(settings.tolerance);
+  llvm::Expected<Plan> plan = parsePlan(text, name, settings);
+  if (!plan)
+    throw DuplexFailure(llvm::toString(plan.takeError()));
+  return std::move(*plan);
+}
+
+/// The plan's candidate count and target rate, as JSON.
+static std::string planInfo(const std::string &text, const std::string &name,
+                            const std::string &settings) {
+  CLocaleScope cLocale;
+  Plan plan = parsePlanOrThrow(text, name, settings);
+  return llvm::formatv(
+             "{0}", llvm::json::Value(llvm::json::Object{
+                        {"candidates", int64_t(plan.candidates.points.size())},
+                        {"target_qps", plan.targetQPS}}))
+      .str();
+}
+
+/// The rows (JSON) of candidates `indices`: a Dask task runs one or more.
+static std::vector<std::string> planRows(const std::string &text,
+                                         const std::string &name,
+                                         const std::string &settings,
+                                         const std::vector<size_t> &indices) {
+  CLocaleScope cLocale;
+  Plan plan = parsePlanOrThrow(text, name, settings);
+  std::vector<std::string> rows;
+  for (size_t index : indices) {
+    if (index >= plan.candidates.points.size())
+      throw DuplexFailure("candidate " + std::to_string(index) +
+                          " is past the plan's " +
+                          std::to_string(plan.candidates.points.size()));
+    rows.push_back(
+        llvm::formatv("{0}", llvm::json::Value(runPlanCandidate(plan, index)))
+            .str());
+  }
+  return rows;
+}
+
+/// Every candidate on `threads` threads, as JSON rows.
+static std::vector<std::string> planRun(const std::string &text,
+                                        const std::string &name,
+                                        const std::string &settings,
+                                        unsigned threads) {
+  CLocaleScope cLocale;
+  Plan plan = parsePlanOrThrow(text, name, settings);
+  std::vector<std::string> rows;
+  for (llvm::json::Object &row : runPlanCandidates(plan, threads, true))
+    rows.push_back(
+        llvm::formatv("{0}", llvm::json::Value(std::move(row))).str());
+  return rows;
+}
+
+/// The ranked table (csv, json or text) from every candidate's row.
+static std::string planTable(const std::string &text, const std::string &name,
+                             const std::string &settings,
+                             const std::vector<std::string> &rowTexts,
+                             const std::string &format) {
+  CLocaleScope cLocale;
+  Plan plan = parsePlanOrThrow(text, name, settings);
+  if (rowTexts.size() != plan.candidates.points.size())
+    throw DuplexFailure("plan_table needs a row for each candidate");
+  std::vector<llvm::json::Object> rows;
+  for (const std::string &rowText : rowTexts) {
+    llvm::Expected<llvm::json::Value> row = llvm::json::parse(rowText);
+    if (!row || !row->getAsObject())
+      throw DuplexFailure("plan_table: a row is not a JSON object");
+    rows.push_back(std::move(*row->getAsObject()));
+  }
+  PlanFormat kind = format == "json"  ? PlanFormat::JSON
+                    : format == "csv" ? PlanFormat::CSV
+                                      : PlanFormat::Text;
+  return formatPlan(plan, rankPlanRows(plan, std::move(rows)), kind);
+}
+
 PYBIND11_MODULE(_duplex, m) {
   m.doc() = "The duplexc subcommands as functions returning their output "
             "text; use the wrappers in the duplex package.";
@@ -281,13 +375,22 @@ PYBIND11_MODULE(_duplex, m) {
         py::arg("timeline_window"), py::arg("trace_columns"),
         py::arg("request_table"), py::arg("allow_partial"),
         py::arg("allow_long_context"), py::arg("limit_requests"),
-        py::arg("limit_tokens"), py::arg("limit_prompt_tokens"), release());
+        py::arg("limit_tokens"), py::arg("limit_prompt_tokens"),
+        py::arg("arrivals"), py::arg("trace_qps"), release());
   m.def("models", &models, py::arg("json"), release());
   m.def("sweep_info", &sweepInfo, py::arg("text"), py::arg("name"), release());
   m.def("sweep_rows", &sweepRows, py::arg("text"), py::arg("name"),
         py::arg("indices"), py::arg("threads"), release());
   m.def("sweep_file", &sweepFile, py::arg("text"), py::arg("name"),
         py::arg("output"), py::arg("threads"), py::arg("resume"), release());
+  m.def("plan_info", &planInfo, py::arg("text"), py::arg("name"),
+        py::arg("settings"), release());
+  m.def("plan_rows", &planRows, py::arg("text"), py::arg("name"),
+        py::arg("settings"), py::arg("indices"), release());
+  m.def("plan_run", &planRun, py::arg("text"), py::arg("name"),
+        py::arg("settings"), py::arg("threads"), release());
+  m.def("plan_table", &planTable, py::arg("text"), py::arg("name"),
+        py::arg("settings"), py::arg("rows"), py::arg("format"), release());
   m.def("write_file", &writeFile, py::arg("path"), py::arg("content"));
   m.def("device_summary", &deviceSummary, py::arg("device"), py::arg("devices"),
         py::arg("nodes"), release());

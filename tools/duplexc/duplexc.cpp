@@ -9,6 +9,7 @@
 #include "duplex/Serving/Report.h"
 #include "duplex/Serving/Request.h"
 #include "duplex/Serving/SchedulerPolicy.h"
+#include "duplex/Serving/Workload.h"
 #include "duplex/Support/BundledData.h"
 #include "duplex/Support/InputFile.h"
 #include "duplex/Support/Output.h"
@@ -16,6 +17,7 @@
 
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/JSON.h"
 #include "llvm/Support/WithColor.h"
 
 using namespace llvm;
@@ -37,6 +39,15 @@ static cl::SubCommand simulateCommand(
     "per token, time and energy breakdowns, stage counts and preemptions. "
     "Every stage is placed and co-processed by the "
     "compiler's policy and timed by the stage evaluator.");
+
+static cl::SubCommand planCommand(
+    "plan",
+    "Capacity planning: for each candidate system (the points of a sweep "
+    "spec: device kind x count x coprocess x max batch ...) the highest "
+    "arrival rate whose SLO attainment reaches the target (a search over the "
+    "rate: doubling from the load to plan for, then bisection), and the "
+    "cheapest candidates that serve that load, by device count and by "
+    "energy per token (docs/planning.md).");
 
 //===----------------------------------------------------------------------===//
 // duplexc stats
@@ -278,10 +289,35 @@ static cl::list<std::string> deviceSets(
     cl::value_desc("PATH=VALUE"), cl::sub(simulateCommand),
     cl::sub(compileCommand), cl::cat(duplexCategory));
 static cl::opt<double> simQPS("qps",
-                              cl::desc("Poisson arrivals at Q requests/s"),
+                              cl::desc("Arrivals at Q requests/s (Poisson "
+                                       "unless --arrivals says otherwise)"),
                               cl::value_desc("Q"), cl::init(0),
                               cl::sub(simulateCommand),
                               cl::cat(duplexCategory));
+/// --arrivals' help: the processes of the table in Workload.h.
+static const std::string &arrivalsHelp() {
+  static const std::string text = [] {
+    std::string help = "How requests arrive at --qps:";
+    for (const duplex::serving::ArrivalProcessInfo &info :
+         duplex::serving::getArrivalProcesses())
+      help += " " + info.name.str() + " (" + info.summary.str() + ");";
+    help.back() = '.';
+    return help;
+  }();
+  return text;
+}
+static cl::opt<std::string> simArrivals("arrivals", cl::desc(arrivalsHelp()),
+                                        cl::value_desc("PROCESS"),
+                                        cl::sub(simulateCommand),
+                                        cl::sub(planCommand),
+                                        cl::cat(duplexCategory));
+static cl::opt<double> simTraceQPS(
+    "trace-qps",
+    cl::desc("Stretch or compress the --trace arrival times, from the first, "
+             "so that their mean rate is Q requests/s (the trace's pattern "
+             "at another load)"),
+    cl::value_desc("Q"), cl::init(0), cl::sub(simulateCommand),
+    cl::cat(duplexCategory));
 /// --trace's help: the layouts the reader knows by their header.
 static const std::string &traceHelp() {
   static const std::string text = [] {
@@ -304,31 +340,32 @@ static cl::opt<std::string> simTraceColumns(
     "trace-columns",
     cl::desc("The --trace columns of another layout, by header name: "
              "arrival=COL,prompt=COL,output=COL"),
-    cl::value_desc("MAP"), cl::sub(simulateCommand), cl::cat(duplexCategory));
+    cl::value_desc("MAP"), cl::sub(simulateCommand), cl::sub(planCommand),
+    cl::cat(duplexCategory));
 static cl::opt<uint64_t> simRequests(
     "requests",
     cl::desc("Requests to serve (default: the whole trace, or 256)"),
     cl::value_desc("N"), cl::init(0), cl::sub(simulateCommand),
-    cl::cat(duplexCategory));
+    cl::sub(planCommand), cl::cat(duplexCategory));
 static cl::opt<double> simLin(
     "lin",
     cl::desc("Mean prompt length (default 1024; with --trace, redraws the "
              "trace's prompt lengths)"),
     cl::value_desc("L"), cl::init(0), cl::sub(simulateCommand),
-    cl::cat(duplexCategory));
+    cl::sub(planCommand), cl::cat(duplexCategory));
 static cl::opt<double>
     simLout("lout",
             cl::desc("Mean output length (default 256; with --trace, redraws "
                      "the trace's output lengths)"),
             cl::value_desc("L"), cl::init(0), cl::sub(simulateCommand),
-            cl::cat(duplexCategory));
+            cl::sub(planCommand), cl::cat(duplexCategory));
 static cl::opt<double> simLenStd(
     "len-std",
     cl::desc("Lengths are Gaussian around --lin/--lout (the Duplex paper's "
              "setup) with this standard deviation as a fraction of each mean "
              "(default 0.1; 0: fixed lengths)"),
     cl::value_desc("S"), cl::init(0.1), cl::sub(simulateCommand),
-    cl::cat(duplexCategory));
+    cl::sub(planCommand), cl::cat(duplexCategory));
 /// --scheduler's help: every policy of the table with its summary. Static:
 /// cl::desc keeps a StringRef to it.
 static const std::string &schedulerHelp() {
@@ -403,7 +440,7 @@ static cl::opt<uint64_t> simSeed("seed",
                                  cl::desc("Seed of lengths, arrivals and "
                                           "routing (default 0)"),
                                  cl::init(0), cl::sub(simulateCommand),
-                                 cl::cat(duplexCategory));
+                                 cl::sub(planCommand), cl::cat(duplexCategory));
 /// --json's help: every key the report can print (Report.h).
 static const std::string &simulateJSONHelp() {
   static const std::string text = [] {
@@ -427,7 +464,8 @@ static cl::opt<std::string> simSLO(
     cl::desc("Service-level objectives, e.g. ttft=200ms,tpot=50ms,e2e=20s "
              "(units s, ms, us): the report adds goodput, the rate of "
              "requests meeting all of them, and their share"),
-    cl::value_desc("SPEC"), cl::sub(simulateCommand), cl::cat(duplexCategory));
+    cl::value_desc("SPEC"), cl::sub(simulateCommand), cl::sub(planCommand),
+    cl::cat(duplexCategory));
 static cl::opt<std::string> simRequestsOut(
     "requests-out",
     cl::desc("Write one row per request to FILE: .csv, or .jsonl (JSON "
@@ -461,6 +499,67 @@ static cl::opt<std::string>
     simOutput("o", cl::desc("Write to FILE instead of stdout (atomically)"),
               cl::value_desc("FILE"), cl::init("-"), cl::sub(simulateCommand),
               cl::cat(duplexCategory));
+
+//===----------------------------------------------------------------------===//
+// duplexc plan (also takes --arrivals, --trace-columns, --requests, --lin,
+// --lout, --len-std, --seed and --slo of simulate)
+//===----------------------------------------------------------------------===//
+
+static cl::opt<std::string> planModel(cl::Positional, cl::desc("[MODEL]"),
+                                      cl::sub(planCommand),
+                                      cl::cat(duplexCategory));
+static cl::opt<std::string> planCandidates(
+    "candidates",
+    cl::desc("The candidate systems: a sweep spec (YAML or JSON, "
+             "docs/sweeps.md) whose points are systems, e.g. axes device: "
+             "[duplex, h100], devices: [2, 4, 8]; the workload and SLO are "
+             "the plan's"),
+    cl::value_desc("SPEC"), cl::Required, cl::sub(planCommand),
+    cl::cat(duplexCategory));
+static cl::opt<double> planQPS(
+    "qps",
+    cl::desc("The load to plan for, in requests/s: synthetic arrivals "
+             "(--arrivals) at this rate; with --trace, the trace's pattern "
+             "rescaled to it (default: the trace's own rate)"),
+    cl::value_desc("Q"), cl::init(0), cl::sub(planCommand),
+    cl::cat(duplexCategory));
+static cl::opt<std::string> planTrace(
+    "trace",
+    cl::desc("Plan for a trace's arrivals and lengths, rescaled in time "
+             "(--trace-qps) by the search"),
+    cl::value_desc("FILE"), cl::sub(planCommand), cl::cat(duplexCategory));
+static cl::opt<double> planAttainment(
+    "attainment",
+    cl::desc("Percent of requests that must meet every --slo objective "
+             "(default 90)"),
+    cl::value_desc("PCT"), cl::init(90), cl::sub(planCommand),
+    cl::cat(duplexCategory));
+static cl::opt<double> planTolerance(
+    "tolerance",
+    cl::desc("The search stops when the lowest failing rate is within this "
+             "fraction above the highest passing one (default 0.02)"),
+    cl::value_desc("F"), cl::init(0.02), cl::sub(planCommand),
+    cl::cat(duplexCategory));
+static cl::opt<unsigned> planThreads(
+    "threads",
+    cl::desc("Candidates searched side by side (default: one per hardware "
+             "thread; the results are the same for any count)"),
+    cl::value_desc("N"), cl::init(0), cl::sub(planCommand),
+    cl::cat(duplexCategory));
+static cl::opt<bool> planJSON("json",
+                              cl::desc("Print JSON: target_qps, settings and "
+                                       "one object per candidate"),
+                              cl::sub(planCommand), cl::cat(duplexCategory));
+static cl::opt<bool> planCSV("csv",
+                             cl::desc("Print CSV, one row per candidate "
+                                      "(duplex.plan's DataFrame)"),
+                             cl::sub(planCommand), cl::cat(duplexCategory));
+static cl::opt<bool> planQuiet("quiet", cl::desc("No progress line"),
+                               cl::sub(planCommand), cl::cat(duplexCategory));
+static cl::opt<std::string>
+    planOutput("o", cl::desc("Write to FILE instead of stdout (atomically)"),
+               cl::value_desc("FILE"), cl::init("-"), cl::sub(planCommand),
+               cl::cat(duplexCategory));
 
 //===----------------------------------------------------------------------===//
 // duplexc models
@@ -572,6 +671,10 @@ static std::string overview(int argc, char **argv) {
          "  duplexc models                 the bundled models\n"
          "  duplexc sweep SPEC -o FILE.csv  a design-space sweep, one row per "
          "point\n"
+         "  duplexc plan MODEL --candidates SPEC --qps Q --slo "
+         "ttft=..,tpot=..\n"
+         "                                 capacity planning: the cheapest "
+         "system meeting the SLO\n"
          "  duplexc devices                the bundled devices\n\n"
          "Run `duplexc <subcommand> --help` for the options of each, "
          "`duplexc --version` for the version.\n";
@@ -655,7 +758,10 @@ int main(int argc, char **argv) {
     options.closedLoop = simClosedLoop;
     if (simQPS.getNumOccurrences())
       options.qps = simQPS;
+    options.arrivals = simArrivals;
     options.traceFile = simTrace;
+    if (simTraceQPS.getNumOccurrences())
+      options.traceQPS = simTraceQPS;
     options.traceColumns = simTraceColumns;
     options.batch = simBatch;
     if (simBatchPerReplica.getNumOccurrences()) {
@@ -727,6 +833,41 @@ int main(int argc, char **argv) {
     options.resume = sweepResume;
     options.quiet = sweepQuiet;
     return duplex::runSweepCommand(options);
+  }
+  if (planCommand) {
+    duplex::PlanOptions options;
+    options.candidatesFile = planCandidates;
+    json::Object &workload = options.workload;
+    if (!planModel.empty())
+      workload["model"] = planModel.getValue();
+    if (planQPS.getNumOccurrences())
+      workload["qps"] = planQPS.getValue();
+    if (!planTrace.empty())
+      workload["trace"] = planTrace.getValue();
+    if (simArrivals.getNumOccurrences())
+      workload["arrivals"] = simArrivals.getValue();
+    if (simTraceColumns.getNumOccurrences())
+      workload["trace_columns"] = simTraceColumns.getValue();
+    if (simRequests.getNumOccurrences())
+      workload["requests"] = int64_t(simRequests.getValue());
+    if (simLin.getNumOccurrences())
+      workload["lin"] = simLin.getValue();
+    if (simLout.getNumOccurrences())
+      workload["lout"] = simLout.getValue();
+    if (simLenStd.getNumOccurrences())
+      workload["len_std"] = simLenStd.getValue();
+    if (simSeed.getNumOccurrences())
+      workload["seed"] = int64_t(simSeed.getValue());
+    if (simSLO.getNumOccurrences())
+      workload["slo"] = simSLO.getValue();
+    options.attainment = planAttainment;
+    options.tolerance = planTolerance;
+    options.threads = planThreads;
+    options.json = planJSON;
+    options.csv = planCSV;
+    options.quiet = planQuiet;
+    options.outputFile = planOutput;
+    return duplex::runPlanCommand(options);
   }
   if (devicesCommand) {
     duplex::DevicesOptions options;

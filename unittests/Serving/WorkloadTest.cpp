@@ -59,6 +59,64 @@ TEST(Workload, PoissonArrivals) {
     EXPECT_GE((*requests)[i].arrivalSeconds, (*requests)[i - 1].arrivalSeconds);
 }
 
+TEST(Workload, UniformArrivalsAreEvenlySpaced) {
+  SyntheticWorkload workload;
+  workload.requests = 4;
+  workload.lengths = {16, 4, 0};
+  workload.queriesPerSecond = 8;
+  workload.arrivals = ArrivalProcess::Uniform;
+  auto requests = generateRequests(workload);
+  ASSERT_TRUE(bool(requests));
+  // i / 8 requests/s, exactly (no running-sum drift).
+  for (size_t i = 0; i < requests->size(); ++i)
+    EXPECT_EQ((*requests)[i].arrivalSeconds, double(i) / 8);
+  EXPECT_EQ(parseArrivalProcess("uniform").get(), ArrivalProcess::Uniform);
+  llvm::Expected<ArrivalProcess> bad = parseArrivalProcess("bursty");
+  ASSERT_FALSE(bool(bad));
+  EXPECT_EQ(llvm::toString(bad.takeError()),
+            "unknown arrival process 'bursty' (known: poisson, uniform)");
+}
+
+TEST(Workload, PoissonPatternScalesWithTheRate) {
+  // One seed: the same unit exponentials over each rate, so doubling the
+  // rate halves every arrival time (what the capacity search relies on).
+  SyntheticWorkload workload;
+  workload.requests = 50;
+  workload.lengths = {16, 4, 0};
+  workload.seed = 9;
+  workload.queriesPerSecond = 3;
+  auto slow = generateRequests(workload);
+  workload.queriesPerSecond = 6;
+  auto fast = generateRequests(workload);
+  ASSERT_TRUE(slow && fast);
+  for (size_t i = 0; i < slow->size(); ++i)
+    EXPECT_NEAR((*fast)[i].arrivalSeconds, (*slow)[i].arrivalSeconds / 2,
+                1e-12 * (1 + (*slow)[i].arrivalSeconds));
+}
+
+TEST(Workload, RescaledTraceArrivals) {
+  // Arrivals 10, 11, 14 s: 2 gaps over 4 s, 0.5 requests/s. At 2
+  // requests/s the span is 1 s: 10, 10.25, 11.
+  std::vector<RequestSpec> requests(3);
+  requests[0].arrivalSeconds = 10;
+  requests[1].arrivalSeconds = 11;
+  requests[2].arrivalSeconds = 14;
+  EXPECT_DOUBLE_EQ(getMeanArrivalRate(requests).get(), 0.5);
+  ASSERT_FALSE(bool(rescaleArrivals(requests, 2)));
+  EXPECT_DOUBLE_EQ(requests[0].arrivalSeconds, 10);
+  EXPECT_DOUBLE_EQ(requests[1].arrivalSeconds, 10.25);
+  EXPECT_DOUBLE_EQ(requests[2].arrivalSeconds, 11);
+  std::vector<RequestSpec> together(2);
+  llvm::Error error = rescaleArrivals(together, 1);
+  ASSERT_TRUE(bool(error));
+  EXPECT_EQ(llvm::toString(std::move(error)),
+            "all 2 requests arrive at the same time: they have no rate to "
+            "rescale");
+  llvm::Error zero = rescaleArrivals(requests, 0);
+  ASSERT_TRUE(bool(zero));
+  llvm::consumeError(std::move(zero));
+}
+
 TEST(Workload, Errors) {
   SyntheticWorkload workload;
   workload.requests = 1;

@@ -115,7 +115,12 @@ struct SimulateOptions {
   /// Arrivals: closed loop (the default), Poisson at `qps`, or a trace.
   bool closedLoop = false;
   std::optional<double> qps;
+  /// How requests arrive at `qps` (Workload.h's process names; empty:
+  /// poisson).
+  std::string arrivals;
   std::string traceFile;
+  /// The trace's arrivals stretched or compressed to this mean rate.
+  std::optional<double> traceQPS;
   /// "arrival=COL,prompt=COL,output=COL": the trace's columns by header
   /// name (empty: a known layout recognised by its header).
   std::string traceColumns;
@@ -190,6 +195,25 @@ struct SweepOptions {
 /// `duplexc sweep SPEC -o results.csv`: every point of a sweep spec
 /// (duplex/Driver/SweepSpec.h), one CSV row each.
 int runSweepCommand(const SweepOptions &options);
+
+struct PlanOptions {
+  std::string candidatesFile;
+  /// Workload and SLO by Python name, the attainment and tolerance
+  /// (duplex/Driver/Plan.h).
+  llvm::json::Object workload;
+  double attainment = 90;
+  double tolerance = 0.02;
+  unsigned threads = 0;
+  bool json = false;
+  bool csv = false;
+  bool quiet = false;
+  std::string outputFile = "-";
+};
+
+/// `duplexc plan MODEL --candidates SPEC --qps Q|--trace T --slo ...`: the
+/// highest rate each candidate system serves within the SLO, and the
+/// cheapest that serves the target.
+int runPlanCommand(const PlanOptions &options);
 
 struct ModelsOptions {
   bool json = false;

@@ -50,12 +50,25 @@ struct SweepSpec {
   std::vector<SweepPoint> points;
 };
 
+/// What a command that runs a spec's points its own way adds to them
+/// (`duplexc plan`: the workload, the SLO).
+struct SweepSpecContext {
+  /// Options every point takes after its base and axes, by Python name.
+  llvm::json::Object fixed;
+  /// Keys the file may not set, and why (a key of `fixed` is refused too).
+  std::vector<std::pair<std::string, std::string>> reserved;
+  /// Who sets them, for messages ("duplexc plan").
+  std::string owner;
+};
+
 /// Parses `text` (YAML or JSON) and expands every point.
-llvm::Expected<SweepSpec> parseSweepSpec(llvm::StringRef text,
-                                         llvm::StringRef name);
+llvm::Expected<SweepSpec>
+parseSweepSpec(llvm::StringRef text, llvm::StringRef name,
+               const SweepSpecContext *context = nullptr);
 
 /// Reads and parses the file at `path` (bounded like any JSON input).
-llvm::Expected<SweepSpec> readSweepSpec(llvm::StringRef path);
+llvm::Expected<SweepSpec>
+readSweepSpec(llvm::StringRef path, const SweepSpecContext *context = nullptr);
 
 /// The simulate options a spec may set, by their Python names (for help).
 std::vector<llvm::StringRef> getSweepOptionNames();

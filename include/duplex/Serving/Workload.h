@@ -1,10 +1,11 @@
 //===- Workload.h - synthetic request streams -------------------*- C++ -*-===//
 //
 // Requests for a serving run when no trace is given: lengths fixed or drawn
-// from a Gaussian around (Lin, Lout) as in the Duplex paper, arrivals as a
-// Poisson process at a QPS, or all at time 0 for a closed loop (the
-// simulator then admits a new request the moment one finishes). Seeded with
-// a portable generator: the same seed gives the same requests everywhere.
+// from a Gaussian around (Lin, Lout) as in the Duplex paper, arrivals at a
+// QPS (a Poisson process, or evenly spaced), or all at time 0 for a closed
+// loop (the simulator then admits a new request the moment one finishes).
+// Seeded with a portable generator: the same seed gives the same requests
+// everywhere. A trace's arrivals can be rescaled to another mean rate.
 //
 //===----------------------------------------------------------------------===//
 
@@ -12,6 +13,10 @@
 #define DUPLEX_SERVING_WORKLOAD_H
 
 #include "duplex/Serving/Request.h"
+
+#include "llvm/ADT/ArrayRef.h"
+#include "llvm/ADT/StringRef.h"
+#include "llvm/Support/Error.h"
 
 #include <cstdint>
 #include <optional>
@@ -26,11 +31,32 @@ struct LengthDistribution {
   double relativeStd = 0;
 };
 
+/// How requests arrive at a given rate.
+enum class ArrivalProcess {
+  /// Exponential gaps (the Duplex paper's and vLLM's benchmark default).
+  Poisson,
+  /// Every gap 1/rate (Vidur's "static" intervals): no bursts, so queueing
+  /// comes from the system alone.
+  Uniform,
+};
+
+struct ArrivalProcessInfo {
+  llvm::StringLiteral name;
+  llvm::StringLiteral summary;
+  ArrivalProcess process;
+};
+
+/// The processes by name, for --arrivals and its help.
+llvm::ArrayRef<ArrivalProcessInfo> getArrivalProcesses();
+/// The process named `name`; an error lists the known names.
+llvm::Expected<ArrivalProcess> parseArrivalProcess(llvm::StringRef name);
+
 struct SyntheticWorkload {
   uint64_t requests = 0;
   LengthDistribution lengths;
-  /// Poisson arrivals at this rate; unset: every request at time 0.
+  /// Arrivals at this rate; unset: every request at time 0.
   std::optional<double> queriesPerSecond;
+  ArrivalProcess arrivals = ArrivalProcess::Poisson;
   uint64_t seed = 0;
 };
 
@@ -61,6 +87,15 @@ llvm::Error checkWorkLimits(llvm::ArrayRef<RequestSpec> requests,
 llvm::Expected<std::vector<RequestSpec>>
 generateRequests(const SyntheticWorkload &workload,
                  const WorkLimits &limits = {});
+
+/// The mean arrival rate of `requests` (sorted by arrival): the gaps
+/// between the first and the last arrival over their span; an error when
+/// fewer than two requests or all arrive at once.
+llvm::Expected<double> getMeanArrivalRate(llvm::ArrayRef<RequestSpec> requests);
+
+/// Stretches or compresses the arrival times, from the first, so that the
+/// mean rate is `rate` requests/s (a trace's pattern at another load).
+llvm::Error rescaleArrivals(std::vector<RequestSpec> &requests, double rate);
 
 /// Replaces the lengths of trace requests with draws from `lengths` (for a
 /// trace's arrival pattern with the paper's length distribution).
