@@ -18,7 +18,7 @@ LockstepGeometry hbmBankGeometry(const hw::Memory &memory) {
   geometry.banksPerGroup = 1;
   geometry.accessBytes = hbm.bytesPerColumnAccess();
   geometry.rowBytes = hbm.rowBytes;
-  geometry.canHideActivation = false;
+  geometry.setHidesActivation(false);
   return geometry;
 }
 

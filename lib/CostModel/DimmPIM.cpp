@@ -24,7 +24,7 @@ LockstepGeometry dimmBankGeometry(const hw::Memory &memory) {
   geometry.banksPerGroup = 1;
   geometry.accessBytes = dimm.bytesPerChipAccess();
   geometry.rowBytes = dimm.rowBytes;
-  geometry.canHideActivation = false;
+  geometry.setHidesActivation(false);
   return geometry;
 }
 

@@ -16,6 +16,9 @@
 //               Logic-PIM bundles, rank interleaving; only rows shorter than
 //               the activate/precharge gap, or than half a row cycle of the
 //               two alternating banks, show it).
+//    Which applies is decided per kind of data (geometry.hides): a layout
+//    that keeps a stream's rows in the same banks (Duplex's experts, one
+//    bundle section each) exposes them even where idle banks exist.
 //  * Segments spread evenly over the groups (fluid), but no workload takes
 //    less than its longest single row: a group cannot split a row.
 //
@@ -31,10 +34,10 @@
 
 namespace duplex::cost::detail {
 
-static double rowSeconds(const LockstepGeometry &geometry,
-                         const hw::DramTiming &timing, double columns) {
+static double rowSeconds(bool hidden, const hw::DramTiming &timing,
+                         double columns) {
   double streamingSeconds = columns * timing.tCCDLSeconds;
-  if (geometry.canHideActivation)
+  if (hidden)
     return std::max({streamingSeconds, timing.tRCDSeconds + timing.tRPSeconds,
                      (timing.tRASSeconds + timing.tRPSeconds) / 2});
   return std::max(timing.tRCDSeconds + streamingSeconds, timing.tRASSeconds) +
@@ -48,9 +51,11 @@ double peakBytesPerSecond(const LockstepGeometry &geometry,
 
 double sustainedBytesPerSecond(const LockstepGeometry &geometry,
                                const hw::DramTiming &timing) {
+  // Weights are what a PIM path streams most; their layout sets the rate.
   double columnsPerRow = geometry.rowBytes / geometry.accessBytes;
   return geometry.groups * geometry.rowBytes /
-         rowSeconds(geometry, timing, columnsPerRow);
+         rowSeconds(geometry.hides(SegmentData::Weights), timing,
+                    columnsPerRow);
 }
 
 double lockstepBytesPerSecond(const LockstepGeometry &geometry,
@@ -63,13 +68,14 @@ MemoryTime streamSegments(const LockstepGeometry &geometry,
                           const hw::DramTiming &timing,
                           const Workload &workload) {
   double columnsPerRow = geometry.rowBytes / geometry.accessBytes;
-  double fullRowSeconds = rowSeconds(geometry, timing, columnsPerRow);
   double groupSeconds = 0; // Summed over all groups' work.
   double groupRows = 0;
   double longestRowSeconds = 0;
   for (const Segment &segment : workload.segments) {
     if (segment.bytes <= 0 || segment.count <= 0)
       continue;
+    bool hidden = geometry.hides(segment.data);
+    double fullRowSeconds = rowSeconds(hidden, timing, columnsPerRow);
     double fullRows = std::floor(segment.bytes / geometry.rowBytes);
     double remainderBytes = segment.bytes - fullRows * geometry.rowBytes;
     double seconds = fullRows * fullRowSeconds;
@@ -78,7 +84,7 @@ MemoryTime streamSegments(const LockstepGeometry &geometry,
       longestRowSeconds = std::max(longestRowSeconds, fullRowSeconds);
     if (remainderBytes > 0) {
       double lastRowSeconds = rowSeconds(
-          geometry, timing, std::ceil(remainderBytes / geometry.accessBytes));
+          hidden, timing, std::ceil(remainderBytes / geometry.accessBytes));
       seconds += lastRowSeconds;
       rows += 1;
       longestRowSeconds = std::max(longestRowSeconds, lastRowSeconds);

@@ -28,9 +28,10 @@ static Error checkBits(StringRef what, unsigned bits) {
   return Error::success();
 }
 
-static void addSegment(Workload &workload, double bytes, double count = 1) {
+static void addSegment(Workload &workload, double bytes, double count = 1,
+                       SegmentData data = SegmentData::Activations) {
   if (bytes > 0 && count > 0)
-    workload.segments.push_back({bytes, count});
+    workload.segments.push_back({bytes, count, data});
 }
 
 Expected<Workload> workloadOf(const GemmShape &gemm) {
@@ -47,7 +48,7 @@ Expected<Workload> workloadOf(const GemmShape &gemm) {
   double outputBytes = bytesOf(m * n, gemm.activationBits);
   workload.readBytes = weightBytes + inputBytes;
   workload.writeBytes = outputBytes;
-  addSegment(workload, weightBytes);
+  addSegment(workload, weightBytes, 1, SegmentData::Weights);
   addSegment(workload, inputBytes);
   addSegment(workload, outputBytes);
   return workload;
@@ -85,7 +86,8 @@ Expected<Workload> workloadOf(const PrefillAttention &attention) {
         bytesOf(tokens * shape.headDim * shape.heads, shape.activationBits);
     workload.readBytes += queryBytes + 2 * shape.kvHeads * kvSegmentBytes;
     workload.writeBytes += queryBytes; // O has Q's shape.
-    addSegment(workload, kvSegmentBytes, 2.0 * shape.kvHeads);
+    addSegment(workload, kvSegmentBytes, 2.0 * shape.kvHeads,
+               SegmentData::KVCache);
     addSegment(workload, queryBytes, 2);
   }
   return workload;
@@ -107,7 +109,8 @@ Expected<Workload> workloadOf(const DecodeAttention &attention) {
     double kvSegmentBytes = bytesOf(tokens * shape.headDim, shape.kvBits);
     workload.readBytes += 2 * shape.kvHeads * kvSegmentBytes + queryBytes;
     workload.writeBytes += queryBytes;
-    addSegment(workload, kvSegmentBytes, 2.0 * shape.kvHeads);
+    addSegment(workload, kvSegmentBytes, 2.0 * shape.kvHeads,
+               SegmentData::KVCache);
     addSegment(workload, queryBytes, 2);
   }
   return workload;
@@ -128,7 +131,7 @@ Expected<Workload> workloadOf(const ExpertFfn &expert) {
   double tokenBytes = bytesOf(tokens * expert.hidden, expert.activationBits);
   workload.readBytes = matrices * matrixBytes + tokenBytes;
   workload.writeBytes = tokenBytes;
-  addSegment(workload, matrixBytes, matrices);
+  addSegment(workload, matrixBytes, matrices, SegmentData::Weights);
   addSegment(workload, tokenBytes, 2);
   return workload;
 }

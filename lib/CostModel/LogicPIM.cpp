@@ -6,7 +6,11 @@
 // path. Logic-PIM also crosses the TSVs to the base die, whose bandwidth is
 // logic_die_bandwidth_multiplier x external; BankGroup-PIM sits on the DRAM
 // die and does not. Other bundles of the pseudo-channel are idle to the PIM
-// path, so the next row can open while the current one streams.
+// path, so the next row can open there while the current one streams, but
+// only for data the layout spreads over those bundles: the paper puts each
+// expert in one section (bundle index) and the decode KV cache over three,
+// so an expert's rows follow each other in the same banks and expose their
+// activate and precharge (sections_per_weight_stream in the device file).
 //
 //===----------------------------------------------------------------------===//
 
@@ -30,8 +34,17 @@ LockstepGeometry bundleGeometry(const hw::Memory &memory) {
   unsigned bundlesPerPseudoChannel =
       hbm.ranksPerPseudoChannel *
       (hbm.banksPerBankGroup / bundle.banksPerBankGroup);
-  geometry.canHideActivation =
-      bundlesPerPseudoChannel > bundle.activeBundlesPerPseudoChannel;
+  // Idle bundles can open the next row only for data the layout rotates
+  // over more sections than the path reads at once.
+  unsigned active = bundle.activeBundlesPerPseudoChannel;
+  geometry.setHidesActivation(bundlesPerPseudoChannel > active);
+  auto rotates = [&](unsigned sections) {
+    return geometry.canHideActivation && (sections == 0 || sections > active);
+  };
+  geometry.hidesActivation[size_t(SegmentData::Weights)] =
+      rotates(bundle.sectionsPerWeightStream);
+  geometry.hidesActivation[size_t(SegmentData::KVCache)] =
+      rotates(bundle.sectionsPerKVStream);
   return geometry;
 }
 

@@ -11,6 +11,8 @@
 
 #include "duplex/CostModel/CostModel.h"
 
+#include <array>
+
 namespace duplex::cost::detail {
 
 /// How long a unit's memory path is busy for one workload.
@@ -30,6 +32,19 @@ struct LockstepGeometry {
   /// the current row streams (bundles, rank interleaving); false when every
   /// bank has its own unit and all are busy.
   bool canHideActivation = false;
+  /// Per kind of data: whether a stream's next row opens in other banks
+  /// (canHideActivation, and the layout rotates that data over more banks
+  /// than the path reads at once). Indexed by SegmentData.
+  std::array<bool, 3> hidesActivation = {false, false, false};
+
+  /// The same answer for every kind of data.
+  void setHidesActivation(bool hides) {
+    canHideActivation = hides;
+    hidesActivation.fill(hides);
+  }
+  bool hides(SegmentData data) const {
+    return hidesActivation[static_cast<size_t>(data)];
+  }
 };
 
 // DramTiming.cpp: the row model shared by the bank-level PIM families.

@@ -190,6 +190,7 @@ makePlacementWriter(const CompileOptions &options,
   partition.stage = {options.stage, options.routing, options.seed};
   partition.system = options.device;
   partition.calibration = options.calibration;
+  partition.deviceOverrides = options.deviceOverrides;
   partition.devices = options.devices;
   partition.nodes = options.nodes;
   partition.expertTensorParallel = options.expertTensorParallel;

@@ -245,14 +245,22 @@ void SystemReader::readHbmOrganization(const json::Object &object,
   if (const json::Object *bundle =
           parser.getObject(object, "bank_bundle", path, /*required=*/false)) {
     std::string bundlePath = child(path, "bank_bundle");
-    parser.checkKeys(
-        *bundle, bundlePath,
-        {"banks_per_bank_group", "active_bundles_per_pseudo_channel"});
+    parser.checkKeys(*bundle, bundlePath,
+                     {"banks_per_bank_group",
+                      "active_bundles_per_pseudo_channel",
+                      "sections_per_weight_stream", "sections_per_kv_stream"});
     BankBundle bankBundle;
     bankBundle.banksPerBankGroup =
         parser.getCount(*bundle, "banks_per_bank_group", bundlePath);
     bankBundle.activeBundlesPerPseudoChannel = parser.getCount(
         *bundle, "active_bundles_per_pseudo_channel", bundlePath);
+    for (auto [key, field] :
+         {std::pair{"sections_per_weight_stream",
+                    &bankBundle.sectionsPerWeightStream},
+          std::pair{"sections_per_kv_stream", &bankBundle.sectionsPerKVStream}})
+      if (std::optional<double> sections = parser.getOptionalNumber(
+              *bundle, key, bundlePath, Rule::PositiveInteger))
+        *field = static_cast<unsigned>(*sections);
     if (!parser.failed() &&
         bankBundle.banksPerBankGroup > hbm.banksPerBankGroup)
       parser.fail(child(bundlePath, "banks_per_bank_group"),
@@ -271,6 +279,16 @@ void SystemReader::readHbmOrganization(const json::Object &object,
                   formatv("a pseudo-channel has only {0} bundles",
                           bundlesPerPseudoChannel)
                       .str());
+    for (auto [key, sections] :
+         {std::pair{"sections_per_weight_stream",
+                    bankBundle.sectionsPerWeightStream},
+          std::pair{"sections_per_kv_stream", bankBundle.sectionsPerKVStream}})
+      if (!parser.failed() && sections > bundlesPerPseudoChannel)
+        parser.fail(child(bundlePath, key),
+                    formatv("{0} sections, but a pseudo-channel has only {1} "
+                            "bundles",
+                            sections, bundlesPerPseudoChannel)
+                        .str());
     hbm.bankBundle = bankBundle;
   }
   memory.hbm = hbm;

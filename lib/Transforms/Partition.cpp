@@ -164,9 +164,9 @@ duplex::partitionModule(ModuleOp module, const PartitionOptions &options) {
     return module.emitError(llvm::toString(routing.takeError()));
   if (options.system.empty())
     return module.emitError("no system: give one (e.g. system=duplex)");
-  llvm::Expected<std::unique_ptr<hw::System>> system =
-      loadScaledSystem(options.system, options.devices, options.nodes,
-                       /*replicasPerNode=*/0, options.calibration);
+  llvm::Expected<std::unique_ptr<hw::System>> system = loadScaledSystem(
+      options.system, options.devices, options.nodes,
+      /*replicasPerNode=*/0, options.calibration, options.deviceOverrides);
   if (!system)
     return module.emitError(llvm::toString(system.takeError()));
 

@@ -5,8 +5,11 @@
 //          column; a Logic-PIM bundle row is 8 banks = 8 KB, 256 B/column.
 //   DDR4:  tCCD_L 5 ns, tRCD 13.75, tRP 13.75, tRAS 32.5 ns; 1 KB chip rows,
 //          8 B per column.
-// Logic-PIM hides activation in idle bundles: a row costs
-//   max(columns x tCCD_L, tRCD + tRP = 28 ns, (tRAS + tRP) / 2 = 24 ns).
+// Logic-PIM hides activation in idle bundles, for data spread over more
+// sections than it reads at once: a row costs
+//   max(columns x tCCD_L, tRCD + tRP = 28 ns, (tRAS + tRP) / 2 = 24 ns);
+// a weight stream kept in one section pays max(tRCD + columns x tCCD_L,
+// tRAS) + tRP like Bank-PIM.
 // Bank-PIM and DIMM-PIM keep every bank busy: a row costs
 //   max(tRCD + columns x tCCD_L, tRAS) + tRP.
 //
@@ -32,17 +35,49 @@ Workload segments(double bytes, double count) {
 }
 
 // GEMV 8192 x 8192 fp16 on Logic-PIM: 134,217,728 B of weights = 16,384
-// bundle rows, plus 2 rows each for the 16 KiB input and output: 16,388 rows
-// x (32 x 3.057 = 97.824 ns) / 160 bundles = 10.0196 us, the same as
-// 134,250,496 B at the 13.3988 TB/s peak. 16,388 x 8 banks = 131,104 ACTs.
-TEST(RowActivationTest, LongStreamOnLogicPimRunsAtPeak) {
+// bundle rows, plus 2 rows each for the 16 KiB input and output.
+//  * duplex.json keeps a weight stream in 1 bundle section (the paper's
+//    expert layout), so each weight row pays its activate and precharge:
+//    16,384 x (14 + 97.824 + 14 = 125.824 ns) + 4 x 97.824 ns (activations
+//    rotate) = 2,061,891.4 ns / 160 bundles = 12.8868 us.
+//  * Spread over every section, the next row opens in an idle bundle: 16,388
+//    rows x (32 x 3.057 = 97.824 ns) / 160 bundles = 10.0196 us, the same as
+//    134,250,496 B at the 13.3988 TB/s peak.
+// Either way 16,388 x 8 banks = 131,104 ACTs.
+TEST(RowActivationTest, WeightStreamInOneSectionExposesActivation) {
   hw::System duplex = loadBundled("duplex");
+  const hw::Unit &logicPim = unitNamed(duplex, "logic_pim");
+  ASSERT_EQ(duplex.memories[0].hbm->bankBundle->sectionsPerWeightStream, 1u);
+  Cost cost = valueOf(estimate(duplex, logicPim, GemmShape{1, 8192, 8192}));
+  EXPECT_NEAR(cost.memorySeconds, 12.8868232e-6, 1e-12);
+  EXPECT_DOUBLE_EQ(cost.rowActivations, 131104);
+}
+
+TEST(RowActivationTest, WeightStreamOverEverySectionRunsAtPeak) {
+  hw::System duplex = loadBundled("duplex");
+  duplex.memories[0].hbm->bankBundle->sectionsPerWeightStream = 4;
   const hw::Unit &logicPim = unitNamed(duplex, "logic_pim");
   Cost cost = valueOf(estimate(duplex, logicPim, GemmShape{1, 8192, 8192}));
   EXPECT_NEAR(cost.memorySeconds, 16388 * 97.824e-9 / 160, 1e-12);
   EXPECT_NEAR(cost.memorySeconds,
               cost.bytes / memoryBytesPerSecond(duplex, logicPim), 1e-12);
   EXPECT_DOUBLE_EQ(cost.rowActivations, 131104);
+}
+
+// A KV stream spread over 3 sections (duplex.json) still hides activation:
+// 1000 requests x 8 heads x K and V of 1024 tokens x 128 x 2 B = 256 KiB
+// each (32 bundle rows of 97.824 ns), plus q and o of 2 KiB (8 columns,
+// 24.5 ns -> 28 ns each): 1000 x (16 x 32 x 97.824 + 2 x 28) ns / 160.
+TEST(RowActivationTest, KvStreamOverThreeSectionsHidesActivation) {
+  hw::System duplex = loadBundled("duplex");
+  ASSERT_EQ(duplex.memories[0].hbm->bankBundle->sectionsPerKVStream, 3u);
+  const hw::Unit &logicPim = unitNamed(duplex, "logic_pim");
+  DecodeAttention attention;
+  attention.shape = AttentionShape{8, 8, 128};
+  attention.contextTokens.assign(1000, 1024);
+  Cost cost = valueOf(estimate(duplex, logicPim, attention));
+  EXPECT_NEAR(cost.memorySeconds, 1000 * (16 * 32 * 97.824e-9 + 56e-9) / 160,
+              1e-12);
 }
 
 // Decode attention, 8 heads (MHA), head dim 128, context 2, 1000 requests on

@@ -16,11 +16,18 @@
 
 namespace duplex::cost {
 
+/// What a segment holds. A memory layout may place each kind differently
+/// (Duplex puts an expert's weights in one bank-bundle section and spreads
+/// the KV cache over several), which decides whether the next row can open
+/// in another bank while this one streams.
+enum class SegmentData { Activations, Weights, KVCache };
+
 /// `count` contiguous runs of `bytes` each, every run starting at a row
 /// boundary (the allocator aligns weights and per-request KV blocks).
 struct Segment {
   double bytes = 0;
   double count = 1;
+  SegmentData data = SegmentData::Activations;
 };
 
 struct Workload {

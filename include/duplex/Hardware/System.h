@@ -43,6 +43,12 @@ struct BankBundle {
   /// How many bundles of a pseudo-channel the PIM path reads at once (the
   /// rest stay with the xPU).
   unsigned activeBundlesPerPseudoChannel = 0;
+  /// Over how many bundle sections the layout spreads one stream's rows,
+  /// for weights and for the KV cache: a stream kept in as many sections as
+  /// the path reads at once cannot open its next row in idle banks. 0: not
+  /// stated, spread over every section.
+  unsigned sectionsPerWeightStream = 0;
+  unsigned sectionsPerKVStream = 0;
 };
 
 /// Organisation of an HBM memory (all stacks of one device).

@@ -38,6 +38,8 @@ struct PartitionOptions {
   std::string overridesFile;
   /// Calibration profile: a bundled name or a file (CalibrationProfile.h).
   std::string calibration = hw::kDefaultCalibrationProfile.str();
+  /// --set changes to the device description.
+  std::vector<hw::DeviceOverride> deviceOverrides;
 };
 
 /// The stage of `module`: `options.stage` if set (it is then recorded as
