@@ -31,9 +31,7 @@ LockstepGeometry bundleGeometry(const hw::Memory &memory) {
   geometry.banksPerGroup = banksPerBundle;
   geometry.accessBytes = banksPerBundle * hbm.bytesPerColumnAccess();
   geometry.rowBytes = banksPerBundle * hbm.rowBytes;
-  unsigned bundlesPerPseudoChannel =
-      hbm.ranksPerPseudoChannel *
-      (hbm.banksPerBankGroup / bundle.banksPerBankGroup);
+  unsigned bundlesPerPseudoChannel = hbm.bundlesPerPseudoChannel();
   // Idle bundles can open the next row only for data the layout rotates
   // over more sections than the path reads at once.
   unsigned active = bundle.activeBundlesPerPseudoChannel;

@@ -78,33 +78,56 @@ Expected<PartialSumReduce> partialSumReduceCost(const hw::System &system,
   return reduce;
 }
 
+namespace {
+/// Experts that move between the units together: one expert, or one
+/// memory section's experts.
+struct MovableGroup {
+  SmallVector<uint32_t, 4> experts;
+  uint64_t tokens = 0;
+  double xpuSeconds = 0;
+  double pimSeconds = 0;
+};
+} // namespace
+
 void splitExperts(ArrayRef<uint64_t> tokensPerExpert,
                   const ExpertTimeTable &xpu, const ExpertTimeTable &pim,
-                  const PartialSumReduce &reduce, ExpertSplit &split) {
-  // Experts with tokens, fewest first (ties by index, so deterministic).
-  SmallVector<uint32_t, 64> order;
-  for (auto [expert, tokens] : enumerate(tokensPerExpert))
-    if (tokens > 0)
-      order.push_back(expert);
-  llvm::stable_sort(order, [&](uint32_t a, uint32_t b) {
-    return tokensPerExpert[a] < tokensPerExpert[b];
+                  const PartialSumReduce &reduce, ExpertSplit &split,
+                  unsigned sections) {
+  // Experts with tokens, grouped by section (or alone), fewest tokens first
+  // (ties by first index, so deterministic).
+  SmallVector<MovableGroup, 64> groups(sections ? sections : 0);
+  for (auto [expert, tokens] : enumerate(tokensPerExpert)) {
+    if (tokens == 0)
+      continue;
+    if (!sections)
+      groups.emplace_back();
+    MovableGroup &group = sections ? groups[expert % sections] : groups.back();
+    group.experts.push_back(uint32_t(expert));
+    group.tokens += tokens;
+    group.xpuSeconds += xpu.seconds(tokens);
+    group.pimSeconds += pim.seconds(tokens);
+  }
+  llvm::erase_if(groups,
+                 [](const MovableGroup &group) { return group.tokens == 0; });
+  llvm::stable_sort(groups, [](const MovableGroup &a, const MovableGroup &b) {
+    return a.tokens < b.tokens;
   });
 
   double xpuSeconds = 0;
-  for (uint32_t expert : order)
-    xpuSeconds += xpu.seconds(tokensPerExpert[expert]);
+  for (const MovableGroup &group : groups)
+    xpuSeconds += group.xpuSeconds;
   double pimSeconds = 0;
   uint64_t pimTokens = 0;
   size_t bestMoved = 0;
   double bestSeconds = xpuSeconds;
   double bestXpu = xpuSeconds, bestPim = 0, bestReduce = 0;
-  for (size_t moved = 1; moved <= order.size(); ++moved) {
-    uint64_t tokens = tokensPerExpert[order[moved - 1]];
-    xpuSeconds -= xpu.seconds(tokens);
-    pimSeconds += pim.seconds(tokens);
-    pimTokens += tokens;
+  for (size_t moved = 1; moved <= groups.size(); ++moved) {
+    const MovableGroup &group = groups[moved - 1];
+    xpuSeconds -= group.xpuSeconds;
+    pimSeconds += group.pimSeconds;
+    pimTokens += group.tokens;
     // Summing and subtracting can leave a tiny negative remainder.
-    if (moved == order.size())
+    if (moved == groups.size())
       xpuSeconds = 0;
     double reduceSeconds = reduce.seconds(pimTokens);
     double seconds = std::max(xpuSeconds, pimSeconds) + reduceSeconds;
@@ -120,10 +143,11 @@ void splitExperts(ArrayRef<uint64_t> tokensPerExpert,
   split.xpuExperts.clear();
   split.pimExperts.clear();
   split.xpuTokens = split.pimTokens = 0;
-  for (auto [position, expert] : enumerate(order)) {
+  for (auto [position, group] : enumerate(groups)) {
     bool onPim = position < bestMoved;
-    (onPim ? split.pimExperts : split.xpuExperts).push_back(expert);
-    (onPim ? split.pimTokens : split.xpuTokens) += tokensPerExpert[expert];
+    auto &experts = onPim ? split.pimExperts : split.xpuExperts;
+    experts.append(group.experts.begin(), group.experts.end());
+    (onPim ? split.pimTokens : split.xpuTokens) += group.tokens;
   }
   llvm::sort(split.xpuExperts);
   llvm::sort(split.pimExperts);
@@ -134,10 +158,20 @@ void splitExperts(ArrayRef<uint64_t> tokensPerExpert,
 
 ExpertSplit splitExperts(ArrayRef<uint64_t> tokensPerExpert,
                          const ExpertTimeTable &xpu, const ExpertTimeTable &pim,
-                         const PartialSumReduce &reduce) {
+                         const PartialSumReduce &reduce, unsigned sections) {
   ExpertSplit split;
-  splitExperts(tokensPerExpert, xpu, pim, reduce, split);
+  splitExperts(tokensPerExpert, xpu, pim, reduce, split, sections);
   return split;
+}
+
+unsigned expertSections(const hw::System &system, const hw::Unit &pim) {
+  const hw::Memory &memory = system.memoryOf(pim);
+  if (!memory.hbm || !memory.hbm->bankBundle)
+    return 0;
+  unsigned span = memory.hbm->bankBundle->sectionsPerWeightStream;
+  if (span == 0)
+    return 0;
+  return std::max(1u, memory.hbm->bundlesPerPseudoChannel() / span);
 }
 
 static bool sameShape(const cost::ExpertFfn &a, const cost::ExpertFfn &b) {
@@ -290,8 +324,8 @@ Expected<TaskIds> emitMoE(ScheduleBuilder &builder, const Chain &chain,
       partialSumReduceCost(system, *xpu, *pim, hidden, activationBits);
   if (!reduceCost)
     return reduceCost.takeError();
-  ExpertSplit split =
-      splitExperts(item.tokensPerExpert, **xpuTable, **pimTable, *reduceCost);
+  ExpertSplit split = splitExperts(item.tokensPerExpert, **xpuTable, **pimTable,
+                                   *reduceCost, expertSections(system, *pim));
 
   TaskIds after(deps.begin(), deps.end());
   if (!moe->router.empty()) {

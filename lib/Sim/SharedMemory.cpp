@@ -39,9 +39,7 @@ SharedMemoryModel buildSharedMemoryModel(const hw::System &system) {
         continue;
       }
       const hw::HbmOrganization &hbm = *memory.hbm;
-      double bundles = double(hbm.ranksPerPseudoChannel) *
-                       hbm.banksPerBankGroup /
-                       hbm.bankBundle->banksPerBankGroup;
+      double bundles = hbm.bundlesPerPseudoChannel();
       double others = bundles - hbm.bankBundle->activeBundlesPerPseudoChannel;
       for (auto [unitIndex, unit] : llvm::enumerate(system.units))
         if (unit.memoryIndex == memoryIndex && !hw::isPim(unit.kind))

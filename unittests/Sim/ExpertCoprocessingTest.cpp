@@ -48,6 +48,44 @@ TEST(ExpertCoprocessingTest, MovesTheFewestTokenExpertsUntilTimeRises) {
   EXPECT_EQ(split.xpuTokens, 120u);
 }
 
+// The same experts laid out round-robin over 4 memory sections (Duplex:
+// expert e in section e % 4), moved a section at a time:
+//   s0 {e0 1, e4 40} 41 tokens: xPU 10.1 + 14 = 24.1, PIM 3.5 + 42.5 = 46
+//   s1 {e1 2, e5 4}   6 tokens: xPU 10.2 + 10.4 = 20.6, PIM 4.5 + 6.5 = 11
+//   s2 {e2 3}         3 tokens: xPU 10.3, PIM 5.5
+//   s3 {e3 30, e7 50} 80 tokens: xPU 13 + 15 = 28, PIM 32.5 + 52.5 = 85
+// Fewest first: s2, s1, s0, s3.
+//   moved  xPU    PIM    max
+//   0      83     0      83
+//   1      72.7   5.5    72.7
+//   2      52.1   16.5   52.1  <- best (one expert at a time reached 42.0)
+//   3      28     62.5   62.5
+//   4      0      147.5  147.5
+TEST(ExpertCoprocessingTest, SectionsMoveTogether) {
+  ExpertSplit split =
+      splitExperts({1, 2, 3, 30, 40, 4, 0, 50}, affineTable(10, 0.1),
+                   affineTable(2.5, 1.0), PartialSumReduce{}, /*sections=*/4);
+  EXPECT_EQ(split.pimExperts, (llvm::SmallVector<uint32_t, 16>{1, 2, 5}));
+  EXPECT_EQ(split.xpuExperts, (llvm::SmallVector<uint32_t, 16>{0, 3, 4, 7}));
+  EXPECT_NEAR(split.xpuSeconds, 52.1, 1e-9);
+  EXPECT_NEAR(split.pimSeconds, 16.5, 1e-9);
+  EXPECT_EQ(split.pimTokens, 9u);
+  EXPECT_EQ(split.xpuTokens, 121u);
+}
+
+// duplex.json: 2 ranks x 4 banks per bank group / 2 per bundle = 4 bundles
+// per pseudo-channel, an expert in 1 of them: experts move in 4 sections.
+// Spread over all 4, an expert spans every section: nothing finer than all.
+TEST(ExpertCoprocessingTest, DuplexLayoutHasFourExpertSections) {
+  hw::System duplex = loadBundled("duplex");
+  const hw::Unit &pim = *duplex.findUnit("logic_pim");
+  EXPECT_EQ(expertSections(duplex, pim), 4u);
+  duplex.memories[0].hbm->bankBundle->sectionsPerWeightStream = 4;
+  EXPECT_EQ(expertSections(duplex, pim), 1u);
+  duplex.memories[0].hbm->bankBundle->sectionsPerWeightStream = 0;
+  EXPECT_EQ(expertSections(duplex, pim), 0u);
+}
+
 // Decode-only: every expert gets 2 tokens; xPU 10 + 0.1 n = 10.2 each,
 // PIM 1 + 0.5 n = 2 each. Moving k of 4: max(10.2 (4 - k), 2k):
 // 40.8, 30.6, 20.4, 10.2, 8 -> all four on PIM.

@@ -78,6 +78,13 @@ struct HbmOrganization {
   unsigned pinCount() const {
     return pseudoChannels() * pseudoChannelWidthBits;
   }
+  /// Bank bundles (sections) of one pseudo-channel; 0 without bundles.
+  unsigned bundlesPerPseudoChannel() const {
+    if (!bankBundle || bankBundle->banksPerBankGroup == 0)
+      return 0;
+    return ranksPerPseudoChannel *
+           (banksPerBankGroup / bankBundle->banksPerBankGroup);
+  }
 };
 
 /// Organisation of the DIMMs of a host (all channels of one node).

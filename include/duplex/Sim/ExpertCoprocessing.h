@@ -106,15 +106,28 @@ struct ExpertSplit {
   }
 };
 
-/// The paper's greedy split of experts receiving `tokensPerExpert` tokens.
-/// Ties keep the split that moved fewer experts. O(E log E).
+/// The paper's greedy split of experts receiving `tokensPerExpert` tokens:
+/// start with every expert on the xPU and move the ones with the fewest
+/// tokens to the PIM while that shortens the layer. With `sections` > 0 the
+/// experts lie round-robin in that many memory sections (local expert e in
+/// section e % sections) and whole sections move, fewest tokens first, so
+/// the two units never read the same banks. Ties keep the split that moved
+/// fewer. O(E log E).
 ExpertSplit splitExperts(llvm::ArrayRef<uint64_t> tokensPerExpert,
                          const ExpertTimeTable &xpu, const ExpertTimeTable &pim,
-                         const PartialSumReduce &reduce = {});
+                         const PartialSumReduce &reduce = {},
+                         unsigned sections = 0);
 /// As above, reusing `split`'s storage.
 void splitExperts(llvm::ArrayRef<uint64_t> tokensPerExpert,
                   const ExpertTimeTable &xpu, const ExpertTimeTable &pim,
-                  const PartialSumReduce &reduce, ExpertSplit &split);
+                  const PartialSumReduce &reduce, ExpertSplit &split,
+                  unsigned sections = 0);
+
+/// How many sections `pim`'s memory layout moves experts in: the bank
+/// bundles of a pseudo-channel over the sections one expert spans
+/// (Duplex: 4 / 1), or 0 (any expert moves alone) when the layout does not
+/// keep experts in sections.
+unsigned expertSections(const hw::System &system, const hw::Unit &pim);
 
 /// Tables built once per (unit, expert shape) and grown on demand, for a
 /// compiler or serving loop that splits experts stage after stage.
