@@ -387,6 +387,7 @@ duplex::planPlacement(const hw::System &system, std::vector<WorkRecord> records,
   if (!room->fitsDevice && !room->fitsHost)
     return kvNowhereError(system, context.stage, *room);
 
+  plan.records.reserve(records.size());
   for (WorkRecord &record : records) {
     PlacedRecord placed;
     for (const hw::Unit &unit : system.units) {

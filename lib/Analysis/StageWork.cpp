@@ -86,16 +86,18 @@ struct Collector {
       if (!stageWork)
         continue;
       unsigned index = nextIndex++;
-      WorkContext opContext = context;
-      // Each MoE op draws its own routing; a recorded one must fit it.
+      // Each MoE op draws its own routing; a recorded one must fit it. Only
+      // then is the context (and its stage) copied.
+      std::optional<WorkContext> moeContext;
       if (auto moe = dyn_cast<MoEOp>(op)) {
-        opContext.routingStream = context.routingStream * 1000003 + moeOps++;
+        moeContext = context;
+        moeContext->routingStream = context.routingStream * 1000003 + moeOps++;
         if (llvm::Error error = checkRoutingFits(
                 context.routing, moe.getNumExperts(), moe.getTopK()))
           return error;
       }
       llvm::SmallVector<OpWork, 2> parts;
-      stageWork.getStageWork(opContext, parts);
+      stageWork.getStageWork(moeContext ? *moeContext : context, parts);
       for (OpWork &part : parts) {
         WorkRecord record;
         record.index = index;
@@ -121,6 +123,8 @@ struct Collector {
 llvm::Expected<std::vector<WorkRecord>>
 duplex::collectStageWork(ModelOp model, const WorkContext &context) {
   Collector collector{context, {}};
+  // A model's records number a few per decoder layer kind: no regrowth.
+  collector.records.reserve(64);
   if (llvm::Error error = collector.walk(model.getBody().front(), 1))
     return std::move(error);
   return std::move(collector.records);

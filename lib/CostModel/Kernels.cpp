@@ -101,17 +101,19 @@ Expected<Workload> workloadOf(const DecodeAttention &attention) {
   workload.computeType = shape.computeType;
   double queryBytes =
       bytesOf(double(shape.headDim) * shape.heads, shape.activationBits);
-  for (uint64_t contextTokens : attention.contextTokens) {
-    double tokens = contextTokens;
+  for (const DecodeAttention::Run &run : attention.contexts) {
+    double tokens = run.tokens, requests = run.requests;
     // One query token per head against every cached token: Q.K^T and P.V.
-    workload.flops += 2 * kFlopsPerMac * tokens * shape.headDim * shape.heads;
+    workload.flops +=
+        requests * 2 * kFlopsPerMac * tokens * shape.headDim * shape.heads;
     // K and V of each KV head are read once, whatever the group size.
     double kvSegmentBytes = bytesOf(tokens * shape.headDim, shape.kvBits);
-    workload.readBytes += 2 * shape.kvHeads * kvSegmentBytes + queryBytes;
-    workload.writeBytes += queryBytes;
-    addSegment(workload, kvSegmentBytes, 2.0 * shape.kvHeads,
+    workload.readBytes +=
+        requests * (2 * shape.kvHeads * kvSegmentBytes + queryBytes);
+    workload.writeBytes += requests * queryBytes;
+    addSegment(workload, kvSegmentBytes, 2.0 * shape.kvHeads * requests,
                SegmentData::KVCache);
-    addSegment(workload, queryBytes, 2);
+    addSegment(workload, queryBytes, 2 * requests);
   }
   return workload;
 }

@@ -23,7 +23,7 @@ static uint64_t requestsOf(const WorkItem &item) {
     if (const auto *prefill = std::get_if<cost::PrefillAttention>(&kernel))
       requests += prefill->promptTokens.size();
     if (const auto *decode = std::get_if<cost::DecodeAttention>(&kernel))
-      requests += decode->contextTokens.size();
+      requests += decode->requests();
   }
   return requests;
 }

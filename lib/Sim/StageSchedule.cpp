@@ -134,6 +134,8 @@ Expected<Schedule> buildStageSchedule(const hw::System &system,
   Schedule schedule;
   schedule.name = options.name;
   schedule.decoderLayers = options.decoderLayers;
+  // Most items become one task, MoE and transfers a few.
+  schedule.tasks.reserve(2 * items.size() + 8);
   ExpertTableCache localTables(system);
   ScheduleBuilder builder(system, schedule,
                           options.expertTables ? *options.expertTables

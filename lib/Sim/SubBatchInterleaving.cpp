@@ -157,8 +157,8 @@ cost::DecodeAttention
 CostModelPredictor::decodeKernel(const SubBatch &subBatch) const {
   cost::DecodeAttention decode;
   decode.shape = shape.attention;
-  decode.contextTokens.assign(subBatch.decodeContexts.begin(),
-                              subBatch.decodeContexts.end());
+  for (uint64_t context : subBatch.decodeContexts)
+    decode.addRequests(context);
   return decode;
 }
 

@@ -87,7 +87,7 @@ TEST(EnergyTest, KernelEnergyFollowsTheAccessPath) {
   hw::System duplex = loadBundled("duplex");
   DecodeAttention attention;
   attention.shape = AttentionShape{32, 8, 128};
-  attention.contextTokens.assign(64, 1024);
+  attention.addRequests(1024, 64);
   Cost pim =
       valueOf(estimate(duplex, unitNamed(duplex, "logic_pim"), attention));
   Cost xpu = valueOf(estimate(duplex, unitNamed(duplex, "xpu"), attention));

@@ -25,7 +25,7 @@ DecodeAttention decode(unsigned heads, unsigned kvHeads, unsigned requests,
   attention.shape.heads = heads;
   attention.shape.kvHeads = kvHeads;
   attention.shape.headDim = 128;
-  attention.contextTokens.assign(requests, context);
+  attention.addRequests(context, requests);
   return attention;
 }
 
@@ -118,13 +118,33 @@ TEST(KernelsTest, SoftmaxAndElementwise) {
 }
 
 // Decode attention lays K and V out per request and KV head: 2 x 8 segments
-// of 1024 x 128 x 2 B = 256 KiB for each of the 3 requests.
+// of 1024 x 128 x 2 B = 256 KiB for each of the 3 requests, one run of 48
+// (requests of one context length share their segments' entry).
 TEST(KernelsTest, DecodeAttentionSegmentsPerRequestAndKvHead) {
   Workload workload = valueOf(workloadOf(decode(32, 8, 3, 1024)));
   ASSERT_FALSE(workload.segments.empty());
   EXPECT_DOUBLE_EQ(workload.segments[0].bytes, 262144);
-  EXPECT_DOUBLE_EQ(workload.segments[0].count, 16);
+  EXPECT_DOUBLE_EQ(workload.segments[0].count, 48);
+  EXPECT_EQ(workload.segments[0].data, SegmentData::KVCache);
   EXPECT_DOUBLE_EQ(segmentBytes(workload), workload.bytes());
+}
+
+// Requests are kept as runs of one context length, in order; the runs give
+// the same workload as one request at a time.
+TEST(KernelsTest, DecodeAttentionRunsOfEqualContexts) {
+  DecodeAttention runs = decode(32, 8, 0, 0);
+  for (uint64_t context : {512, 512, 2048, 2048, 2048, 512})
+    runs.addRequests(context);
+  ASSERT_EQ(runs.contexts.size(), 3u);
+  EXPECT_EQ(runs.contexts[1].tokens, 2048u);
+  EXPECT_EQ(runs.contexts[1].requests, 3u);
+  EXPECT_EQ(runs.requests(), 6u);
+  // 3 x 512 + 3 x 2048 tokens x 32 heads x 128 x 4 FLOP = 125,829,120; K and
+  // V: 7,680 tokens x 8 heads x 128 x 2 B x 2 = 31,457,280 B, q 8 KiB each.
+  Workload workload = valueOf(workloadOf(runs));
+  EXPECT_DOUBLE_EQ(workload.flops, 125829120);
+  EXPECT_DOUBLE_EQ(workload.readBytes, 31457280 + 6 * 8192);
+  EXPECT_DOUBLE_EQ(workload.writeBytes, 6 * 8192);
 }
 
 TEST(KernelsTest, RejectsInvalidShapes) {

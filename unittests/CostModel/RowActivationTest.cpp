@@ -74,7 +74,7 @@ TEST(RowActivationTest, KvStreamOverThreeSectionsHidesActivation) {
   const hw::Unit &logicPim = unitNamed(duplex, "logic_pim");
   DecodeAttention attention;
   attention.shape = AttentionShape{8, 8, 128};
-  attention.contextTokens.assign(1000, 1024);
+  attention.addRequests(1024, 1000);
   Cost cost = valueOf(estimate(duplex, logicPim, attention));
   EXPECT_NEAR(cost.memorySeconds, 1000 * (16 * 32 * 97.824e-9 + 56e-9) / 160,
               1e-12);
@@ -92,7 +92,7 @@ TEST(RowActivationTest, ShortKvSegmentsOnLogicPimExposeActivation) {
   const hw::Unit &logicPim = unitNamed(duplex, "logic_pim");
   DecodeAttention attention;
   attention.shape = AttentionShape{8, 8, 128};
-  attention.contextTokens.assign(1000, 2);
+  attention.addRequests(2, 1000);
   Cost cost = valueOf(estimate(duplex, logicPim, attention));
   EXPECT_DOUBLE_EQ(cost.bytes, 12288000);
   EXPECT_NEAR(cost.memorySeconds, 3.15e-6, 1e-12);

@@ -117,7 +117,8 @@ inline std::vector<WorkItem> mixtralItems(const MixtralStage &stage) {
   }
   if (!stage.contexts.empty()) {
     cost::DecodeAttention decode{attention, {}};
-    decode.contextTokens.assign(stage.contexts.begin(), stage.contexts.end());
+    for (uint64_t context : stage.contexts)
+      decode.addRequests(context);
     add("llm.attention", 1, TaskCategory::AttentionDecode, decode,
         stage.decodeAttentionUnit)
         ->part = WorkPart::Decode;

@@ -147,7 +147,8 @@ TEST(StageScheduleTest, HostPlacedPartsCopyOverThePcieLink) {
   attention.label = "llm.attention";
   attention.part = WorkPart::Decode;
   attention.category = TaskCategory::AttentionDecode;
-  attention.kernels.push_back(cost::DecodeAttention{{72, 72, 128}, {4096}});
+  attention.kernels.push_back(
+      cost::DecodeAttention{{72, 72, 128}, {{4096, 1}}});
   attention.unit = 1; // dimm_pim
   attention.inputTransferBytes = 1e6;
   attention.outputTransferBytes = 5e5;

@@ -54,8 +54,32 @@ struct PrefillAttention {
 /// query token per request reads the request's whole K and V. With GQA each
 /// K/V element is read once and serves all heads of its group.
 struct DecodeAttention {
+  /// `requests` requests with `tokens` cached tokens each.
+  struct Run {
+    uint64_t tokens = 0;
+    uint64_t requests = 0;
+  };
   AttentionShape shape;
-  llvm::SmallVector<uint64_t, 8> contextTokens;
+  /// The requests' context lengths as runs of equal lengths: a serving
+  /// stage's decodes share few (the simulator's stand-in stage has one), so
+  /// a kernel stays small however large the batch.
+  llvm::SmallVector<Run, 2> contexts;
+
+  /// Appends `count` requests of `tokens` cached tokens.
+  void addRequests(uint64_t tokens, uint64_t count = 1) {
+    if (count == 0)
+      return;
+    if (!contexts.empty() && contexts.back().tokens == tokens)
+      contexts.back().requests += count;
+    else
+      contexts.push_back({tokens, count});
+  }
+  uint64_t requests() const {
+    uint64_t total = 0;
+    for (const Run &run : contexts)
+      total += run.requests;
+    return total;
+  }
 };
 
 /// One expert FFN (or a dense FFN) applied to `tokens` tokens. Gated

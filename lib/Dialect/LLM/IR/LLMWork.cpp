@@ -269,8 +269,7 @@ void AttentionOp::getStageWork(const WorkContext &context,
     decode.shape = shape;
     std::optional<uint64_t> window = getSlidingWindow();
     for (uint64_t context : stage.decodeContexts)
-      decode.contextTokens.push_back(window ? std::min(context, *window)
-                                            : context);
+      decode.addRequests(window ? std::min(context, *window) : context);
     OpWork part = single(WorkCategory::AttentionDecode, decode);
     part.part = WorkPart::Decode;
     work.push_back(std::move(part));
