@@ -221,18 +221,19 @@ static bool endsWithAllReduce(mlir::Operation *op) {
   return isa<MLPOp, MoEOp>(op);
 }
 
-/// A placed record as the Sim library's plain work item.
-static sim::WorkItem toWorkItem(const PlacedRecord &placed,
-                                const hw::System &system,
+/// A placed record as the Sim library's plain work item; the record's
+/// label and kernels move into it.
+static sim::WorkItem toWorkItem(PlacedRecord &placed, const hw::System &system,
                                 const WorkContext &context,
                                 unsigned devicesPerNode) {
-  const WorkRecord &record = placed.record;
+  WorkRecord &record = placed.record;
   sim::WorkItem item;
-  item.label = record.label;
+  item.label = std::move(record.label);
   item.opIndex = record.index;
   item.part = toSimPart(record.work.part);
   item.category = toTaskCategory(record.work.category);
-  item.kernels.assign(record.work.kernels.begin(), record.work.kernels.end());
+  item.kernels.assign(std::make_move_iterator(record.work.kernels.begin()),
+                      std::make_move_iterator(record.work.kernels.end()));
   item.tokensPerExpert = record.work.tokensPerExpert;
   item.layers = record.layers;
   item.unit = unsigned(placed.unit - system.units.begin());
@@ -288,7 +289,8 @@ StagePolicy::placeWork(const Stage &stage, uint64_t routingStream) {
   if (!plan)
     return plan.takeError();
   SmallVector<sim::WorkItem, 16> items;
-  for (const PlacedRecord &placed : plan->records)
+  items.reserve(plan->records.size());
+  for (PlacedRecord &placed : plan->records)
     items.push_back(toWorkItem(placed, *system, context, devicesPerNode));
   return items;
 }
