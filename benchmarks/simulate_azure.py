@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Serving-simulator speed: the whole Azure conversation trace (19,366
 requests) for Mixtral-8x7B on 4 Duplex devices and on 4 H100s, pinned to one
-core. Prints the CPU seconds (user + system) and wall time of each run, and
-simulated tokens per wall-second.
+core. Prints the CPU seconds (user + system) and wall time of the fastest of
+--repeat runs, and simulated tokens per wall-second.
 
 Target (issue 15): at or below 0.5 s of CPU for Duplex on one core.
 
@@ -28,6 +28,9 @@ def main():
     parser.add_argument('--build', default=os.path.join(ROOT, 'build'))
     parser.add_argument('--trace', default=DEFAULT_TRACE)
     parser.add_argument('--batch', type=int, default=128)
+    parser.add_argument('--repeat', type=int, default=3,
+                        help='runs per device; the fastest is shown (a '
+                        "shared machine's neighbours only ever slow a run)")
     args = parser.parse_args()
     duplexc = os.path.join(args.build, 'bin', 'duplexc')
     if not os.path.exists(duplexc):
@@ -41,14 +44,18 @@ def main():
         command = pin + [duplexc, 'simulate', 'mixtral-8x7b', '--device',
                          device, '--devices', '4', '--trace', args.trace,
                          '--batch', str(args.batch), '--json', '--quiet']
-        before = resource.getrusage(resource.RUSAGE_CHILDREN)
-        start = time.monotonic()
-        output = subprocess.run(command, check=True, capture_output=True,
-                                text=True).stdout
-        elapsed = time.monotonic() - start
-        after = resource.getrusage(resource.RUSAGE_CHILDREN)
-        cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime -
-                                                    before.ru_stime)
+        cpu = elapsed = None
+        for _ in range(max(1, args.repeat)):
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
+            start = time.monotonic()
+            output = subprocess.run(command, check=True, capture_output=True,
+                                    text=True).stdout
+            run_elapsed = time.monotonic() - start
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            run_cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime -
+                                                            before.ru_stime)
+            if cpu is None or run_cpu < cpu:
+                cpu, elapsed = run_cpu, run_elapsed
         report = json.loads(output)
         tokens = report['generated_tokens']
         print(f'{device:<10}{report["requests"]:>10}{tokens:>10}'
