@@ -3,9 +3,11 @@
 // Maps the real `config.json` field names of each supported `model_type` to
 // a ModelDescription. Field names and defaults follow the transformers
 // configuration classes (LlamaConfig, MistralConfig, MixtralConfig,
-// Qwen2Config, Qwen2MoeConfig, OPTConfig, GPT2Config, GPTNeoXConfig,
-// GPTJConfig) and the Grok-1 Hugging Face port; `glam` is the project's own
-// type for GLaM, which was never released in that format.
+// Qwen2Config, Qwen2MoeConfig, Qwen3Config, Qwen3MoeConfig, Phi3Config,
+// OPTConfig, GPT2Config, GPTNeoXConfig, GPTJConfig) and the Grok-1 Hugging
+// Face port; `glam` is the project's own type for GLaM, which was never
+// released in that format. Multimodal configs that nest their text decoder
+// under `text_config` are read from there.
 //
 //===----------------------------------------------------------------------===//
 
@@ -93,8 +95,9 @@ void sparseLayers(ConfigReader &r, ModelDescription &m, int64_t defaultStep) {
     m.moeLayers[i] = (i + 1) % step == 0 && !llvm::is_contained(denseOnly, i);
 }
 
-/// Llama, Mistral, Mixtral, Qwen2, Qwen2-MoE, Grok-1 and GLaM share the
-/// decoder shape: RMSNorm, rotary GQA attention, gated MLP or MoE.
+/// Llama, Mistral, Mixtral, Qwen2, Qwen2-MoE, Qwen3, Qwen3-MoE, Phi-3,
+/// Grok-1 and GLaM share the decoder shape: RMSNorm, rotary GQA attention,
+/// gated MLP or MoE.
 void readLlamaFamily(ConfigReader &r, ModelDescription &m) {
   StringRef type = m.modelType;
   m.hiddenSize = r.positive("hidden_size");
@@ -117,7 +120,10 @@ void readLlamaFamily(ConfigReader &r, ModelDescription &m) {
   double partial = r.positiveNumberOr("partial_rotary_factor", 1.0);
   m.rope = rope;
 
-  if (type == "mistral" || type == "mixtral")
+  // Phi3Config keeps fused qkv and gate_up projections: the same weights
+  // as separate ones. Its sliding_window (2047 in Phi-3-mini-4k) bounds
+  // every layer's attention, as Mistral's does.
+  if (type == "mistral" || type == "mixtral" || type == "phi3")
     m.slidingWindow = r.optionalPositive("sliding_window");
   if ((type == "qwen2" || type == "qwen2_moe") &&
       r.boolOr("use_sliding_window", false))
@@ -127,7 +133,7 @@ void readLlamaFamily(ConfigReader &r, ModelDescription &m) {
     m.qkvBias = true;
     m.outputBias = false;
   }
-  if (type == "qwen3") {
+  if (type == "qwen3" || type == "qwen3_moe") {
     // Qwen3: RMSNorm of each query and key head, biases as attention_bias.
     m.qkNorm = true;
     if (r.boolOr("use_sliding_window", false))
@@ -151,6 +157,14 @@ void readLlamaFamily(ConfigReader &r, ModelDescription &m) {
       m.moe.numSharedExperts = 1;
       m.moe.sharedExpertGate = true;
     }
+    sparseLayers(r, m, 1);
+  } else if (type == "qwen3_moe") {
+    // Qwen3MoeConfig: routed experts only (no shared expert), MoE layers by
+    // decoder_sparse_step and mlp_only_layers as Qwen2-MoE.
+    m.intermediateSize = r.positive("intermediate_size");
+    m.moe.numExperts = r.positive("num_experts");
+    m.moe.topK = r.positive("num_experts_per_tok");
+    m.moe.intermediateSize = r.positive("moe_intermediate_size");
     sparseLayers(r, m, 1);
   } else if (type == "grok-1" || type == "grok") {
     // hpcai-tech/grok-1 and keyfan/grok-1-hf: 8 experts, gated GeLU,
@@ -316,6 +330,8 @@ const FamilyEntry kFamilies[] = {
     {"qwen2", readLlamaFamily},
     {"qwen2_moe", readLlamaFamily},
     {"qwen3", readLlamaFamily},
+    {"qwen3_moe", readLlamaFamily},
+    {"phi3", readLlamaFamily},
     {"grok-1", readLlamaFamily},
     {"grok", readLlamaFamily},
     {"glam", readLlamaFamily},
@@ -413,28 +429,94 @@ duplex::parseHFConfig(StringRef text, StringRef fileName,
                                : "is missing; it selects the architecture");
     return top.takeError();
   }
-  const FamilyEntry *family =
-      llvm::find_if(kFamilies, [&](const FamilyEntry &e) {
-        return e.modelType == *modelType;
-      });
-  if (family == std::end(kFamilies)) {
+  auto findFamily = [](StringRef type) -> const FamilyEntry * {
+    const FamilyEntry *found = llvm::find_if(
+        kFamilies, [&](const FamilyEntry &e) { return e.modelType == type; });
+    return found == std::end(kFamilies) ? nullptr : found;
+  };
+  auto supportedList = [] {
     std::string known;
     for (StringRef type : getSupportedHFModelTypes())
       known += (known.empty() ? "" : ", ") + type.str();
-    top.fail("model_type", "names an unsupported architecture '" + *modelType +
-                               "' (supported: " + known + ")");
+    return known;
+  };
+  std::vector<std::string> notes;
+
+  // A multimodal wrapper (Llama-4, Gemma-3, Mistral-3, Qwen2.5-VL, ...)
+  // nests its text decoder under text_config: the decoder is what is
+  // served; the other towers are left out, and said so.
+  const json::Object *config = root;
+  std::string prefix;
+  if (!findFamily(*modelType) && options.modelTypeAs.empty())
+    if (const json::Object *text = root->getObject("text_config")) {
+      std::optional<StringRef> textType = text->getString("model_type");
+      if (textType && findFamily(*textType)) {
+        std::string leftOut;
+        for (const auto &[key, value] : *root)
+          if (StringRef(key).ends_with("_config") && key != "text_config" &&
+              key != "quantization_config" && value.getAsObject())
+            leftOut += (leftOut.empty() ? "" : ", ") + key.str();
+        notes.push_back(("model_type '" + *modelType +
+                         "': read the text decoder in "
+                         "'text_config' (model_type '" +
+                         *textType + "')" +
+                         (leftOut.empty() ? "" : "; left out: " + leftOut))
+                            .str());
+        config = text;
+        prefix = "text_config.";
+        modelType = textType;
+      }
+    }
+
+  StringRef familyType = *modelType;
+  if (!options.modelTypeAs.empty()) {
+    if (!findFamily(options.modelTypeAs))
+      return createStringError(inconvertibleErrorCode(),
+                               "%s: --model-type-as '%s' is not a supported "
+                               "model_type (supported: %s)",
+                               fileName.str().c_str(),
+                               options.modelTypeAs.c_str(),
+                               supportedList().c_str());
+    if (familyType != options.modelTypeAs)
+      notes.push_back(("model_type '" + familyType + "' read as '" +
+                       options.modelTypeAs + "' (--model-type-as)")
+                          .str());
+    familyType = options.modelTypeAs;
+  }
+  const FamilyEntry *family = findFamily(familyType);
+  if (!family) {
+    top.fail(prefix + "model_type",
+             "names an unsupported architecture '" + familyType +
+                 "' (supported: " + supportedList() +
+                 "; --model-type-as FAMILY reads it as one of them)");
     return top.takeError();
   }
 
   ModelDescription model;
-  model.modelType = modelType->str();
-  ConfigReader reader(*root, fileName,
-                      ("(model_type '" + *modelType + "')").str());
-  model.name = modelName(reader, *modelType);
+  model.modelType = family->modelType.str();
+  model.importNotes = std::move(notes);
+  std::string context =
+      (Twine("(") + (prefix.empty() ? "" : "in text_config, ") +
+       "model_type '" + familyType + "')")
+          .str();
+  ConfigReader reader(*config, fileName, context);
+  model.name = modelName(reader, familyType);
+  if (config != root && model.name == familyType) {
+    ConfigReader outer(*root, fileName, "");
+    model.name = modelName(outer, *root->getString("model_type"));
+  }
   std::string origin = reader.stringOr("_source", "");
   model.source =
       origin.empty() ? fileName.str() : (fileName + ": " + origin).str();
-  readDTypes(reader, model, options);
+  // Wrappers keep the dtype and quantisation at the top level.
+  bool nestedTypes = config == root || config->get("dtype") ||
+                     config->get("torch_dtype") ||
+                     config->get("quantization_config");
+  ConfigReader typesReader(nestedTypes ? *config : *root, fileName,
+                           nestedTypes ? context : "");
+  readDTypes(typesReader, model, options);
+  if (Error error = typesReader.takeError())
+    return std::move(error);
   family->read(reader, model);
   // Named here, by the config's fields; the llm.moe verifier would say it
   // in IR terms only.
@@ -457,6 +539,8 @@ duplex::importHFConfig(StringRef json, StringRef fileName,
     return model.takeError();
   context->getOrLoadDialect<llm::LLMDialect>();
   mlir::Location loc = mlir::FileLineColLoc::get(context, fileName, 1, 1);
+  for (const std::string &note : model->importNotes)
+    mlir::emitWarning(loc) << note;
   mlir::OwningOpRef<mlir::ModuleOp> module = mlir::ModuleOp::create(loc);
   mlir::OpBuilder builder(context);
   builder.setInsertionPointToEnd(module->getBody());

@@ -8,6 +8,7 @@
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/Parser/Parser.h"
 #include "llvm/Support/SourceMgr.h"
+#include "llvm/Support/WithColor.h"
 
 using namespace llvm;
 using namespace duplex;
@@ -59,6 +60,16 @@ Expected<LoadedModel> duplex::loadModel(StringRef nameOrPath,
     return findModel(std::move(module), nameOrPath);
   }
 
+  // The import's warnings (a multimodal config's left-out towers,
+  // --model-type-as) go to stderr, as the ONNX raise's do.
+  mlir::ScopedDiagnosticHandler handler(
+      context, [&](mlir::Diagnostic &diagnostic) -> mlir::LogicalResult {
+        if (diagnostic.getSeverity() != mlir::DiagnosticSeverity::Warning)
+          return mlir::failure();
+        WithColor::warning(errs())
+            << identifier << ": " << diagnostic.str() << "\n";
+        return mlir::success();
+      });
   auto module =
       importHFConfig((*buffer)->getBuffer(), identifier, context, options);
   if (!module)

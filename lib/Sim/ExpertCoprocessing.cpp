@@ -168,10 +168,15 @@ unsigned expertSections(const hw::System &system, const hw::Unit &pim) {
   const hw::Memory &memory = system.memoryOf(pim);
   if (!memory.hbm || !memory.hbm->bankBundle)
     return 0;
+  // No stated layout: experts move one at a time, as before the paper's
+  // layout was modelled. An expert spanning s sections of N shares banks
+  // with every expert whose span overlaps its own: N / s disjoint groups
+  // when s divides N, else one (the units cannot split experts apart).
   unsigned span = memory.hbm->bankBundle->sectionsPerWeightStream;
+  unsigned sections = memory.hbm->bundlesPerPseudoChannel();
   if (span == 0)
     return 0;
-  return std::max(1u, memory.hbm->bundlesPerPseudoChannel() / span);
+  return sections % span == 0 ? sections / span : 1;
 }
 
 static bool sameShape(const cost::ExpertFfn &a, const cost::ExpertFfn &b) {

@@ -114,6 +114,14 @@ static cl::opt<bool> allowPartial(
     cl::sub(statsCommand), cl::sub(compileCommand), cl::sub(simulateCommand),
     cl::cat(duplexCategory));
 
+static cl::opt<std::string> modelTypeAs(
+    "model-type-as",
+    cl::desc("Config models: read the config.json as this supported "
+             "model_type (a fork or fine-tune under a new name; every field "
+             "is still checked)"),
+    cl::value_desc("FAMILY"), cl::sub(statsCommand), cl::sub(compileCommand),
+    cl::sub(simulateCommand), cl::cat(duplexCategory));
+
 static cl::opt<cl::boolOrDefault> tiedEmbeddings(
     "tied-embeddings",
     cl::desc("ONNX models: whether the LM head reuses the token table "
@@ -634,6 +642,7 @@ static bool parseDeviceSets(std::vector<duplex::hw::DeviceOverride> &out,
 /// the subcommands.
 static bool parseImportFlags(duplex::HFImportOptions &import) {
   import.allowPartial = allowPartial;
+  import.modelTypeAs = modelTypeAs;
   if (maxInputBytes)
     duplex::setInputSizeLimitOverride(maxInputBytes);
   if (tiedEmbeddings != cl::BOU_UNSET)

@@ -74,15 +74,21 @@ TEST(ExpertCoprocessingTest, SectionsMoveTogether) {
 }
 
 // duplex.json: 2 ranks x 4 banks per bank group / 2 per bundle = 4 bundles
-// per pseudo-channel, an expert in 1 of them: experts move in 4 sections.
-// Spread over all 4, an expert spans every section: nothing finer than all.
+// per pseudo-channel, an expert in 1 of them: experts move in 4 groups.
+// Spanning 2 sections: 2 groups; 3 or 4 (no two experts apart): 1 group;
+// no stated layout (0): one expert at a time.
 TEST(ExpertCoprocessingTest, DuplexLayoutHasFourExpertSections) {
   hw::System duplex = loadBundled("duplex");
   const hw::Unit &pim = *duplex.findUnit("logic_pim");
   EXPECT_EQ(expertSections(duplex, pim), 4u);
-  duplex.memories[0].hbm->bankBundle->sectionsPerWeightStream = 4;
+  unsigned &span = duplex.memories[0].hbm->bankBundle->sectionsPerWeightStream;
+  span = 2;
+  EXPECT_EQ(expertSections(duplex, pim), 2u);
+  span = 3;
   EXPECT_EQ(expertSections(duplex, pim), 1u);
-  duplex.memories[0].hbm->bankBundle->sectionsPerWeightStream = 0;
+  span = 4;
+  EXPECT_EQ(expertSections(duplex, pim), 1u);
+  span = 0;
   EXPECT_EQ(expertSections(duplex, pim), 0u);
 }
 

@@ -23,6 +23,9 @@ struct HFImportOptions {
   /// ONNX inputs: whether the LM head reuses the token table, instead of
   /// the evidence the raise weighs.
   std::optional<bool> tiedEmbeddings;
+  /// Config inputs: read the config as this supported `model_type` (a
+  /// fine-tune or fork under a new name), every field still checked.
+  std::string modelTypeAs;
 };
 
 /// The `model_type` values the importer understands.

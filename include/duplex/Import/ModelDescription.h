@@ -53,6 +53,10 @@ struct ModelDescription {
   /// Where the description came from (file, and the config's `_source`).
   std::string source;
   std::string modelType;
+  /// What the import chose that the user should know: the text decoder
+  /// read from a multimodal config's `text_config`, a model_type read as
+  /// another family. Printed as warnings.
+  std::vector<std::string> importNotes;
 
   int64_t vocabSize = 0;
   int64_t hiddenSize = 0;

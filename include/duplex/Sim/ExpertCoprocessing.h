@@ -123,10 +123,12 @@ void splitExperts(llvm::ArrayRef<uint64_t> tokensPerExpert,
                   const PartialSumReduce &reduce, ExpertSplit &split,
                   unsigned sections = 0);
 
-/// How many sections `pim`'s memory layout moves experts in: the bank
-/// bundles of a pseudo-channel over the sections one expert spans
-/// (Duplex: 4 / 1), or 0 (any expert moves alone) when the layout does not
-/// keep experts in sections.
+/// How many groups `pim`'s memory layout moves experts in: the N bank
+/// bundles (sections) of a pseudo-channel over the s sections one expert
+/// spans, N / s when s divides N (Duplex: 4 / 1; local expert e in group
+/// e % (N / s)), else 1 (no two experts' banks are apart, so the xPU cannot
+/// take some without sharing banks with the PIM). 0, experts moving one at
+/// a time, when the device file states no layout.
 unsigned expertSections(const hw::System &system, const hw::Unit &pim);
 
 /// Tables built once per (unit, expert shape) and grown on demand, for a
