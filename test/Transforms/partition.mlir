@@ -5,7 +5,8 @@
 // CHECK: module attributes {dx.stage = #dx.stage<"decode=8@128">, dx.target = #dx.system<"duplex", devices = 1, nodes = 1, units = [#dx.unit<"xpu", kind = "xpu", memory = "hbm", tflops = 989.4, {{.*}}>, #dx.unit<"logic_pim", kind = "logic_pim", memory = "hbm", tflops = 106.496, {{.*}}>]>}
 // CHECK: llm.attention {{.*}}dx.placement = [#dx.placement<"decode" on "logic_pim">], dx.work = [#dx.work<"decode"
 // CHECK-NOT: dx.transfer
-// RIDGE: ridge point xpu / logic_pim: 31.79 FLOP/B (logic_pim faster below, xpu above)
+// At the calibrated rates: 106.5 TFLOPS / (0.9 x 3.35 TB/s) = 35.32 FLOP/B.
+// RIDGE: ridge point xpu / logic_pim: 35.32 FLOP/B (logic_pim faster below, xpu above)
 llm.model @m activation(f16) {
   %e = llm.token_embedding vocab(100) weights(f16) : !llm.act<512>
   %q = llm.linear query %e weights(f16) : !llm.act<512> -> !llm.act<512>
