@@ -199,6 +199,27 @@ std::vector<int64_t> ConfigReader::intList(StringRef key) {
   return list;
 }
 
+std::vector<std::string> ConfigReader::stringList(StringRef key) {
+  std::vector<std::string> list;
+  const json::Value *value = lookup(key);
+  if (!value)
+    return list;
+  const json::Array *array = value->getAsArray();
+  if (!array) {
+    fail(key, "must be a list of strings, got " + render(*value));
+    return list;
+  }
+  for (const json::Value &element : *array) {
+    std::optional<StringRef> text = element.getAsString();
+    if (!text) {
+      fail(key, "must hold strings, got " + render(element));
+      return {};
+    }
+    list.push_back(text->str());
+  }
+  return list;
+}
+
 const json::Object *ConfigReader::optionalObject(StringRef key) {
   const json::Value *value = lookup(key);
   if (!value)

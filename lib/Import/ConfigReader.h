@@ -40,6 +40,8 @@ public:
   std::string stringOr(llvm::StringRef key, llvm::StringRef fallback);
   /// A list of non-negative integers (empty when absent or null).
   std::vector<int64_t> intList(llvm::StringRef key);
+  /// A list of strings (empty when absent or null).
+  std::vector<std::string> stringList(llvm::StringRef key);
   /// A nested object, or null when absent or null.
   const llvm::json::Object *optionalObject(llvm::StringRef key);
 

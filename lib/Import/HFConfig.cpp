@@ -4,10 +4,10 @@
 // a ModelDescription. Field names and defaults follow the transformers
 // configuration classes (LlamaConfig, MistralConfig, MixtralConfig,
 // Qwen2Config, Qwen2MoeConfig, Qwen3Config, Qwen3MoeConfig, Phi3Config,
-// OPTConfig, GPT2Config, GPTNeoXConfig, GPTJConfig) and the Grok-1 Hugging
-// Face port; `glam` is the project's own type for GLaM, which was never
-// released in that format. Multimodal configs that nest their text decoder
-// under `text_config` are read from there.
+// Gemma2Config, Gemma3TextConfig, OPTConfig, GPT2Config, GPTNeoXConfig,
+// GPTJConfig) and the Grok-1 Hugging Face port; `glam` is the project's own
+// type for GLaM, which was never released in that format. Multimodal configs
+// that nest their text decoder under `text_config` are read from there.
 //
 //===----------------------------------------------------------------------===//
 
@@ -205,6 +205,75 @@ void readLlamaFamily(ConfigReader &r, ModelDescription &m) {
     m.rope->rotaryDim = int64_t(m.headDim * partial) & ~int64_t(1);
 }
 
+/// Which layers attend through the sliding window: `layer_types`
+/// ("sliding_attention" / "full_attention", transformers >= 4.53) when the
+/// config lists them, else `isSliding(i)`, the family's rule.
+template <typename Rule>
+void readSlidingLayers(ConfigReader &r, ModelDescription &m, Rule isSliding) {
+  std::vector<std::string> types = r.stringList("layer_types");
+  m.slidingLayers.assign(m.numLayers, false);
+  if (types.empty()) {
+    for (int64_t i = 0; i < m.numLayers; ++i)
+      m.slidingLayers[i] = isSliding(i);
+    return;
+  }
+  if (int64_t(types.size()) != m.numLayers) {
+    r.fail("layer_types", "lists " + Twine(types.size()) +
+                              " layers; 'num_hidden_layers' is " +
+                              Twine(m.numLayers));
+    return;
+  }
+  for (auto [i, type] : llvm::enumerate(types)) {
+    if (type != "sliding_attention" && type != "full_attention") {
+      r.fail("layer_types", "names '" + type +
+                                "'; expected 'sliding_attention' or "
+                                "'full_attention'");
+      return;
+    }
+    m.slidingLayers[i] = type == "sliding_attention";
+  }
+}
+
+/// Gemma 2 and Gemma 3's text decoder: an RMSNorm before and after each
+/// sub-block, head_dim set apart from hidden / heads, tied embeddings, and
+/// a sliding window on the local layers (Gemma 2: every other layer, from
+/// the first; Gemma 3: all but every sliding_window_pattern-th). Absent
+/// fields take the defaults of transformers' Gemma2Config and
+/// Gemma3TextConfig, which published configs rely on (a Gemma 3
+/// text_config may omit the vocabulary and head counts).
+void readGemma(ConfigReader &r, ModelDescription &m) {
+  bool gemma3 = m.modelType == "gemma3_text";
+  m.vocabSize = r.positiveOr("vocab_size", gemma3 ? 262208 : 256000);
+  m.hiddenSize = r.positiveOr("hidden_size", 2304);
+  m.intermediateSize = r.positiveOr("intermediate_size", 9216);
+  m.numLayers = r.positiveOr("num_hidden_layers", 26);
+  m.numHeads = r.positiveOr("num_attention_heads", 8);
+  m.numKVHeads = r.positiveOr("num_key_value_heads", 4);
+  m.headDim = r.positiveOr("head_dim", 256);
+  m.maxPositionEmbeddings =
+      r.positiveOr("max_position_embeddings", gemma3 ? 131072 : 8192);
+  m.normEps = r.positiveNumberOr("rms_norm_eps", 1e-6);
+  m.tiedEmbeddings = r.boolOr("tie_word_embeddings", true);
+  readActivation(
+      r, m, r.has("hidden_activation") ? "hidden_activation" : "hidden_act",
+      "gelu_pytorch_tanh");
+  m.qkvBias = m.outputBias = r.boolOr("attention_bias", false);
+  m.normPlacement = NormPlacement::Sandwich;
+  m.qkNorm = gemma3;
+  RopeDescription rope;
+  rope.theta = r.positiveNumberOr("rope_theta", gemma3 ? 1e6 : 10000.0);
+  readRopeScaling(r, rope);
+  m.rope = rope;
+  m.slidingWindow = r.positiveOr("sliding_window", 4096);
+  m.moeLayers.assign(m.numLayers, false);
+  int64_t pattern = gemma3 ? r.positiveOr("sliding_window_pattern", 6) : 2;
+  readSlidingLayers(r, m, [&](int64_t i) {
+    return gemma3 ? (i + 1) % pattern != 0 : i % 2 == 0;
+  });
+  finishHeads(r, m, "num_attention_heads", "num_key_value_heads",
+              "hidden_size");
+}
+
 void readOPT(ConfigReader &r, ModelDescription &m) {
   m.hiddenSize = r.positive("hidden_size");
   m.intermediateSize = r.positive("ffn_dim");
@@ -332,6 +401,8 @@ const FamilyEntry kFamilies[] = {
     {"qwen3", readLlamaFamily},
     {"qwen3_moe", readLlamaFamily},
     {"phi3", readLlamaFamily},
+    {"gemma2", readGemma},
+    {"gemma3_text", readGemma},
     {"grok-1", readLlamaFamily},
     {"grok", readLlamaFamily},
     {"glam", readLlamaFamily},

@@ -8,31 +8,16 @@ using namespace mlir;
 using namespace duplex;
 using namespace duplex::llm;
 
-std::vector<LayerRun> duplex::groupLayers(const std::vector<bool> &moeLayers) {
-  size_t n = moeLayers.size();
-  // Shortest period p (dividing n) with layer i == layer i % p for all i.
-  for (size_t period = 1; period <= n; ++period) {
-    if (n % period != 0)
-      continue;
-    bool tiles = true;
-    for (size_t i = period; i < n && tiles; ++i)
-      tiles = moeLayers[i] == moeLayers[i % period];
-    if (tiles && (period == 1 || period * 2 <= n))
-      return {LayerRun{
-          int64_t(n / period),
-          std::vector<bool>(moeLayers.begin(), moeLayers.begin() + period)}};
+namespace {
+/// What sets one decoder layer apart from another.
+struct LayerKind {
+  bool moe = false;
+  bool sliding = false; ///< Attention bounded by the sliding window.
+  bool operator==(const LayerKind &other) const {
+    return moe == other.moe && sliding == other.sliding;
   }
-  // No period: maximal runs of identical layers.
-  std::vector<LayerRun> runs;
-  for (size_t i = 0; i < n;) {
-    size_t j = i;
-    while (j < n && moeLayers[j] == moeLayers[i])
-      ++j;
-    runs.push_back(LayerRun{int64_t(j - i), {moeLayers[i]}});
-    i = j;
-  }
-  return runs;
-}
+};
+} // namespace
 
 namespace {
 /// Emits the ops of one model; keeps the description and types at hand.
@@ -66,8 +51,9 @@ public:
                          APFloat(r.scaling));
   }
 
-  /// Q/K/V projections, attention core, output projection.
-  Value attentionBlock(Value x) {
+  /// Q/K/V projections, attention core (bounded by the sliding window when
+  /// `sliding`), output projection.
+  Value attentionBlock(Value x, bool sliding) {
     int64_t qWidth = m.numHeads * m.headDim, kvWidth = m.numKVHeads * m.headDim;
     Value q = linear(LinearKind::query, x, qWidth, m.qkvBias);
     Value k = linear(LinearKind::key, x, kvWidth, m.qkvBias);
@@ -79,7 +65,7 @@ public:
                              APFloat(m.normEps), m.weightDType);
     }
     IntegerAttr window;
-    if (m.slidingWindow)
+    if (m.slidingWindow && sliding)
       window = b.getI64IntegerAttr(*m.slidingWindow);
     Value a = AttentionOp::create(b, loc, act(qWidth), q, k, v, m.numHeads,
                                   m.numKVHeads, m.headDim,
@@ -102,7 +88,11 @@ public:
                          e.sharedExpertGate, m.getMatmulWeightDType());
   }
 
-  Value decoderLayer(Value x, bool isMoE) {
+  Value decoderLayer(Value x, LayerKind kind) {
+    bool isMoE = kind.moe;
+    auto attentionBlock = [&](Value in) {
+      return this->attentionBlock(in, kind.sliding);
+    };
     if (m.parallelResidual) {
       Value n1 = norm(x);
       Value attn = attentionBlock(n1);
@@ -147,15 +137,21 @@ public:
       h = PositionEmbeddingOp::create(b, loc, h.getType(), h,
                                       m.positionTableSize, m.weightDType);
 
-    for (const LayerRun &run : groupLayers(m.moeLayers)) {
+    std::vector<LayerKind> layers(m.moeLayers.size());
+    for (size_t i = 0; i < layers.size(); ++i) {
+      layers[i].moe = m.moeLayers[i];
+      layers[i].sliding = m.slidingLayers.empty() ||
+                          (i < m.slidingLayers.size() && m.slidingLayers[i]);
+    }
+    for (const LayerRunOf<LayerKind> &run : groupLayers(layers)) {
       auto repeat = RepeatOp::create(b, loc, h.getType(), h, run.count);
       {
         OpBuilder::InsertionGuard layerGuard(b);
         Block *repeatBody =
             b.createBlock(&repeat.getBody(), {}, {h.getType()}, {loc});
         Value x = repeatBody->getArgument(0);
-        for (bool isMoE : run.pattern)
-          x = decoderLayer(x, isMoE);
+        for (LayerKind kind : run.pattern)
+          x = decoderLayer(x, kind);
         YieldOp::create(b, loc, x);
       }
       h = repeat.getResult();

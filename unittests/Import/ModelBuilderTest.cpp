@@ -30,7 +30,7 @@ TEST(GroupLayers, IrregularLayersBecomeRuns) {
   // Dense first two layers then MoE (Qwen2-MoE's mlp_only_layers = [0, 1]):
   // no period tiles the 6 layers, so two runs.
   std::vector<LayerRun> runs =
-      groupLayers({false, false, true, true, true, true});
+      groupLayers(std::vector<bool>{false, false, true, true, true, true});
   ASSERT_EQ(runs.size(), 2u);
   EXPECT_EQ(runs[0].count, 2);
   EXPECT_EQ(runs[0].pattern, std::vector<bool>{false});
@@ -39,7 +39,7 @@ TEST(GroupLayers, IrregularLayersBecomeRuns) {
 }
 
 TEST(GroupLayers, SingleLayer) {
-  std::vector<LayerRun> runs = groupLayers({false});
+  std::vector<LayerRun> runs = groupLayers(std::vector<bool>{false});
   ASSERT_EQ(runs.size(), 1u);
   EXPECT_EQ(runs[0].count, 1);
 }

@@ -93,6 +93,9 @@ struct ModelDescription {
   int64_t positionTableSize = 0;
   std::optional<RopeDescription> rope;
   std::optional<int64_t> slidingWindow;
+  /// Per decoder layer: is its attention bounded by `slidingWindow`? Empty:
+  /// every layer is (Mistral); Gemma alternates local and global layers.
+  std::vector<bool> slidingLayers;
 
   bool tiedEmbeddings = false;
   bool lmHeadBias = false;
