@@ -35,6 +35,8 @@ StringRef toString(MemoryKind kind) {
     return "hbm2e";
   case MemoryKind::Hbm3:
     return "hbm3";
+  case MemoryKind::Hbm3e:
+    return "hbm3e";
   case MemoryKind::Ddr4:
     return "ddr4";
   case MemoryKind::Ddr5:
@@ -123,6 +125,7 @@ std::optional<MemoryKind> parseMemoryKind(StringRef text) {
   return StringSwitch<std::optional<MemoryKind>>(text)
       .Case("hbm2e", MemoryKind::Hbm2e)
       .Case("hbm3", MemoryKind::Hbm3)
+      .Case("hbm3e", MemoryKind::Hbm3e)
       .Case("ddr4", MemoryKind::Ddr4)
       .Case("ddr5", MemoryKind::Ddr5)
       .Default(std::nullopt);
@@ -169,7 +172,7 @@ std::optional<DType> parseDType(StringRef text) {
 StringRef unitKindSpellings() {
   return "gpu, xpu, logic_pim, bankgroup_pim, bank_pim, dimm_pim, rank_pim";
 }
-StringRef memoryKindSpellings() { return "hbm2e, hbm3, ddr4, ddr5"; }
+StringRef memoryKindSpellings() { return "hbm2e, hbm3, hbm3e, ddr4, ddr5"; }
 StringRef accessPathSpellings() {
   return "external, logic_die, bank_group, bank, rank";
 }
@@ -182,7 +185,8 @@ bool isPim(UnitKind kind) {
 }
 
 bool isHbm(MemoryKind kind) {
-  return kind == MemoryKind::Hbm2e || kind == MemoryKind::Hbm3;
+  return kind == MemoryKind::Hbm2e || kind == MemoryKind::Hbm3 ||
+         kind == MemoryKind::Hbm3e;
 }
 
 AccessPath accessPathOf(UnitKind kind) {

@@ -29,7 +29,7 @@ enum class UnitKind {
 
 /// The DRAM standard of a memory. HBM kinds use an HBM organisation (stacks,
 /// pseudo-channels); DDR kinds a DIMM organisation (channels, ranks, chips).
-enum class MemoryKind { Hbm2e, Hbm3, Ddr4, Ddr5 };
+enum class MemoryKind { Hbm2e, Hbm3, Hbm3e, Ddr4, Ddr5 };
 
 /// Where along the DRAM data path a unit takes its data. It selects both the
 /// bandwidth model and the per-bit energy.
