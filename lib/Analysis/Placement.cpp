@@ -464,9 +464,9 @@ duplex::computeRidgePoints(const hw::System &system) {
   SmallVector<RidgePoint, 6> points;
   for (size_t i = 0; i < system.units.size(); ++i)
     for (size_t j = i + 1; j < system.units.size(); ++j) {
-      Expected<cost::BreakEven> breakEven = cost::breakEven(
-          system, system.units[i], system.units[j], hw::DType::FP16,
-          cost::Rate::Sustained);
+      Expected<cost::BreakEven> breakEven =
+          cost::breakEven(system, system.units[i], system.units[j],
+                          hw::DType::FP16, cost::Rate::Sustained);
       if (!breakEven) {
         consumeError(breakEven.takeError()); // A unit without FP16 peak.
         continue;

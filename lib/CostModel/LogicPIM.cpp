@@ -31,13 +31,13 @@ LockstepGeometry bundleGeometry(const hw::Memory &memory) {
   geometry.banksPerGroup = banksPerBundle;
   geometry.accessBytes = banksPerBundle * hbm.bytesPerColumnAccess();
   geometry.rowBytes = banksPerBundle * hbm.rowBytes;
-  unsigned bundlesPerPseudoChannel = hbm.bundlesPerPseudoChannel();
   // Idle bundles can open the next row only for data the layout rotates
   // over more sections than the path reads at once.
   unsigned active = bundle.activeBundlesPerPseudoChannel;
-  geometry.setHidesActivation(bundlesPerPseudoChannel > active);
+  bool idleBundles = hbm.bundlesPerPseudoChannel() > active;
+  geometry.setHidesActivation(idleBundles);
   auto rotates = [&](unsigned sections) {
-    return geometry.canHideActivation && (sections == 0 || sections > active);
+    return idleBundles && (sections == 0 || sections > active);
   };
   geometry.hidesActivation[size_t(SegmentData::Weights)] =
       rotates(bundle.sectionsPerWeightStream);

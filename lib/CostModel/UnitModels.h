@@ -28,20 +28,15 @@ struct LockstepGeometry {
   double banksPerGroup = 0; ///< Banks (of one chip) behind one group.
   double accessBytes = 0;   ///< Bytes per column command of a group.
   double rowBytes = 0;      ///< Bytes of one open row of a group.
-  /// True when the path leaves other banks idle that can be activated while
-  /// the current row streams (bundles, rank interleaving); false when every
-  /// bank has its own unit and all are busy.
-  bool canHideActivation = false;
-  /// Per kind of data: whether a stream's next row opens in other banks
-  /// (canHideActivation, and the layout rotates that data over more banks
-  /// than the path reads at once). Indexed by SegmentData.
+  /// Per kind of data (indexed by SegmentData): true when a stream's next
+  /// row opens in banks the path leaves idle while the current row streams
+  /// (bundles whose layout rotates that data over them, rank interleaving);
+  /// false when every bank has its own unit and all are busy, or the data
+  /// stays in the banks being read.
   std::array<bool, 3> hidesActivation = {false, false, false};
 
   /// The same answer for every kind of data.
-  void setHidesActivation(bool hides) {
-    canHideActivation = hides;
-    hidesActivation.fill(hides);
-  }
+  void setHidesActivation(bool hides) { hidesActivation.fill(hides); }
   bool hides(SegmentData data) const {
     return hidesActivation[static_cast<size_t>(data)];
   }

@@ -254,10 +254,11 @@ void SystemReader::readHbmOrganization(const json::Object &object,
         parser.getCount(*bundle, "banks_per_bank_group", bundlePath);
     bankBundle.activeBundlesPerPseudoChannel = parser.getCount(
         *bundle, "active_bundles_per_pseudo_channel", bundlePath);
-    for (auto [key, field] :
-         {std::pair{"sections_per_weight_stream",
-                    &bankBundle.sectionsPerWeightStream},
-          std::pair{"sections_per_kv_stream", &bankBundle.sectionsPerKVStream}})
+    // The optional layout fields: read, then held to the bundle count.
+    const std::pair<StringRef, unsigned *> sectionFields[] = {
+        {"sections_per_weight_stream", &bankBundle.sectionsPerWeightStream},
+        {"sections_per_kv_stream", &bankBundle.sectionsPerKVStream}};
+    for (auto [key, field] : sectionFields)
       if (std::optional<double> sections = parser.getOptionalNumber(
               *bundle, key, bundlePath, Rule::PositiveInteger))
         *field = static_cast<unsigned>(*sections);
@@ -279,15 +280,12 @@ void SystemReader::readHbmOrganization(const json::Object &object,
                   formatv("a pseudo-channel has only {0} bundles",
                           bundlesPerPseudoChannel)
                       .str());
-    for (auto [key, sections] :
-         {std::pair{"sections_per_weight_stream",
-                    bankBundle.sectionsPerWeightStream},
-          std::pair{"sections_per_kv_stream", bankBundle.sectionsPerKVStream}})
-      if (!parser.failed() && sections > bundlesPerPseudoChannel)
+    for (auto [key, field] : sectionFields)
+      if (!parser.failed() && *field > bundlesPerPseudoChannel)
         parser.fail(child(bundlePath, key),
                     formatv("{0} sections, but a pseudo-channel has only {1} "
                             "bundles",
-                            sections, bundlesPerPseudoChannel)
+                            *field, bundlesPerPseudoChannel)
                         .str());
     hbm.bankBundle = bankBundle;
   }

@@ -571,11 +571,11 @@ duplex::parseHFConfig(StringRef text, StringRef fileName,
        "model_type '" + familyType + "')")
           .str();
   ConfigReader reader(*config, fileName, context);
-  model.name = modelName(reader, familyType);
-  if (config != root && model.name == familyType) {
-    ConfigReader outer(*root, fileName, "");
-    model.name = modelName(outer, *root->getString("model_type"));
-  }
+  // Named by the top-level config (a wrapper carries _name_or_path), else
+  // by its own model_type, not the family it is read as.
+  model.name = modelName(top, *root->getString("model_type"));
+  if (Error error = top.takeError())
+    return std::move(error);
   std::string origin = reader.stringOr("_source", "");
   model.source =
       origin.empty() ? fileName.str() : (fileName + ": " + origin).str();

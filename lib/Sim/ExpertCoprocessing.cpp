@@ -95,7 +95,7 @@ void splitExperts(ArrayRef<uint64_t> tokensPerExpert,
                   unsigned sections) {
   // Experts with tokens, grouped by section (or alone), fewest tokens first
   // (ties by first index, so deterministic).
-  SmallVector<MovableGroup, 64> groups(sections ? sections : 0);
+  SmallVector<MovableGroup, 64> groups(sections);
   for (auto [expert, tokens] : enumerate(tokensPerExpert)) {
     if (tokens == 0)
       continue;
