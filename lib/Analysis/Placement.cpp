@@ -3,6 +3,7 @@
 #include "duplex/Analysis/Placement.h"
 #include "duplex/Analysis/ModelStats.h"
 #include "duplex/CostModel/Collectives.h"
+#include "duplex/CostModel/CostCache.h"
 #include "duplex/Support/InputFile.h"
 
 #include "llvm/ADT/StringExtras.h"
@@ -190,11 +191,8 @@ public:
                                  const WorkRecord &record) const {
     double seconds = 0;
     for (const Kernel &kernel : record.work.kernels) {
-      Expected<cost::Cost> cost = std::visit(
-          [&](const auto &shape) {
-            return cost::estimate(system, unit, shape);
-          },
-          kernel);
+      Expected<cost::Cost> cost =
+          cost::estimateKernel(system, unit, kernel, context.costCache);
       if (!cost)
         return cost.takeError();
       seconds += cost->seconds;
@@ -389,7 +387,8 @@ duplex::planPlacement(const hw::System &system, std::vector<WorkRecord> records,
 
   plan.records.reserve(records.size());
   for (WorkRecord &record : records) {
-    PlacedRecord placed;
+    // Built in place: a record's kernels sit inline, so a move copies them.
+    PlacedRecord &placed = plan.records.emplace_back();
     for (const hw::Unit &unit : system.units) {
       // A unit runs the part only if it can run every kernel, in the
       // kernel's arithmetic (no FP32 on FP16-only PIM units).
@@ -454,7 +453,6 @@ duplex::planPlacement(const hw::System &system, std::vector<WorkRecord> records,
       placed.link = system.findLink(hw::LinkScope::Host);
     }
     placed.record = std::move(record);
-    plan.records.push_back(std::move(placed));
   }
   return plan;
 }

@@ -99,7 +99,9 @@ struct Collector {
       llvm::SmallVector<OpWork, 2> parts;
       stageWork.getStageWork(moeContext ? *moeContext : context, parts);
       for (OpWork &part : parts) {
-        WorkRecord record;
+        // Built in place: a record's kernels sit inline, so a move copies
+        // them.
+        WorkRecord &record = records.emplace_back();
         record.index = index;
         record.op = &op;
         record.label = describeOp(&op);
@@ -112,7 +114,6 @@ struct Collector {
           record.bytes += workload->bytes();
         }
         record.work = std::move(part);
-        records.push_back(std::move(record));
       }
     }
     return llvm::Error::success();

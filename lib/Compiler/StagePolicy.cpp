@@ -85,7 +85,10 @@ StagePolicy::StagePolicy(ModelOp model, std::unique_ptr<hw::System> system,
       devicesPerNode(this->system->topology.devicesPerNode),
       decoderLayers(computeModelStats(model).numLayers),
       expertRidgeOpB(lowestRidgeOpB(*this->system)),
-      expertTables(*this->system), evaluator(*this->system) {}
+      expertTables(*this->system), costCache(*this->system),
+      evaluator(*this->system) {
+  evaluator.setCostCache(&costCache);
+}
 
 Expected<std::unique_ptr<StagePolicy>>
 StagePolicy::create(ModelOp model, std::unique_ptr<hw::System> system,
@@ -110,17 +113,18 @@ StagePolicy::create(ModelOp model, std::unique_ptr<hw::System> system,
   return std::move(policy);
 }
 
-std::string StagePolicy::CanonicalStage::key() const {
-  std::string bytes;
-  bytes.reserve(8 * (2 + prefillTokens.size()));
-  auto append = [&](uint64_t value) {
-    bytes.append(reinterpret_cast<const char *>(&value), sizeof(value));
-  };
-  append(decodes);
-  append(decodeContext);
+size_t
+StagePolicy::CanonicalStageHash::operator()(const CanonicalStage &stage) const {
+  return hash_combine(stage.decodes, stage.decodeContext,
+                      hash_combine_range(stage.prefillTokens.begin(),
+                                         stage.prefillTokens.end()));
+}
+
+uint64_t StagePolicy::CanonicalStage::kvTokens() const {
+  uint64_t tokens = decodes * (decodeContext + 1);
   for (uint64_t prompt : prefillTokens)
-    append(prompt);
-  return bytes;
+    tokens += prompt;
+  return tokens;
 }
 
 Stage StagePolicy::CanonicalStage::toStage() const {
@@ -150,8 +154,7 @@ StagePolicy::canonicalize(const Stage &stage) const {
     canonical.decodeContext = rounded;
     // The serving loop admitted the stage within the KV capacity; rounding
     // up must not push its stand-in past it (placement would reject it).
-    if (rounded > roundedDown &&
-        stageKVBytes(canonical.toStage(), 1.0) > double(kvCapacity))
+    if (rounded > roundedDown && canonical.kvTokens() > kvCapacity)
       canonical.decodeContext = roundedDown;
   }
   return canonical;
@@ -169,8 +172,7 @@ std::vector<std::string> StagePolicy::resourceNames() const {
 Expected<serving::StageCost> StagePolicy::cost(const Stage &stage) {
   ++queries;
   CanonicalStage canonical = canonicalize(stage);
-  std::string key = canonical.key();
-  auto found = memo.find(key);
+  auto found = memo.find(canonical);
   if (found != memo.end())
     return found->second;
   // The routing draw of a stage is seeded by its spelled-out form.
@@ -180,7 +182,7 @@ Expected<serving::StageCost> StagePolicy::cost(const Stage &stage) {
   if (!cost)
     return cost.takeError();
   ++evaluations;
-  memo.emplace(std::move(key), *cost);
+  memo.emplace(std::move(canonical), *cost);
   return cost;
 }
 
@@ -234,7 +236,7 @@ static sim::WorkItem toWorkItem(PlacedRecord &placed, const hw::System &system,
   item.category = toTaskCategory(record.work.category);
   item.kernels.assign(std::make_move_iterator(record.work.kernels.begin()),
                       std::make_move_iterator(record.work.kernels.end()));
-  item.tokensPerExpert = record.work.tokensPerExpert;
+  item.tokensPerExpert = std::move(record.work.tokensPerExpert);
   item.layers = record.layers;
   item.unit = unsigned(placed.unit - system.units.begin());
   item.inputTransferBytes = placed.inputTransferBytes;
@@ -259,7 +261,7 @@ static sim::WorkItem toWorkItem(PlacedRecord &placed, const hw::System &system,
     double sent =
         double(context.stage.tokens()) * moe.getTopK() / devicesPerNode;
     double received = 0;
-    for (uint64_t tokens : record.work.tokensPerExpert)
+    for (uint64_t tokens : item.tokensPerExpert)
       received += tokens;
     if (context.expertsTensorParallel)
       received /= devicesPerNode;
@@ -281,6 +283,7 @@ StagePolicy::placeWork(const Stage &stage, uint64_t routingStream) {
                       expertTensorParallel ? 1 : devicesPerNode);
   applyExpertParallelism(context, *system, expertTensorParallel);
   context.expertRidgeOpB = expertRidgeOpB;
+  context.costCache = &costCache;
   Expected<std::vector<WorkRecord>> records = collectStageWork(model, context);
   if (!records)
     return records.takeError();

@@ -2,7 +2,11 @@
 
 #include "duplex/CostModel/Kernels.h"
 
+#include "llvm/ADT/bit.h"
 #include "llvm/Support/FormatVariadic.h"
+
+#include <tuple>
+#include <type_traits>
 
 using namespace llvm;
 
@@ -165,6 +169,56 @@ Expected<Workload> workloadOf(const Elementwise &elementwise) {
   workload.writeBytes = operandBytes;
   addSegment(workload, operandBytes, elementwise.inputs + 1.0);
   return workload;
+}
+
+namespace {
+/// Mixes a kernel's fields into a hash: integers and enums as integers, a
+/// double by its bits (-0.0 and 0.0 differ: a missed hit, never a wrong
+/// one). A multiply-xorshift per field, not llvm::hash_combine: the cost
+/// cache hashes a kernel per lookup, and hash_combine's setup cost more
+/// than the lookup saved.
+struct FieldMixer {
+  uint64_t hash = 0x9e3779b97f4a7c15ULL;
+
+  void add(uint64_t value) {
+    hash = (hash ^ value) * 0xff51afd7ed558ccdULL;
+    hash ^= hash >> 32;
+  }
+  template <typename T> void field(const T &value) {
+    if constexpr (std::is_enum_v<T>)
+      add(uint64_t(static_cast<std::underlying_type_t<T>>(value)));
+    else if constexpr (std::is_floating_point_v<T>)
+      add(llvm::bit_cast<uint64_t>(double(value)));
+    else
+      add(uint64_t(value));
+  }
+  template <typename Tuple> void fields(const Tuple &tuple) {
+    std::apply([this](const auto &...value) { (field(value), ...); }, tuple);
+  }
+};
+} // namespace
+
+size_t hashKernel(const Kernel &kernel) {
+  FieldMixer mixer;
+  mixer.add(kernel.index());
+  std::visit(
+      [&](const auto &shape) {
+        using Shape = std::decay_t<decltype(shape)>;
+        if constexpr (std::is_same_v<Shape, PrefillAttention>) {
+          mixer.fields(fieldsOf(shape.shape));
+          mixer.add(shape.causal);
+          for (uint64_t prompt : shape.promptTokens)
+            mixer.add(prompt);
+        } else if constexpr (std::is_same_v<Shape, DecodeAttention>) {
+          mixer.fields(fieldsOf(shape.shape));
+          for (const DecodeAttention::Run &run : shape.contexts)
+            mixer.fields(fieldsOf(run));
+        } else {
+          mixer.fields(fieldsOf(shape));
+        }
+      },
+      kernel);
+  return size_t(mixer.hash);
 }
 
 } // namespace duplex::cost

@@ -34,30 +34,35 @@ double Distribution::at(double percent) const {
 /// longer runs split in halves (rounded to a multiple of 8). The same
 /// doubles in the same order give numpy's sum to the last bit, so a table
 /// of the samples re-aggregates to the report's mean and std exactly.
-static double pairwiseSum(const double *values, size_t n) {
+/// `valueAt(i)` for i in [begin, begin + n) summed as numpy sums an array
+/// of those values; a functor, so the squared deviations of the std need
+/// no array of their own (a trace has millions of samples).
+template <typename ValueAt>
+static double pairwiseSum(const ValueAt &valueAt, size_t begin, size_t n) {
   if (n < 8) {
     double sum = 0.;
     for (size_t i = 0; i < n; ++i)
-      sum += values[i];
+      sum += valueAt(begin + i);
     return sum;
   }
   if (n <= 128) {
     double partial[8];
     for (size_t j = 0; j < 8; ++j)
-      partial[j] = values[j];
+      partial[j] = valueAt(begin + j);
     size_t i = 8;
     for (; i < n - n % 8; i += 8)
       for (size_t j = 0; j < 8; ++j)
-        partial[j] += values[i + j];
+        partial[j] += valueAt(begin + i + j);
     double sum = ((partial[0] + partial[1]) + (partial[2] + partial[3])) +
                  ((partial[4] + partial[5]) + (partial[6] + partial[7]));
     for (; i < n; ++i)
-      sum += values[i];
+      sum += valueAt(begin + i);
     return sum;
   }
   size_t half = n / 2;
   half -= half % 8;
-  return pairwiseSum(values, half) + pairwiseSum(values + half, n - half);
+  return pairwiseSum(valueAt, begin, half) +
+         pairwiseSum(valueAt, begin + half, n - half);
 }
 
 Distribution summarize(std::vector<double> values, ArrayRef<double> percents) {
@@ -70,11 +75,13 @@ Distribution summarize(std::vector<double> values, ArrayRef<double> percents) {
   }
   // numpy.mean and numpy.std (ddof 0) of the samples in the order given.
   size_t n = values.size();
-  d.mean = pairwiseSum(values.data(), n) / double(n);
-  std::vector<double> squares(n);
-  for (size_t i = 0; i < n; ++i)
-    squares[i] = (values[i] - d.mean) * (values[i] - d.mean);
-  d.std = std::sqrt(pairwiseSum(squares.data(), n) / double(n));
+  const double *data = values.data();
+  d.mean = pairwiseSum([data](size_t i) { return data[i]; }, 0, n) / double(n);
+  double mean = d.mean;
+  auto square = [data, mean](size_t i) {
+    return (data[i] - mean) * (data[i] - mean);
+  };
+  d.std = std::sqrt(pairwiseSum(square, 0, n) / double(n));
 
   // Percentiles by selection, not a sort (a trace's millions of ITL samples
   // took a tenth of simulate's time): the ranks every statistic needs are

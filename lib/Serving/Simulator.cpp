@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <deque>
 #include <limits>
+#include <tuple>
 
 using namespace llvm;
 
@@ -122,8 +123,15 @@ private:
     return used;
   }
 
-  uint64_t decodingCount() const {
-    return count_if(running, [](const Live &l) { return !l.prefilling(); });
+  /// KV tokens held and requests decoding, in one pass (a trace run forms
+  /// hundreds of thousands of stages).
+  std::pair<uint64_t, uint64_t> occupancy() const {
+    uint64_t used = 0, decoding = 0;
+    for (const Live &live : running) {
+      used += live.kvTokens;
+      decoding += !live.prefilling();
+    }
+    return {used, decoding};
   }
 
   /// Frees the most recently admitted request and queues it to recompute
@@ -161,16 +169,18 @@ private:
 
   Error step() {
     // Decode growth: every decoding request adds one token of KV.
-    while (!running.empty() && kvUsed() + decodingCount() > capacity)
+    auto [used, decoding] = occupancy();
+    while (!running.empty() && used + decoding > capacity) {
       preemptLatest();
-    uint64_t decoding = decodingCount();
+      std::tie(used, decoding) = occupancy();
+    }
     uint64_t budget = options.maxTokensPerStage
                           ? options.maxTokensPerStage
                           : std::numeric_limits<uint64_t>::max();
     // Decodes take one token each of a stage they share with prompts.
     if (options.mixPrefillAndDecode)
       budget = budget > decoding ? budget - decoding : 0;
-    uint64_t kvFree = capacity - std::min(capacity, kvUsed() + decoding);
+    uint64_t kvFree = capacity - std::min(capacity, used + decoding);
 
     // Prompt work: admitted requests still prefilling (chunked or
     // recomputing), then new admissions, first come first served. Indices
@@ -221,7 +231,9 @@ private:
 
     // Prefill first: a stage with prompt work does not decode.
     bool decodes = options.mixPrefillAndDecode || chunks.empty();
-    Stage stage;
+    // Reused: its buffers keep their capacity from stage to stage.
+    stage.prefillTokens.clear();
+    stage.decodeContexts.clear();
     for (auto [i, chunk] : chunks)
       stage.prefillTokens.push_back(chunk);
     if (decodes)
@@ -333,6 +345,7 @@ private:
   ServingResult result;
   std::deque<Live> waiting;
   std::vector<Live> running;
+  Stage stage; ///< The stage being formed (see step()).
   size_t nextArrival = 0;
   size_t finished = 0;
   uint64_t admissions = 0;

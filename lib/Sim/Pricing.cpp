@@ -3,6 +3,7 @@
 #include "duplex/Sim/Pricing.h"
 
 #include "duplex/CostModel/Collectives.h"
+#include "duplex/CostModel/CostCache.h"
 #include "duplex/CostModel/CostModel.h"
 
 using namespace llvm;
@@ -10,10 +11,8 @@ using namespace llvm;
 namespace duplex::sim {
 
 Expected<KernelTime> priceKernel(const hw::System &system, const hw::Unit &unit,
-                                 const Kernel &kernel) {
-  Expected<cost::Cost> cost = std::visit(
-      [&](const auto &shape) { return cost::estimate(system, unit, shape); },
-      kernel);
+                                 const Kernel &kernel, cost::CostCache *cache) {
+  Expected<cost::Cost> cost = cost::estimateKernel(system, unit, kernel, cache);
   if (!cost)
     return cost.takeError();
   // A host unit works through every device's share in turn.
@@ -30,10 +29,10 @@ Expected<KernelTime> priceKernel(const hw::System &system, const hw::Unit &unit,
 }
 
 Error priceKernels(const hw::System &system, const hw::Unit &unit,
-                   ArrayRef<Kernel> kernels,
-                   SmallVectorImpl<KernelTime> &times) {
+                   ArrayRef<Kernel> kernels, SmallVectorImpl<KernelTime> &times,
+                   cost::CostCache *cache) {
   for (const Kernel &kernel : kernels) {
-    Expected<KernelTime> time = priceKernel(system, unit, kernel);
+    Expected<KernelTime> time = priceKernel(system, unit, kernel, cache);
     if (!time)
       return time.takeError();
     times.push_back(*time);

@@ -21,9 +21,10 @@ std::string ScheduleBuilder::baseName(const Chain &chain,
   return chain.prefix + item.label + " #" + std::to_string(item.opIndex);
 }
 
-TaskId ScheduleBuilder::addTask(Task task, StringRef resource) {
+TaskId ScheduleBuilder::addTask(Task &&task, StringRef resource) {
   task.stream = schedule.streamFor(resource);
-  return schedule.addTask(std::move(task));
+  schedule.tasks.push_back(std::move(task));
+  return schedule.tasks.size() - 1;
 }
 
 static Task makeTask(std::string name, TaskCategory category,

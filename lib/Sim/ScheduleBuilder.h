@@ -49,7 +49,9 @@ public:
   /// only to be evaluated (StageScheduleOptions::nameTasks) goes without.
   bool nameTasks = true;
 
-  TaskId addTask(Task task, llvm::StringRef resource);
+  /// Appends `task` on `resource`'s stream; moved straight into the
+  /// schedule (a Task is large: its kernels sit inline).
+  TaskId addTask(Task &&task, llvm::StringRef resource);
 
   /// `kernels` of `item` on unit `unitIndex` after `deps`; a unit in host
   /// memory gets the item's inputs copied there first and its output copied

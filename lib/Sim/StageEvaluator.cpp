@@ -62,7 +62,8 @@ Error StageEvaluator::priceTasks(const Schedule &schedule,
         return malformed(system, schedule);
       const hw::Unit &unit = system.units[resource.index];
       scratchTimes.clear();
-      if (Error error = priceKernels(system, unit, task.kernels, scratchTimes))
+      if (Error error =
+              priceKernels(system, unit, task.kernels, scratchTimes, costCache))
         return createStringError(inconvertibleErrorCode(),
                                  "task '%s' on '%s': %s", task.name.c_str(),
                                  unit.name.c_str(),

@@ -14,6 +14,7 @@
 #define DUPLEX_COMPILER_STAGEPOLICY_H
 
 #include "duplex/Analysis/Placement.h"
+#include "duplex/CostModel/CostCache.h"
 #include "duplex/Dialect/LLM/IR/LLMOps.h"
 #include "duplex/Hardware/System.h"
 #include "duplex/Serving/StageCost.h"
@@ -88,11 +89,19 @@ private:
     llvm::SmallVector<uint64_t, 4> prefillTokens;
     uint64_t decodes = 0;
     uint64_t decodeContext = 0;
-    /// The fields' bytes: the memo's key (no decimal formatting on the
-    /// hot path).
-    std::string key() const;
     /// The stage it stands for.
     Stage toStage() const;
+    /// KV-cache tokens the stage it stands for holds after it runs.
+    uint64_t kvTokens() const;
+    bool operator==(const CanonicalStage &other) const {
+      return decodes == other.decodes && decodeContext == other.decodeContext &&
+             prefillTokens == other.prefillTokens;
+    }
+  };
+  /// The memo's hash: the fields themselves, no string built per query (a
+  /// trace run asks hundreds of thousands of times).
+  struct CanonicalStageHash {
+    size_t operator()(const CanonicalStage &stage) const;
   };
   CanonicalStage canonicalize(const Stage &stage) const;
   llvm::Expected<serving::StageCost> evaluate(const Stage &stage,
@@ -112,12 +121,16 @@ private:
   /// The system's lowest ridge point, once (WorkContext::expertRidgeOpB).
   double expertRidgeOpB = 0;
   sim::ExpertTableCache expertTables;
+  /// Kernel prices, shared by the placement and the evaluator of every
+  /// stage this policy evaluates.
+  cost::CostCache costCache;
   /// L3 only: the model's dense layer per device, and the cost model as
   /// L3's predictor.
   std::optional<sim::CostModelPredictor> subBatchPredictor;
   sim::StageEvaluator evaluator;
   sim::StageResult result;
-  std::unordered_map<std::string, serving::StageCost> memo;
+  std::unordered_map<CanonicalStage, serving::StageCost, CanonicalStageHash>
+      memo;
   uint64_t evaluations = 0;
   uint64_t queries = 0;
 };

@@ -15,6 +15,7 @@
 #include "llvm/Support/Error.h"
 
 #include <cstdint>
+#include <tuple>
 #include <variant>
 
 namespace duplex::cost {
@@ -46,7 +47,9 @@ struct AttentionShape {
 /// never reach DRAM.
 struct PrefillAttention {
   AttentionShape shape;
-  llvm::SmallVector<uint64_t, 8> promptTokens;
+  /// Few prompts share a stage (a serving stage has one or two): a small
+  /// inline buffer keeps every Kernel small, and kernels are copied often.
+  llvm::SmallVector<uint64_t, 2> promptTokens;
   bool causal = true;
 };
 
@@ -118,6 +121,61 @@ struct Elementwise {
 /// simulator's tasks carry these.
 using Kernel = std::variant<GemmShape, PrefillAttention, DecodeAttention,
                             ExpertFfn, Elementwise, Softmax>;
+
+/// Every field of a kernel shape as a tuple: kernel equality and hashes
+/// (CostCache's key) are built on these, so a field added to a shape must be
+/// added here too.
+inline auto fieldsOf(const GemmShape &g) {
+  return std::tie(g.m, g.k, g.n, g.weightBits, g.activationBits, g.computeType);
+}
+inline auto fieldsOf(const AttentionShape &a) {
+  return std::tie(a.heads, a.kvHeads, a.headDim, a.kvBits, a.activationBits,
+                  a.computeType);
+}
+inline auto fieldsOf(const ExpertFfn &e) {
+  return std::tie(e.tokens, e.hidden, e.intermediate, e.gated, e.weightBits,
+                  e.activationBits, e.computeType);
+}
+inline auto fieldsOf(const Softmax &s) {
+  return std::tie(s.rows, s.cols, s.bits, s.computeType);
+}
+inline auto fieldsOf(const Elementwise &e) {
+  return std::tie(e.elements, e.inputs, e.flopsPerElement, e.bits,
+                  e.computeType);
+}
+inline auto fieldsOf(const DecodeAttention::Run &r) {
+  return std::tie(r.tokens, r.requests);
+}
+
+inline bool operator==(const GemmShape &a, const GemmShape &b) {
+  return fieldsOf(a) == fieldsOf(b);
+}
+inline bool operator==(const AttentionShape &a, const AttentionShape &b) {
+  return fieldsOf(a) == fieldsOf(b);
+}
+inline bool operator==(const ExpertFfn &a, const ExpertFfn &b) {
+  return fieldsOf(a) == fieldsOf(b);
+}
+inline bool operator==(const Softmax &a, const Softmax &b) {
+  return fieldsOf(a) == fieldsOf(b);
+}
+inline bool operator==(const Elementwise &a, const Elementwise &b) {
+  return fieldsOf(a) == fieldsOf(b);
+}
+inline bool operator==(const DecodeAttention::Run &a,
+                       const DecodeAttention::Run &b) {
+  return fieldsOf(a) == fieldsOf(b);
+}
+inline bool operator==(const PrefillAttention &a, const PrefillAttention &b) {
+  return a.shape == b.shape && a.promptTokens == b.promptTokens &&
+         a.causal == b.causal;
+}
+inline bool operator==(const DecodeAttention &a, const DecodeAttention &b) {
+  return a.shape == b.shape && a.contexts == b.contexts;
+}
+
+/// A hash of every field of `kernel` and of which shape it is.
+size_t hashKernel(const Kernel &kernel);
 
 /// The arithmetic `kernel` runs at.
 inline hw::DType computeTypeOf(const Kernel &kernel) {

@@ -22,6 +22,10 @@
 
 #include <algorithm>
 
+namespace duplex::cost {
+class CostCache;
+} // namespace duplex::cost
+
 namespace duplex::sim {
 
 /// One kernel on one unit.
@@ -44,15 +48,18 @@ struct KernelTime {
   }
 };
 
-/// `kernel` on `unit` (see the file comment for host units).
+/// `kernel` on `unit` (see the file comment for host units); through
+/// `cache` when given (the same result, memoised).
 llvm::Expected<KernelTime> priceKernel(const hw::System &system,
                                        const hw::Unit &unit,
-                                       const Kernel &kernel);
+                                       const Kernel &kernel,
+                                       cost::CostCache *cache = nullptr);
 
 /// Appends priceKernel of each of `kernels` to `times`.
 llvm::Error priceKernels(const hw::System &system, const hw::Unit &unit,
                          llvm::ArrayRef<Kernel> kernels,
-                         llvm::SmallVectorImpl<KernelTime> &times);
+                         llvm::SmallVectorImpl<KernelTime> &times,
+                         cost::CostCache *cache = nullptr);
 
 /// Kernels run back to back: their seconds() and other fields summed.
 struct WorkTime {

@@ -117,6 +117,9 @@ public:
   const hw::System &getSystem() const { return system; }
   const SharedMemoryModel &getSharedMemory() const { return sharedMemory; }
   const EvaluateOptions &getOptions() const { return options; }
+  /// Memoises kernel prices across evaluate() calls (for this evaluator's
+  /// system; the results are the same). Not owned; null: none.
+  void setCostCache(cost::CostCache *cache) { costCache = cache; }
 
 private:
   /// Per task, for the running simulation.
@@ -142,6 +145,7 @@ private:
 
   const hw::System &system;
   EvaluateOptions options;
+  cost::CostCache *costCache = nullptr;
   SharedMemoryModel sharedMemory;
 
   // Buffers reused across calls.

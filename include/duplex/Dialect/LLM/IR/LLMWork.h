@@ -19,6 +19,10 @@
 
 #include <variant>
 
+namespace duplex::cost {
+class CostCache;
+} // namespace duplex::cost
+
 namespace duplex::llm {
 
 /// Which part of an op a piece of work is. Attention splits into its prefill
@@ -69,6 +73,9 @@ struct WorkContext {
   double expertRidgeOpB = 0;
   /// Distinguishes independent routing draws (one per MoE op instance).
   uint64_t routingStream = 0;
+  /// Where the placement's kernel prices are memoised across stages (a
+  /// serving run's); null prices every kernel afresh.
+  cost::CostCache *costCache = nullptr;
 };
 
 } // namespace duplex::llm
