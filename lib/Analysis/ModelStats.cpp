@@ -38,10 +38,9 @@ struct StatsWalker {
         walk(repeat.getBody().front(), multiplier * repeat.getCount());
         continue;
       }
-      if (auto attention = dyn_cast<AttentionOp>(op)) {
+      if (std::optional<KVCacheShape> kv = getKVCacheShape(&op)) {
         stats.numLayers += multiplier;
-        kvBits += multiplier * attention.getKVElementsPerToken() *
-                  getDTypeBits(attention.getKvDtype());
+        kvBits += multiplier * kv->elementsPerToken * getDTypeBits(kv->dtype);
       }
       auto weights = dyn_cast<WeightOpInterface>(op);
       if (!weights)

@@ -38,23 +38,54 @@ static void addSegment(Workload &workload, double bytes, double count = 1,
     workload.segments.push_back({bytes, count, data});
 }
 
+/// The cache streams of `count` KV heads over `tokens` tokens: keys and
+/// values apart (one stream each when they are as wide), or the keys alone
+/// when the values are part of them.
+static void addKVSegments(Workload &workload, const AttentionShape &shape,
+                          double tokens, double count) {
+  double keyBytes = bytesOf(tokens * shape.headDim, shape.kvBits);
+  if (shape.sharedValue) {
+    addSegment(workload, keyBytes, count, SegmentData::KVCache);
+  } else if (shape.getValueDim() == shape.headDim) {
+    addSegment(workload, keyBytes, 2 * count, SegmentData::KVCache);
+  } else {
+    addSegment(workload, keyBytes, count, SegmentData::KVCache);
+    addSegment(workload, bytesOf(tokens * shape.getValueDim(), shape.kvBits),
+               count, SegmentData::KVCache);
+  }
+}
+
+/// Queries read and outputs written: one stream each, two of one size when
+/// they are as wide.
+static void addQuerySegments(Workload &workload, double queryBytes,
+                             double outputBytes, double count) {
+  if (queryBytes == outputBytes) {
+    addSegment(workload, queryBytes, 2 * count);
+    return;
+  }
+  addSegment(workload, queryBytes, count);
+  addSegment(workload, outputBytes, count);
+}
+
 Expected<Workload> workloadOf(const GemmShape &gemm) {
   if (Error error = checkBits("GEMM weight bits", gemm.weightBits))
     return std::move(error);
   if (Error error = checkBits("GEMM activation bits", gemm.activationBits))
     return std::move(error);
-  double m = gemm.m, k = gemm.k, n = gemm.n;
+  if (gemm.batch == 0)
+    return invalid("GEMM batch must be positive");
+  double m = gemm.m, k = gemm.k, n = gemm.n, batch = gemm.batch;
   Workload workload;
   workload.computeType = gemm.computeType;
-  workload.flops = kFlopsPerMac * m * k * n;
+  workload.flops = kFlopsPerMac * m * k * n * batch;
   double weightBytes = bytesOf(k * n, gemm.weightBits);
   double inputBytes = bytesOf(m * k, gemm.activationBits);
   double outputBytes = bytesOf(m * n, gemm.activationBits);
-  workload.readBytes = weightBytes + inputBytes;
-  workload.writeBytes = outputBytes;
-  addSegment(workload, weightBytes, 1, SegmentData::Weights);
-  addSegment(workload, inputBytes);
-  addSegment(workload, outputBytes);
+  workload.readBytes = batch * (weightBytes + inputBytes);
+  workload.writeBytes = batch * outputBytes;
+  addSegment(workload, weightBytes, batch, SegmentData::Weights);
+  addSegment(workload, inputBytes, batch);
+  addSegment(workload, outputBytes, batch);
   return workload;
 }
 
@@ -67,6 +98,10 @@ static Error checkAttention(const AttentionShape &shape) {
     return invalid(formatv("attention heads ({0}) must be a multiple of kv "
                            "heads ({1})",
                            shape.heads, shape.kvHeads));
+  if (shape.sharedValue && shape.getValueDim() > shape.headDim)
+    return invalid(formatv("attention values shared with the keys ({0} "
+                           "elements) cannot be wider than the keys ({1})",
+                           shape.getValueDim(), shape.headDim));
   if (Error error = checkBits("attention KV bits", shape.kvBits))
     return error;
   return checkBits("attention activation bits", shape.activationBits);
@@ -83,16 +118,19 @@ Expected<Workload> workloadOf(const PrefillAttention &attention) {
     // Query-key pairs: the lower triangle with the diagonal when causal.
     double pairs =
         attention.causal ? tokens * (tokens + 1) / 2 : tokens * tokens;
-    // Q.K^T and P.V: one MAC per pair, head dimension and head each.
-    workload.flops += 2 * kFlopsPerMac * pairs * shape.headDim * shape.heads;
-    double kvSegmentBytes = bytesOf(tokens * shape.headDim, shape.kvBits);
+    // Q.K^T and P.V: one MAC per pair, per key (value) element and head.
+    workload.flops += kFlopsPerMac * pairs *
+                      (shape.headDim + shape.getValueDim()) * shape.heads;
+    double kvSegmentBytes =
+        bytesOf(tokens * shape.kvElementsPerToken(), shape.kvBits);
     double queryBytes =
         bytesOf(tokens * shape.headDim * shape.heads, shape.activationBits);
-    workload.readBytes += queryBytes + 2 * shape.kvHeads * kvSegmentBytes;
-    workload.writeBytes += queryBytes; // O has Q's shape.
-    addSegment(workload, kvSegmentBytes, 2.0 * shape.kvHeads,
-               SegmentData::KVCache);
-    addSegment(workload, queryBytes, 2);
+    double outputBytes = bytesOf(tokens * shape.getValueDim() * shape.heads,
+                                 shape.activationBits);
+    workload.readBytes += queryBytes + shape.kvHeads * kvSegmentBytes;
+    workload.writeBytes += outputBytes;
+    addKVSegments(workload, shape, tokens, shape.kvHeads);
+    addQuerySegments(workload, queryBytes, outputBytes, 1);
   }
   return workload;
 }
@@ -105,19 +143,21 @@ Expected<Workload> workloadOf(const DecodeAttention &attention) {
   workload.computeType = shape.computeType;
   double queryBytes =
       bytesOf(double(shape.headDim) * shape.heads, shape.activationBits);
+  double outputBytes =
+      bytesOf(double(shape.getValueDim()) * shape.heads, shape.activationBits);
   for (const DecodeAttention::Run &run : attention.contexts) {
     double tokens = run.tokens, requests = run.requests;
     // One query token per head against every cached token: Q.K^T and P.V.
-    workload.flops +=
-        requests * 2 * kFlopsPerMac * tokens * shape.headDim * shape.heads;
-    // K and V of each KV head are read once, whatever the group size.
-    double kvSegmentBytes = bytesOf(tokens * shape.headDim, shape.kvBits);
+    workload.flops += requests * kFlopsPerMac * tokens *
+                      (shape.headDim + shape.getValueDim()) * shape.heads;
+    // The cache of each KV head is read once, whatever the group size.
+    double kvSegmentBytes =
+        bytesOf(tokens * shape.kvElementsPerToken(), shape.kvBits);
     workload.readBytes +=
-        requests * (2 * shape.kvHeads * kvSegmentBytes + queryBytes);
-    workload.writeBytes += requests * queryBytes;
-    addSegment(workload, kvSegmentBytes, 2.0 * shape.kvHeads * requests,
-               SegmentData::KVCache);
-    addSegment(workload, queryBytes, 2 * requests);
+        requests * (shape.kvHeads * kvSegmentBytes + queryBytes);
+    workload.writeBytes += requests * outputBytes;
+    addKVSegments(workload, shape, tokens, double(shape.kvHeads) * requests);
+    addQuerySegments(workload, queryBytes, outputBytes, requests);
   }
   return workload;
 }

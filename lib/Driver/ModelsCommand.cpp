@@ -13,9 +13,16 @@
 
 using namespace llvm;
 
+/// The string `key` of a bundled file's JSON, or "".
+static std::string stringField(const json::Value &parsed, StringRef key) {
+  const json::Object *root = parsed.getAsObject();
+  return root ? root->getString(key).value_or("").str() : std::string();
+}
+
 /// A listing of bundled files: for each, its name and the string `fields`
 /// of its JSON (as JSON objects, or a text table under `heading`, each
-/// field padded to its width; the last is not).
+/// field padded to at least its width and one past its longest value; the
+/// last is not).
 static Expected<duplex::CommandOutput>
 listBundled(ArrayRef<duplex::BundledFile> files,
             ArrayRef<std::pair<StringRef, int>> fields, bool asJSON,
@@ -23,19 +30,28 @@ listBundled(ArrayRef<duplex::BundledFile> files,
   json::Array list;
   std::string table;
   size_t nameWidth = 12;
-  for (const duplex::BundledFile &file : files)
-    nameWidth = std::max(nameWidth, file.name.size());
+  std::vector<json::Value> parsedFiles;
+  std::vector<size_t> widths;
+  for (auto [key, width] : fields)
+    widths.push_back(width);
   for (const duplex::BundledFile &file : files) {
+    nameWidth = std::max(nameWidth, file.name.size());
     Expected<json::Value> parsed = json::parse(file.contents);
     if (!parsed)
       return parsed.takeError();
-    const json::Object *root = parsed->getAsObject();
+    for (auto [i, field] : enumerate(fields))
+      if (field.second > 0)
+        widths[i] =
+            std::max(widths[i], stringField(*parsed, field.first).size() + 1);
+    parsedFiles.push_back(std::move(*parsed));
+  }
+  for (auto [file, parsed] : zip(files, parsedFiles)) {
     json::Object entry{{"name", file.name}};
     table += fmt::format("  {:<{}}", file.name.str(), nameWidth + 2);
-    for (auto [key, width] : fields) {
-      std::string value =
-          root ? root->getString(key).value_or("").str() : std::string();
-      table += fmt::format("{:<{}}", value, width);
+    for (auto [i, field] : enumerate(fields)) {
+      StringRef key = field.first;
+      std::string value = stringField(parsed, key);
+      table += fmt::format("{:<{}}", value, field.second > 0 ? widths[i] : 0);
       entry[key.ltrim('_')] = std::move(value);
     }
     table += "\n";

@@ -4,10 +4,12 @@
 // a ModelDescription. Field names and defaults follow the transformers
 // configuration classes (LlamaConfig, MistralConfig, MixtralConfig,
 // Qwen2Config, Qwen2MoeConfig, Qwen3Config, Qwen3MoeConfig, Phi3Config,
-// Gemma2Config, Gemma3TextConfig, OPTConfig, GPT2Config, GPTNeoXConfig,
-// GPTJConfig) and the Grok-1 Hugging Face port; `glam` is the project's own
-// type for GLaM, which was never released in that format. Multimodal configs
-// that nest their text decoder under `text_config` are read from there.
+// Gemma2Config, Gemma3TextConfig, DeepseekV2Config, DeepseekV3Config,
+// OPTConfig, GPT2Config, GPTNeoXConfig, GPTJConfig) and the Grok-1 Hugging
+// Face port (Kimi-K2 ships a DeepseekV3Config as `kimi_k2`); `glam` is the
+// project's own type for GLaM, which was never released in that format.
+// Multimodal configs that nest their text decoder under `text_config` are read
+// from there.
 //
 //===----------------------------------------------------------------------===//
 
@@ -20,6 +22,7 @@
 
 #include "mlir/IR/Verifier.h"
 #include "llvm/ADT/StringSwitch.h"
+#include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/Path.h"
 
@@ -274,6 +277,131 @@ void readGemma(ConfigReader &r, ModelDescription &m) {
               "hidden_size");
 }
 
+/// Parameters of DeepSeek's multi-token-prediction module, which the
+/// checkpoints ship beside the model (num_nextn_predict_layers) and only
+/// speculative decoding runs: per module one MoE decoder layer, the eh_proj
+/// (2h x h) that joins the hidden state and the next token's embedding,
+/// three RMSNorms (enorm, hnorm, shared_head.norm) and its own copies of
+/// the embedding and output head (DeepseekV3 modeling code, the checkpoint's
+/// model.layers.61.* tensors).
+uint64_t mtpModuleParameters(const ModelDescription &m) {
+  uint64_t h = m.hiddenSize, heads = m.numHeads;
+  const MLADescription &a = *m.mla;
+  uint64_t qk = heads * (a.qkNopeHeadDim + a.qkRopeHeadDim);
+  uint64_t query = a.qLoraRank
+                       ? h * a.qLoraRank + a.qLoraRank + a.qLoraRank * qk +
+                             (m.qkvBias ? a.qLoraRank : 0)
+                       : h * qk;
+  uint64_t latentWidth = a.kvLoraRank + a.qkRopeHeadDim;
+  uint64_t attention = query + h * latentWidth + (m.qkvBias ? latentWidth : 0) +
+                       a.kvLoraRank +
+                       a.kvLoraRank * heads * (a.qkNopeHeadDim + a.vHeadDim) +
+                       heads * a.vHeadDim * h + (m.outputBias ? h : 0);
+  const MoEDescription &e = m.moe;
+  uint64_t moe = e.numExperts * 3 * h * e.intermediateSize +
+                 e.numSharedExperts * 3 * h * e.sharedIntermediateSize +
+                 h * e.numExperts + (e.routerBias ? e.numExperts : 0);
+  uint64_t layer = attention + moe + 2 * h;
+  return layer + 2 * h * h + 3 * h + 2 * uint64_t(m.vocabSize) * h;
+}
+
+/// DeepSeek-V2, DeepSeek-V3 and Kimi-K2 (DeepseekV2Config,
+/// DeepseekV3Config; Kimi-K2 ships a DeepSeek-V3 config under its own
+/// model_type): MLA attention, first_k_dense_replace dense layers, then
+/// MoE layers (every moe_layer_freq-th) of n_routed_experts routed experts
+/// (top num_experts_per_tok, group-limited by n_group / topk_group) and
+/// n_shared_experts always-active ones of moe_intermediate_size each. The
+/// MTP module is left out of the served model and counted in a note.
+void readDeepSeek(ConfigReader &r, ModelDescription &m) {
+  bool v2 = m.modelType == "deepseek_v2";
+  m.hiddenSize = r.positive("hidden_size");
+  m.numLayers = r.positive("num_hidden_layers");
+  m.numHeads = r.positive("num_attention_heads");
+  m.numKVHeads = m.numHeads;
+  m.vocabSize = r.positive("vocab_size");
+  m.intermediateSize = r.positive("intermediate_size");
+  m.maxPositionEmbeddings = r.positiveOr("max_position_embeddings", 0);
+  m.normEps = r.positiveNumberOr("rms_norm_eps", 1e-6);
+  m.tiedEmbeddings = r.boolOr("tie_word_embeddings", false);
+  readActivation(r, m, "hidden_act", "silu");
+  m.qkvBias = m.outputBias = r.boolOr("attention_bias", false);
+
+  MLADescription a;
+  a.qLoraRank = r.optionalPositive("q_lora_rank").value_or(0);
+  a.kvLoraRank = r.positive("kv_lora_rank");
+  a.qkNopeHeadDim = r.positive("qk_nope_head_dim");
+  a.qkRopeHeadDim = r.positive("qk_rope_head_dim");
+  a.vHeadDim = r.positive("v_head_dim");
+  m.mla = a;
+  m.headDim = a.qkNopeHeadDim + a.qkRopeHeadDim;
+
+  RopeDescription rope;
+  rope.theta = r.positiveNumberOr("rope_theta", 10000.0);
+  readRopeScaling(r, rope);
+  rope.rotaryDim = a.qkRopeHeadDim;
+  m.rope = rope;
+
+  m.moeLayers.assign(m.numLayers, false);
+  std::optional<int64_t> routed = r.optionalPositive("n_routed_experts");
+  if (routed) {
+    MoEDescription &e = m.moe;
+    e.numExperts = *routed;
+    e.topK = r.positive("num_experts_per_tok");
+    e.intermediateSize = r.positive("moe_intermediate_size");
+    int64_t shared = r.nonNegativeOr("n_shared_experts", 0);
+    if (shared > 0) {
+      // One MLP of n_shared_experts x moe_intermediate_size (the modeling
+      // code's DeepseekV3MLP(intermediate_size=moe_intermediate_size *
+      // n_shared_experts)).
+      e.numSharedExperts = 1;
+      e.sharedIntermediateSize = shared * e.intermediateSize;
+    }
+    std::string method = r.stringOr("topk_method", v2 ? "greedy" : "noaux_tc");
+    if (method != "greedy" && method != "group_limited_greedy" &&
+        method != "noaux_tc")
+      r.fail("topk_method", "names '" + method +
+                                "'; expected greedy, group_limited_greedy "
+                                "or noaux_tc");
+    // noaux_tc balances the experts by a learned bias per expert
+    // (e_score_correction_bias).
+    e.routerBias = method == "noaux_tc";
+    int64_t groups = r.positiveOr("n_group", 1);
+    int64_t groupsPerToken = r.positiveOr("topk_group", 1);
+    if (method != "greedy" && groups > 1) {
+      if (e.numExperts % groups != 0)
+        r.fail("n_group", "(" + Twine(groups) +
+                              ") must divide n_routed_experts (" +
+                              Twine(e.numExperts) + ")");
+      else if (groupsPerToken > groups)
+        r.fail("topk_group", "(" + Twine(groupsPerToken) +
+                                 ") must not exceed n_group (" + Twine(groups) +
+                                 ")");
+      else if (e.topK > groupsPerToken * (e.numExperts / groups))
+        r.fail("num_experts_per_tok",
+               "(" + Twine(e.topK) + ") exceeds the experts of topk_group (" +
+                   Twine(groupsPerToken) + ") groups");
+      e.numGroups = groups;
+      e.topKGroups = groupsPerToken;
+    }
+    int64_t firstDense = r.nonNegativeOr("first_k_dense_replace", 0);
+    int64_t frequency = r.positiveOr("moe_layer_freq", 1);
+    for (int64_t i = 0; i < m.numLayers; ++i)
+      m.moeLayers[i] = i >= firstDense && i % frequency == 0;
+  }
+  if (r.failed())
+    return;
+  int64_t mtp = r.nonNegativeOr("num_nextn_predict_layers", 0);
+  if (mtp > 0 && routed) {
+    uint64_t parameters = mtp * mtpModuleParameters(m);
+    m.importNotes.push_back(
+        formatv("the multi-token-prediction module (num_nextn_predict_layers "
+                "{0}: {1:N} parameters, {2:F2} B, with its own embedding and "
+                "head) is left out: only speculative decoding runs it",
+                mtp, parameters, parameters / 1e9)
+            .str());
+  }
+}
+
 void readOPT(ConfigReader &r, ModelDescription &m) {
   m.hiddenSize = r.positive("hidden_size");
   m.intermediateSize = r.positive("ffn_dim");
@@ -406,6 +534,9 @@ const FamilyEntry kFamilies[] = {
     {"grok-1", readLlamaFamily},
     {"grok", readLlamaFamily},
     {"glam", readLlamaFamily},
+    {"deepseek_v2", readDeepSeek},
+    {"deepseek_v3", readDeepSeek},
+    {"kimi_k2", readDeepSeek},
     {"opt", readOPT},
     {"gpt2", readGPT2},
     {"gpt_neox", readGPTNeoX},

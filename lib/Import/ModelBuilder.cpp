@@ -51,9 +51,33 @@ public:
                          APFloat(r.scaling));
   }
 
+  /// MLA: low-rank query (or one projection), latent down-projection, the
+  /// latent attention core, output projection.
+  Value latentAttentionBlock(Value x) {
+    const MLADescription &a = *m.mla;
+    int64_t qkWidth = m.numHeads * (a.qkNopeHeadDim + a.qkRopeHeadDim);
+    Value q = x;
+    if (a.qLoraRank) {
+      q = linear(LinearKind::query_down, x, a.qLoraRank, m.qkvBias);
+      q = norm(q);
+      q = linear(LinearKind::query, q, qkWidth, /*bias=*/false);
+    } else {
+      q = linear(LinearKind::query, x, qkWidth, /*bias=*/false);
+    }
+    Value latent = linear(LinearKind::kv_down, x,
+                          a.kvLoraRank + a.qkRopeHeadDim, m.qkvBias);
+    Value core = MLAOp::create(b, loc, act(m.numHeads * a.vHeadDim), q, latent,
+                               m.numHeads, a.kvLoraRank, a.qkNopeHeadDim,
+                               a.qkRopeHeadDim, a.vHeadDim, rope(), m.kvDType,
+                               m.getMatmulWeightDType());
+    return linear(LinearKind::output, core, m.hiddenSize, m.outputBias);
+  }
+
   /// Q/K/V projections, attention core (bounded by the sliding window when
   /// `sliding`), output projection.
   Value attentionBlock(Value x, bool sliding) {
+    if (m.mla)
+      return latentAttentionBlock(x);
     int64_t qWidth = m.numHeads * m.headDim, kvWidth = m.numKVHeads * m.headDim;
     Value q = linear(LinearKind::query, x, qWidth, m.qkvBias);
     Value k = linear(LinearKind::key, x, kvWidth, m.qkvBias);
@@ -82,10 +106,16 @@ public:
     IntegerAttr sharedSize;
     if (e.numSharedExperts > 0)
       sharedSize = b.getI64IntegerAttr(e.sharedIntermediateSize);
+    IntegerAttr groups, groupsPerToken;
+    if (e.numGroups > 0) {
+      groups = b.getI64IntegerAttr(e.numGroups);
+      groupsPerToken = b.getI64IntegerAttr(e.topKGroups);
+    }
     return MoEOp::create(b, loc, x.getType(), m.activation, x, e.numExperts,
                          e.topK, e.intermediateSize, m.gatedMLP, m.mlpBias,
                          e.routerBias, e.numSharedExperts, sharedSize,
-                         e.sharedExpertGate, m.getMatmulWeightDType());
+                         e.sharedExpertGate, m.getMatmulWeightDType(), groups,
+                         groupsPerToken);
   }
 
   Value decoderLayer(Value x, LayerKind kind) {

@@ -161,3 +161,70 @@ TEST(KernelsTest, RejectsInvalidShapes) {
 }
 
 } // namespace
+
+namespace {
+
+// MLA decode over its latent (DeepSeek-V3, 16 heads per device): keys are
+// the 512-element latent plus the 64-element rotary key, values the latent
+// itself, so a cached token is 576 x 2 B, read once for all heads. Per
+// request at context 1024:
+//   FLOPs  2 x 1024 x (576 + 512) x 16          = 35,651,584
+//   bytes  1024 x 576 x 2 + q 16 x 576 x 2 + o 16 x 512 x 2
+//          = 1,179,648 + 18,432 + 16,384         = 1,214,464
+//   Op/B 29.36: the head count, not a group size, sets it.
+TEST(KernelsTest, LatentDecodeAttentionReadsTheSharedCacheOnce) {
+  DecodeAttention mla;
+  mla.shape.heads = 16;
+  mla.shape.kvHeads = 1;
+  mla.shape.headDim = 576;
+  mla.shape.valueDim = 512;
+  mla.shape.sharedValue = true;
+  mla.addRequests(1024, 2);
+  Workload workload = valueOf(workloadOf(mla));
+  EXPECT_DOUBLE_EQ(workload.flops, 2 * 35651584.0);
+  EXPECT_DOUBLE_EQ(workload.bytes(), 2 * 1214464.0);
+  EXPECT_DOUBLE_EQ(segmentBytes(workload), workload.bytes());
+  EXPECT_NEAR(workload.opsPerByte(), 29.356, 0.001);
+  // Without sharing, the values would be a 512-wide cache of their own.
+  mla.shape.sharedValue = false;
+  Workload apart = valueOf(workloadOf(mla));
+  EXPECT_DOUBLE_EQ(apart.bytes() - workload.bytes(), 2 * 1024 * 512 * 2.0);
+  // Values wider than the keys cannot be part of them.
+  mla.shape.sharedValue = true;
+  mla.shape.valueDim = 640;
+  EXPECT_FALSE(bool(workloadOf(mla)));
+  consumeError(workloadOf(mla).takeError());
+}
+
+// MLA prefill expands the latent: 16 heads of keys 192 (128 + 64) and
+// values 128. One causal prompt of 100 tokens, 5,050 query-key pairs:
+//   FLOPs 2 x 5050 x (192 + 128) x 16            = 51,712,000
+//   bytes q 100 x 16 x 192 x 2 + k 16 x 100 x 192 x 2 + v 16 x 100 x 128 x 2
+//         + o 100 x 16 x 128 x 2
+//         = 614,400 + 614,400 + 409,600 + 409,600 = 2,048,000
+TEST(KernelsTest, PrefillAttentionWithNarrowerValues) {
+  PrefillAttention prefill;
+  prefill.shape = {16, 16, 192, 16, 16, hw::DType::FP16};
+  prefill.shape.valueDim = 128;
+  prefill.promptTokens = {100};
+  Workload workload = valueOf(workloadOf(prefill));
+  EXPECT_DOUBLE_EQ(workload.flops, 51712000.0);
+  EXPECT_DOUBLE_EQ(workload.bytes(), 2048000.0);
+  EXPECT_DOUBLE_EQ(segmentBytes(workload), workload.bytes());
+}
+
+// A batched GEMM: 16 independent 32 x 128 -> 512 products (MLA's W_UK):
+//   FLOPs 2 x 32 x 128 x 512 x 16 = 67,108,864; bytes (fp8 weights)
+//   16 x (128 x 512 + 32 x 128 x 2 + 32 x 512 x 2) = 1,703,936
+TEST(KernelsTest, BatchedGemmMultipliesEveryPart) {
+  GemmShape gemm{32, 128, 512, 8, 16, hw::DType::FP16, 16};
+  Workload workload = valueOf(workloadOf(gemm));
+  EXPECT_DOUBLE_EQ(workload.flops, 67108864.0);
+  EXPECT_DOUBLE_EQ(workload.bytes(), 1703936.0);
+  EXPECT_DOUBLE_EQ(segmentBytes(workload), workload.bytes());
+  gemm.batch = 0;
+  EXPECT_FALSE(bool(workloadOf(gemm)));
+  consumeError(workloadOf(gemm).takeError());
+}
+
+} // namespace

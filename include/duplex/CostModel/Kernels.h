@@ -22,6 +22,8 @@ namespace duplex::cost {
 
 /// Activations (m x k) times weights (k x n). m = 1 is a GEMV. The weights
 /// are read once; activations are read and the m x n output written once.
+/// `batch` independent products with weights of their own (MLA's per-head
+/// absorbed up-projections) multiply all of it.
 struct GemmShape {
   uint64_t m = 0;
   uint64_t k = 0;
@@ -29,10 +31,15 @@ struct GemmShape {
   unsigned weightBits = 16;
   unsigned activationBits = 16;
   hw::DType computeType = hw::DType::FP16;
+  uint64_t batch = 1;
 };
 
 /// Heads of one attention layer. heads must be a multiple of kvHeads
 /// (kvHeads == heads is MHA; the group size is heads / kvHeads).
+/// headDim is the query/key width of a head; valueDim (0: headDim) the
+/// value and output width. `sharedValue`: the values are the first valueDim
+/// elements of each cached key row, not a cache of their own (MLA decoding
+/// over its latent: keys = latent + rotary part, values = latent).
 struct AttentionShape {
   unsigned heads = 0;
   unsigned kvHeads = 0;
@@ -40,6 +47,15 @@ struct AttentionShape {
   unsigned kvBits = 16;
   unsigned activationBits = 16;
   hw::DType computeType = hw::DType::FP16;
+  unsigned valueDim = 0;
+  bool sharedValue = false;
+
+  unsigned getValueDim() const { return valueDim ? valueDim : headDim; }
+  /// Cached elements per token of one KV head (keys, and values unless
+  /// shared).
+  unsigned kvElementsPerToken() const {
+    return sharedValue ? headDim : headDim + getValueDim();
+  }
 };
 
 /// Prefill attention of a batch of requests, one prompt length each.
@@ -126,11 +142,12 @@ using Kernel = std::variant<GemmShape, PrefillAttention, DecodeAttention,
 /// (CostCache's key) are built on these, so a field added to a shape must be
 /// added here too.
 inline auto fieldsOf(const GemmShape &g) {
-  return std::tie(g.m, g.k, g.n, g.weightBits, g.activationBits, g.computeType);
+  return std::tie(g.m, g.k, g.n, g.weightBits, g.activationBits, g.computeType,
+                  g.batch);
 }
 inline auto fieldsOf(const AttentionShape &a) {
   return std::tie(a.heads, a.kvHeads, a.headDim, a.kvBits, a.activationBits,
-                  a.computeType);
+                  a.computeType, a.valueDim, a.sharedValue);
 }
 inline auto fieldsOf(const ExpertFfn &e) {
   return std::tie(e.tokens, e.hidden, e.intermediate, e.gated, e.weightBits,

@@ -45,6 +45,19 @@ struct MoEDescription {
   int64_t sharedIntermediateSize = 0;
   bool sharedExpertGate = false;
   bool routerBias = false;
+  /// Group-limited routing (DeepSeek: n_group, topk_group); 0: none.
+  int64_t numGroups = 0;
+  int64_t topKGroups = 0;
+};
+
+/// Multi-head latent attention (DeepSeek-V2/V3): low-rank queries
+/// (qLoraRank; 0: one direct projection) and a latent KV cache.
+struct MLADescription {
+  int64_t qLoraRank = 0;
+  int64_t kvLoraRank = 0;
+  int64_t qkNopeHeadDim = 0;
+  int64_t qkRopeHeadDim = 0;
+  int64_t vHeadDim = 0;
 };
 
 struct ModelDescription {
@@ -107,6 +120,9 @@ struct ModelDescription {
   int64_t embeddingProjectionDim = 0;
 
   MoEDescription moe;
+  /// Set: the attention is MLA (numHeads heads; numKVHeads and headDim
+  /// unused).
+  std::optional<MLADescription> mla;
   /// Per decoder layer: does it use `moe` instead of the dense MLP?
   std::vector<bool> moeLayers;
 

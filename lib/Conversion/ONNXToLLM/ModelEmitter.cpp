@@ -189,7 +189,9 @@ Value LayerEmitter::ffn(Value x, const FFNInfo &info) {
   return MoEOp::create(b, loc, x.getType(), info.activation, x, e.numExperts,
                        e.topK, e.intermediateSize, info.gated, info.bias,
                        e.routerBias, e.numSharedExperts, sharedSize,
-                       e.sharedExpertGate, info.weightDType);
+                       e.sharedExpertGate, info.weightDType,
+                       /*num_groups=*/IntegerAttr(),
+                       /*top_k_groups=*/IntegerAttr());
 }
 
 Value LayerEmitter::layer(Value x, const LayerInfo &info) {

@@ -103,7 +103,7 @@ llm.model @m activation(f16) {
 
 llm.model @m activation(f16) {
   %e = llm.token_embedding vocab(10) weights(f16) : !llm.act<64>
-  // expected-error @+1 {{'llm.repeat' op body must hold at least one decoder layer ('llm.attention')}}
+  // expected-error @+1 {{'llm.repeat' op body must hold at least one decoder layer ('llm.attention' or 'llm.mla')}}
   %r = llm.repeat 4 (%x = %e) : !llm.act<64> {
     %n = llm.rms_norm %x eps(1.0e-05) weights(f16) : !llm.act<64>
     llm.yield %n : !llm.act<64>
@@ -165,4 +165,76 @@ llm.model @m activation(f16) {
   // expected-error @+1 {{expected string or keyword containing one of the following enum values for attribute 'weight_dtype' [f32, f16, bf16, fp8, int8, int4]}}
   %e = llm.token_embedding vocab(10) weights(f64) : !llm.act<64>
   llm.output %e : !llm.act<64>
+}
+
+// -----
+
+// MLA: the query carries num_heads * (qk_nope + qk_rope) elements.
+llm.model @m activation(f16) {
+  %e = llm.token_embedding vocab(10) weights(f16) : !llm.act<64>
+  %kv = llm.linear kv_down %e weights(f16) : !llm.act<64> -> !llm.act<24>
+  // expected-error @+1 {{'llm.mla' op query width (64) must equal num_heads * (qk_nope_head_dim + qk_rope_head_dim) (4 * 24)}}
+  %a = llm.mla %e, %kv heads(4) kv_lora(16) qk_nope(16) qk_rope(8) v_head(16) kv_cache(f16) weights(f16) : !llm.act<64>, !llm.act<24> -> !llm.act<64>
+  llm.output %a : !llm.act<64>
+}
+
+// -----
+
+// MLA: the latent is kv_lora_rank + qk_rope_head_dim wide.
+llm.model @m activation(f16) {
+  %e = llm.token_embedding vocab(10) weights(f16) : !llm.act<96>
+  // expected-error @+1 {{'llm.mla' op latent width (96) must equal kv_lora_rank + qk_rope_head_dim (16 + 8)}}
+  %a = llm.mla %e, %e heads(4) kv_lora(16) qk_nope(16) qk_rope(8) v_head(16) kv_cache(f16) weights(f16) : !llm.act<96>, !llm.act<96> -> !llm.act<64>
+  llm.output %a : !llm.act<64>
+}
+
+// -----
+
+// MLA: a latent of rank 0 is no cache at all.
+llm.model @m activation(f16) {
+  %e = llm.token_embedding vocab(10) weights(f16) : !llm.act<96>
+  %kv = llm.linear kv_down %e weights(f16) : !llm.act<96> -> !llm.act<8>
+  // expected-error @+1 {{'llm.mla' op attribute 'kv_lora_rank' failed to satisfy constraint: 64-bit signless integer attribute whose value is positive}}
+  %a = llm.mla %e, %kv heads(4) kv_lora(0) qk_nope(16) qk_rope(8) v_head(16) kv_cache(f16) weights(f16) : !llm.act<96>, !llm.act<8> -> !llm.act<64>
+  llm.output %a : !llm.act<64>
+}
+
+// -----
+
+// MLA: the rotary embedding covers the rotary key, nothing else.
+llm.model @m activation(f16) {
+  %e = llm.token_embedding vocab(10) weights(f16) : !llm.act<96>
+  %kv = llm.linear kv_down %e weights(f16) : !llm.act<96> -> !llm.act<24>
+  // expected-error @+1 {{'llm.mla' op rope rotary_dim (16) must be 0 or qk_rope_head_dim (8)}}
+  %a = llm.mla %e, %kv heads(4) kv_lora(16) qk_nope(16) qk_rope(8) v_head(16) kv_cache(f16) weights(f16) {rope = #llm.rope<theta = 10000.0, rotary_dim = 16>} : !llm.act<96>, !llm.act<24> -> !llm.act<64>
+  llm.output %a : !llm.act<64>
+}
+
+// -----
+
+// Group-limited routing: the groups split the experts evenly.
+llm.model @m activation(f16) {
+  %e = llm.token_embedding vocab(10) weights(f16) : !llm.act<64>
+  // expected-error @+1 {{'llm.moe' op num_experts (16) must be a multiple of num_groups (3)}}
+  %m = llm.moe silu %e experts(16) top_k(2) intermediate(8) weights(f16) {num_groups = 3, top_k_groups = 1} : !llm.act<64>
+  llm.output %m : !llm.act<64>
+}
+
+// -----
+
+// Group-limited routing: top_k experts must fit in the groups a token picks.
+llm.model @m activation(f16) {
+  %e = llm.token_embedding vocab(10) weights(f16) : !llm.act<64>
+  // expected-error @+1 {{'llm.moe' op top_k (8) exceeds the 4 experts of top_k_groups (1) groups}}
+  %m = llm.moe silu %e experts(16) top_k(8) intermediate(8) weights(f16) {num_groups = 4, top_k_groups = 1} : !llm.act<64>
+  llm.output %m : !llm.act<64>
+}
+
+// -----
+
+llm.model @m activation(f16) {
+  %e = llm.token_embedding vocab(10) weights(f16) : !llm.act<64>
+  // expected-error @+1 {{'llm.moe' op num_groups and top_k_groups go together (group-limited routing)}}
+  %m = llm.moe silu %e experts(16) top_k(2) intermediate(8) weights(f16) {num_groups = 4} : !llm.act<64>
+  llm.output %m : !llm.act<64>
 }

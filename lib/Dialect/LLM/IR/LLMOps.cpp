@@ -43,6 +43,15 @@ static uint64_t ffnParameters(int64_t hidden, int64_t intermediate, bool gated,
 // ModelOp
 //===----------------------------------------------------------------------===//
 
+std::optional<KVCacheShape> duplex::llm::getKVCacheShape(Operation *op) {
+  if (auto attention = dyn_cast<AttentionOp>(op))
+    return KVCacheShape{attention.getKVElementsPerToken(),
+                        attention.getKvDtype()};
+  if (auto mla = dyn_cast<MLAOp>(op))
+    return KVCacheShape{mla.getKVElementsPerToken(), mla.getKvDtype()};
+  return std::nullopt;
+}
+
 /// Walks `block` with every count multiplied by the enclosing repeat
 /// counts: the model's parameters, weight bits and KV-cache bits per token,
 /// saturating. Returns the first op whose count saturates.
@@ -58,10 +67,9 @@ static Operation *countModel(Block &block, uint64_t multiplier,
         return bad;
       continue;
     }
-    if (auto attention = dyn_cast<AttentionOp>(op))
-      kvBits = add(kvBits, mul(multiplier,
-                               mul(uint64_t(attention.getKVElementsPerToken()),
-                                   getDTypeBits(attention.getKvDtype()))));
+    if (std::optional<KVCacheShape> kv = getKVCacheShape(&op))
+      kvBits = add(kvBits, mul(multiplier, mul(uint64_t(kv->elementsPerToken),
+                                               getDTypeBits(kv->dtype))));
     if (auto weights = dyn_cast<WeightOpInterface>(op)) {
       uint64_t count = mul(multiplier, weights.getNumParameters());
       parameters = add(parameters, count);
@@ -195,6 +203,62 @@ LogicalResult MoEOp::verify() {
                          << ") requires shared_intermediate_size";
   if (getSharedExpertGate() && getNumSharedExperts() == 0)
     return emitOpError("shared_expert_gate requires num_shared_experts > 0");
+  std::optional<uint64_t> groups = getNumGroups(), picked = getTopKGroups();
+  if (bool(groups) != bool(picked))
+    return emitOpError("num_groups and top_k_groups go together "
+                       "(group-limited routing)");
+  if (groups) {
+    if (getNumExperts() % *groups != 0)
+      return emitOpError() << "num_experts (" << getNumExperts()
+                           << ") must be a multiple of num_groups (" << *groups
+                           << ")";
+    if (*picked > *groups)
+      return emitOpError() << "top_k_groups (" << *picked
+                           << ") must not exceed num_groups (" << *groups
+                           << ")";
+    uint64_t reachable = *picked * (getNumExperts() / *groups);
+    if (getTopK() > reachable)
+      return emitOpError() << "top_k (" << getTopK() << ") exceeds the "
+                           << reachable << " experts of top_k_groups ("
+                           << *picked << ") groups";
+  }
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// MLAOp
+//===----------------------------------------------------------------------===//
+
+uint64_t MLAOp::getNumParameters() {
+  // The latent's RMSNorm and the up-projection to per-head keys and values;
+  // the projections around the core are llm.linear ops of their own.
+  uint64_t latent = getKvLoraRank();
+  return add(latent, mul(latent, mul(getNumHeads(),
+                                     getQkNopeHeadDim() + getVHeadDim())));
+}
+StringRef MLAOp::getStatsCategory() { return "attention_projections"; }
+
+LogicalResult MLAOp::verify() {
+  int64_t heads = getNumHeads();
+  if (widthOf(getQuery()) != heads * getQkHeadDim())
+    return emitOpError() << "query width (" << widthOf(getQuery())
+                         << ") must equal num_heads * (qk_nope_head_dim + "
+                            "qk_rope_head_dim) ("
+                         << heads << " * " << getQkHeadDim() << ")";
+  if (widthOf(getLatent()) != getKVElementsPerToken())
+    return emitOpError() << "latent width (" << widthOf(getLatent())
+                         << ") must equal kv_lora_rank + qk_rope_head_dim ("
+                         << getKvLoraRank() << " + " << getQkRopeHeadDim()
+                         << ")";
+  if (widthOf(getResult()) != heads * getVHeadDim())
+    return emitOpError() << "result width (" << widthOf(getResult())
+                         << ") must equal num_heads * v_head_dim (" << heads
+                         << " * " << getVHeadDim() << ")";
+  if (auto rope = getRopeAttr())
+    if (rope.getRotaryDim() != 0 && rope.getRotaryDim() != getQkRopeHeadDim())
+      return emitOpError() << "rope rotary_dim (" << rope.getRotaryDim()
+                           << ") must be 0 or qk_rope_head_dim ("
+                           << getQkRopeHeadDim() << ")";
   return success();
 }
 
@@ -296,12 +360,15 @@ LogicalResult RepeatOp::verify() {
                          << " must match the result type " << getType();
   if (getLayersPerIteration() == 0)
     return emitOpError("body must hold at least one decoder layer "
-                       "('llm.attention')");
+                       "('llm.attention' or 'llm.mla')");
   return success();
 }
 
 int64_t RepeatOp::getLayersPerIteration() {
   int64_t layers = 0;
-  getBody().walk([&](AttentionOp) { ++layers; });
+  getBody().walk([&](Operation *op) {
+    if (getKVCacheShape(op))
+      ++layers;
+  });
   return layers;
 }

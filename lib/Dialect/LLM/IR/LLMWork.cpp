@@ -155,10 +155,13 @@ void LinearOp::getStageWork(const WorkContext &context,
   if (tokens == 0)
     return;
   uint64_t in = getInFeatures(), out = getOutFeatures();
-  // The output projection is row-parallel; the others column-parallel.
+  // The output projection is row-parallel; MLA's low-rank down-projections
+  // are replicated (every device needs the whole latent); the others are
+  // column-parallel.
   if (getKind() == LinearKind::output)
     in = ceilDiv(in, context.tensorParallel);
-  else
+  else if (getKind() != LinearKind::query_down &&
+           getKind() != LinearKind::kv_down)
     out = ceilDiv(out, context.tensorParallel);
   work.push_back(single(WorkCategory::FC,
                         gemm(context, tokens, in, out, getWeightDtype())));
@@ -272,6 +275,69 @@ void AttentionOp::getStageWork(const WorkContext &context,
       decode.addRequests(window ? std::min(context, *window) : context);
     OpWork part = single(WorkCategory::AttentionDecode, decode);
     part.part = WorkPart::Decode;
+    work.push_back(std::move(part));
+  }
+}
+
+/// MLA's core as DeepSeek-V2/V3 are served (vLLM, SGLang), heads split
+/// over the tensor-parallel devices. Prefill expands the latent of its
+/// tokens to per-head keys and values (kv_b_proj) and runs multi-head
+/// attention; decode absorbs kv_b_proj into each head's query (W_UK:
+/// qk_nope -> latent) and output (W_UV: latent -> v_head) and attends over
+/// the shared latent cache: an MQA whose keys are latent + rotary key and
+/// whose values are the latent itself. The latent's RMSNorm is an
+/// element-wise pass, left out as biases are.
+void MLAOp::getStageWork(const WorkContext &context,
+                         llvm::SmallVectorImpl<OpWork> &work) {
+  const Stage &stage = context.stage;
+  uint64_t heads = ceilDiv(getNumHeads(), context.tensorParallel);
+  uint64_t nope = getQkNopeHeadDim(), rope = getQkRopeHeadDim();
+  uint64_t value = getVHeadDim(), latent = getKvLoraRank();
+  DType weights = getWeightDtype();
+  cost::AttentionShape shape;
+  shape.heads = heads;
+  shape.kvBits = getDTypeBits(getKvDtype());
+  shape.activationBits = context.activationBits;
+  shape.computeType = computeTypeFor(context.activationBits);
+
+  uint64_t decodes = stage.decodeContexts.size();
+  uint64_t prefillTokens = stage.tokens() - decodes;
+  if (prefillTokens > 0) {
+    OpWork part;
+    part.category = WorkCategory::AttentionPrefill;
+    part.part = WorkPart::Prefill;
+    part.kernels.push_back(
+        gemm(context, prefillTokens, latent, heads * (nope + value), weights));
+    cost::PrefillAttention prefill;
+    prefill.shape = shape;
+    prefill.shape.kvHeads = heads;
+    prefill.shape.headDim = nope + rope;
+    prefill.shape.valueDim = value;
+    prefill.promptTokens.assign(stage.prefillTokens.begin(),
+                                stage.prefillTokens.end());
+    part.kernels.push_back(std::move(prefill));
+    work.push_back(std::move(part));
+  }
+  if (decodes > 0) {
+    OpWork part;
+    part.category = WorkCategory::AttentionDecode;
+    part.part = WorkPart::Decode;
+    cost::GemmShape absorbKey = gemm(context, decodes, nope, latent, weights);
+    absorbKey.batch = heads;
+    part.kernels.push_back(absorbKey);
+    cost::DecodeAttention decode;
+    decode.shape = shape;
+    decode.shape.kvHeads = 1;
+    decode.shape.headDim = latent + rope;
+    decode.shape.valueDim = latent;
+    decode.shape.sharedValue = true;
+    for (uint64_t context : stage.decodeContexts)
+      decode.addRequests(context);
+    part.kernels.push_back(std::move(decode));
+    cost::GemmShape absorbValue =
+        gemm(context, decodes, latent, value, weights);
+    absorbValue.batch = heads;
+    part.kernels.push_back(absorbValue);
     work.push_back(std::move(part));
   }
 }

@@ -74,7 +74,9 @@ def LLM_LinearKind : I32EnumAttr<"LinearKind",
     I32EnumAttrCase<"value", 2>,
     I32EnumAttrCase<"qkv", 3>,
     I32EnumAttrCase<"output", 4>,
-    I32EnumAttrCase<"projection", 5>
+    I32EnumAttrCase<"projection", 5>,
+    I32EnumAttrCase<"query_down", 6>,
+    I32EnumAttrCase<"kv_down", 7>
   ]> {
   let cppNamespace = "::duplex::llm";
 }

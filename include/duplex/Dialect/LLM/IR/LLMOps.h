@@ -39,4 +39,16 @@ constexpr uint64_t kMaxExperts = uint64_t(1) << 20;
 #define GET_OP_CLASSES
 #include "duplex/Dialect/LLM/IR/LLMOps.h.inc"
 
+namespace duplex::llm {
+/// What the attention core of a decoder layer appends to the KV cache per
+/// token.
+struct KVCacheShape {
+  int64_t elementsPerToken = 0;
+  DType dtype = DType::f16;
+};
+/// The KV-cache shape of `op` when it is an attention core (llm.attention,
+/// llm.mla): one per decoder layer, which is how layers are counted.
+std::optional<KVCacheShape> getKVCacheShape(mlir::Operation *op);
+} // namespace duplex::llm
+
 #endif // DUPLEX_DIALECT_LLM_IR_LLMOPS_H

@@ -181,7 +181,9 @@ def LLM_LinearOp : LLM_WeightOp<"linear"> {
     `y = x W (+ b)` with W of in_features x out_features, where in_features
     is the operand width and out_features the result width. `kind` says what
     the layer is for: the attention projections `query`, `key`, `value`,
-    fused `qkv`, `output`, or any other `projection`. Dense MLPs and experts
+    fused `qkv`, `output`, MLA's low-rank down-projections `query_down` and
+    `kv_down` (one copy on every tensor-parallel device, not split), or any
+    other `projection`. Dense MLPs and experts
     have their own ops (`llm.mlp`, `llm.moe`).
 
     ```mlir
@@ -253,6 +255,63 @@ def LLM_AttentionOp : LLM_Op<"attention", [Pure, LLM_StageWork]> {
   }];
 }
 
+def LLM_MLAOp : LLM_WeightOp<"mla"> {
+  let summary = "multi-head latent attention core (DeepSeek-V2/V3, Kimi-K2)";
+  let description = [{
+    The attention core of multi-head latent attention, between the
+    projections (`llm.linear`: `query_down`, an `llm.rms_norm`, `query`;
+    `kv_down`) and the output projection (`llm.linear output`). Its operands
+    are the queries (`num_heads` heads of `qk_nope_head_dim +
+    qk_rope_head_dim`) and the compressed keys and values of each token: a
+    latent of `kv_lora_rank` plus one rotary key of `qk_rope_head_dim`
+    shared by all heads. It owns the latent's RMSNorm and the up-projection
+    (`kv_b_proj`) that expands the latent to per-head keys
+    (`qk_nope_head_dim`) and values (`v_head_dim`); the result has
+    `num_heads * v_head_dim` elements. The KV cache holds only the latent
+    and the rotary key (`kv_lora_rank + qk_rope_head_dim` elements per token
+    and layer, as `kv_dtype`).
+
+    The cost model follows how MLA is served: prefill expands the latent
+    and runs multi-head attention; decode absorbs the up-projection into
+    each head's query and output, so every head attends over the shared
+    latent (an MQA of `kv_lora_rank + qk_rope_head_dim` keys whose values
+    are the latent itself): decode attention's Op/B grows with the heads.
+
+    ```mlir
+    %a = llm.mla %q, %kv heads(128) kv_lora(512) qk_nope(128) qk_rope(64)
+           v_head(128) kv_cache(bf16) weights(bf16)
+           : !llm.act<24576>, !llm.act<576> -> !llm.act<16384>
+    ```
+  }];
+  let arguments = (ins LLM_ActType:$query, LLM_ActType:$latent,
+                       ConfinedAttr<I64Attr, [IntPositive]>:$num_heads,
+                       ConfinedAttr<I64Attr, [IntPositive]>:$kv_lora_rank,
+                       ConfinedAttr<I64Attr, [IntPositive]>:$qk_nope_head_dim,
+                       ConfinedAttr<I64Attr, [IntPositive]>:$qk_rope_head_dim,
+                       ConfinedAttr<I64Attr, [IntPositive]>:$v_head_dim,
+                       OptionalAttr<LLM_RopeAttr>:$rope,
+                       LLM_DType:$kv_dtype,
+                       LLM_DType:$weight_dtype);
+  let results = (outs LLM_ActType:$result);
+  let assemblyFormat = [{
+    $query `,` $latent `heads` `(` $num_heads `)` `kv_lora` `(`
+    $kv_lora_rank `)` `qk_nope` `(` $qk_nope_head_dim `)` `qk_rope` `(`
+    $qk_rope_head_dim `)` `v_head` `(` $v_head_dim `)` `kv_cache` `(`
+    $kv_dtype `)` `weights` `(` $weight_dtype `)` attr-dict `:`
+    qualified(type($query)) `,` qualified(type($latent)) `->`
+    qualified(type($result))
+  }];
+  let hasVerifier = 1;
+  let extraClassDeclaration = [{
+    /// KV-cache elements appended per token: the latent and the rotary key.
+    int64_t getKVElementsPerToken() {
+      return getKvLoraRank() + getQkRopeHeadDim();
+    }
+    /// Query and key width of a head.
+    int64_t getQkHeadDim() { return getQkNopeHeadDim() + getQkRopeHeadDim(); }
+  }];
+}
+
 def LLM_MLPOp : LLM_WeightOp<"mlp", [SameOperandsAndResultType]> {
   let summary = "dense feed-forward block (plain or gated)";
   let description = [{
@@ -286,7 +345,11 @@ def LLM_MoEOp : LLM_WeightOp<"moe", [SameOperandsAndResultType]> {
     `llm.mlp`). `num_shared_experts` always-active experts of
     `shared_intermediate_size` (Qwen2-MoE, DeepSeek) run on every token;
     `shared_expert_gate` adds Qwen2-MoE's per-token sigmoid gate (W x 1) on
-    their output.
+    their output. `num_groups` / `top_k_groups` record group-limited routing
+    (DeepSeek-V2/V3: the experts fall into `num_groups` groups and a token
+    picks its `top_k` experts within its best `top_k_groups` groups); under
+    uniform routing scores each expert still gets top_k / num_experts of the
+    tokens.
 
     The number of tokens each expert receives depends on the stage's routing
     and is supplied by the analyses, not stored here.
@@ -306,7 +369,11 @@ def LLM_MoEOp : LLM_WeightOp<"moe", [SameOperandsAndResultType]> {
                        OptionalAttr<ConfinedAttr<I64Attr, [IntPositive]>>:
                            $shared_intermediate_size,
                        UnitAttr:$shared_expert_gate,
-                       LLM_DType:$weight_dtype);
+                       LLM_DType:$weight_dtype,
+                       OptionalAttr<ConfinedAttr<I64Attr, [IntPositive]>>:
+                           $num_groups,
+                       OptionalAttr<ConfinedAttr<I64Attr, [IntPositive]>>:
+                           $top_k_groups);
   let results = (outs LLM_ActType:$result);
   let assemblyFormat = [{
     $activation $input `experts` `(` $num_experts `)` `top_k` `(` $top_k `)`
