@@ -23,9 +23,9 @@ static Error setType(std::optional<duplex::llm::DType> &out, StringRef flag,
   if (out)
     return Error::success();
   return createStringError(inconvertibleErrorCode(),
-                           "--%s=%s is not a known type (f32, f16, bf16, fp8, "
-                           "int8, int4)",
-                           flag.str().c_str(), name.str().c_str());
+                           "--%s=%s is not a known type (%s)",
+                           flag.str().c_str(), name.str().c_str(),
+                           duplex::llm::getDTypeSpellings().str().c_str());
 }
 
 Error duplex::setImportTypes(HFImportOptions &import, StringRef weightDType,

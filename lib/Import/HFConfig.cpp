@@ -5,6 +5,7 @@
 // configuration classes (LlamaConfig, MistralConfig, MixtralConfig,
 // Qwen2Config, Qwen2MoeConfig, Qwen3Config, Qwen3MoeConfig, Phi3Config,
 // Gemma2Config, Gemma3TextConfig, DeepseekV2Config, DeepseekV3Config,
+// GptOssConfig, Llama4TextConfig,
 // OPTConfig, GPT2Config, GPTNeoXConfig, GPTJConfig) and the Grok-1 Hugging
 // Face port (Kimi-K2 ships a DeepseekV3Config as `kimi_k2`); `glam` is the
 // project's own type for GLaM, which was never released in that format.
@@ -277,6 +278,104 @@ void readGemma(ConfigReader &r, ModelDescription &m) {
               "hidden_size");
 }
 
+/// gpt-oss (GptOssConfig): GQA attention with biases and a learned sink
+/// logit per head, sliding-window layers alternating with full ones (from
+/// the first, or as `layer_types` lists), every layer MoE: a router with a
+/// bias and experts of gated SwiGLU with biases (gate_up_proj_bias,
+/// down_proj_bias), in MXFP4 as released. The sinks (one value per head
+/// and layer, 2,304 in gpt-oss-120b) add one score per head and query: far
+/// below the attention they join, they are not counted.
+void readGptOss(ConfigReader &r, ModelDescription &m) {
+  m.hiddenSize = r.positive("hidden_size");
+  m.numLayers = r.positive("num_hidden_layers");
+  m.numHeads = r.positive("num_attention_heads");
+  m.numKVHeads = r.positiveOr("num_key_value_heads", m.numHeads);
+  m.headDim = r.positiveOr("head_dim", 64);
+  m.vocabSize = r.positive("vocab_size");
+  m.intermediateSize = r.positive("intermediate_size");
+  m.maxPositionEmbeddings = r.positiveOr("max_position_embeddings", 0);
+  m.normEps = r.positiveNumberOr("rms_norm_eps", 1e-5);
+  m.tiedEmbeddings = r.boolOr("tie_word_embeddings", false);
+  readActivation(r, m, "hidden_act", "silu");
+  m.qkvBias = m.outputBias = r.boolOr("attention_bias", true);
+  RopeDescription rope;
+  rope.theta = r.positiveNumberOr("rope_theta", 150000.0);
+  readRopeScaling(r, rope);
+  m.rope = rope;
+  m.slidingWindow = r.positiveOr("sliding_window", 128);
+  readSlidingLayers(r, m, [](int64_t i) { return i % 2 == 0; });
+  m.moe.numExperts = r.positive("num_local_experts");
+  m.moe.topK = r.positive("num_experts_per_tok");
+  m.moe.intermediateSize = m.intermediateSize;
+  m.moe.routerBias = true;
+  m.mlpBias = true;
+  m.moeLayers.assign(m.numLayers, true);
+  finishHeads(r, m, "num_attention_heads", "num_key_value_heads",
+              "hidden_size");
+}
+
+/// Llama 4's text decoder (Llama4TextConfig, the `text_config` of a
+/// `llama4` checkpoint): GQA attention; MoE layers every
+/// interleave_moe_layer_step-th layer (or as `moe_layers` lists) with
+/// num_local_experts routed experts of intermediate_size and one shared
+/// expert of the same width, the other layers dense MLPs of
+/// intermediate_size_mlp. Three layers in four attend within chunks of
+/// attention_chunk_size tokens (the ones with rotary embedding,
+/// `no_rope_layers` 1), modelled as a sliding window of that size: a decode
+/// reads at most one chunk. The query/key L2 norm has no weights and is
+/// left out.
+void readLlama4(ConfigReader &r, ModelDescription &m) {
+  m.hiddenSize = r.positive("hidden_size");
+  m.numLayers = r.positive("num_hidden_layers");
+  m.numHeads = r.positive("num_attention_heads");
+  m.numKVHeads = r.positiveOr("num_key_value_heads", m.numHeads);
+  m.headDim = r.positiveOr("head_dim", 0);
+  m.vocabSize = r.positive("vocab_size");
+  m.maxPositionEmbeddings = r.positiveOr("max_position_embeddings", 0);
+  m.normEps = r.positiveNumberOr("rms_norm_eps", 1e-5);
+  m.tiedEmbeddings = r.boolOr("tie_word_embeddings", false);
+  readActivation(r, m, "hidden_act", "silu");
+  m.qkvBias = m.outputBias = r.boolOr("attention_bias", false);
+  RopeDescription rope;
+  rope.theta = r.positiveNumberOr("rope_theta", 500000.0);
+  readRopeScaling(r, rope);
+  m.rope = rope;
+
+  m.intermediateSize = r.positive("intermediate_size_mlp");
+  m.moe.numExperts = r.positive("num_local_experts");
+  m.moe.topK = r.positive("num_experts_per_tok");
+  m.moe.intermediateSize = r.positive("intermediate_size");
+  m.moe.numSharedExperts = 1;
+  m.moe.sharedIntermediateSize = m.moe.intermediateSize;
+  std::vector<int64_t> listed = r.intList("moe_layers");
+  int64_t step = r.positiveOr("interleave_moe_layer_step", 1);
+  m.moeLayers.assign(m.numLayers, false);
+  for (int64_t i = 0; i < m.numLayers; ++i)
+    m.moeLayers[i] = r.has("moe_layers") ? llvm::is_contained(listed, i)
+                                         : (i + 1) % step == 0;
+  for (int64_t layer : listed)
+    if (layer >= m.numLayers)
+      r.fail("moe_layers", "lists layer " + Twine(layer) + "; the model has " +
+                               Twine(m.numLayers));
+
+  if (std::optional<int64_t> chunk =
+          r.optionalPositive("attention_chunk_size")) {
+    m.slidingWindow = *chunk;
+    std::vector<int64_t> ropeLayers = r.intList("no_rope_layers");
+    if (!ropeLayers.empty() && int64_t(ropeLayers.size()) != m.numLayers)
+      r.fail("no_rope_layers", "lists " + Twine(ropeLayers.size()) +
+                                   " layers; 'num_hidden_layers' is " +
+                                   Twine(m.numLayers));
+    m.slidingLayers.assign(m.numLayers, false);
+    for (int64_t i = 0; i < m.numLayers; ++i)
+      m.slidingLayers[i] = ropeLayers.empty()              ? (i + 1) % 4 != 0
+                           : size_t(i) < ropeLayers.size() ? ropeLayers[i] != 0
+                                                           : false;
+  }
+  finishHeads(r, m, "num_attention_heads", "num_key_value_heads",
+              "hidden_size");
+}
+
 /// Parameters of DeepSeek's multi-token-prediction module, which the
 /// checkpoints ship beside the model (num_nextn_predict_layers) and only
 /// speculative decoding runs: per module one MoE decoder layer, the eh_proj
@@ -537,6 +636,8 @@ const FamilyEntry kFamilies[] = {
     {"deepseek_v2", readDeepSeek},
     {"deepseek_v3", readDeepSeek},
     {"kimi_k2", readDeepSeek},
+    {"gpt_oss", readGptOss},
+    {"llama4_text", readLlama4},
     {"opt", readOPT},
     {"gpt2", readGPT2},
     {"gpt_neox", readGPTNeoX},
@@ -571,17 +672,22 @@ void readDTypes(ConfigReader &r, ModelDescription &m,
     int64_t bits = q.positiveOr("bits", 0);
     if (method == "fp8")
       m.matmulWeightDType = DType::fp8;
+    else if (method == "mxfp4")
+      // gpt-oss: the experts in MXFP4; attention, router, embedding and
+      // head stay in the config's dtype (modules_to_not_convert).
+      m.expertWeightDType = DType::mxfp4;
     else if (bits == 4)
       m.matmulWeightDType = DType::int4;
     else if (bits == 8)
       m.matmulWeightDType = DType::int8;
     else
       r.fail("quantization_config",
-             "must give 'bits' of 4 or 8, or quant_method 'fp8'");
+             "must give 'bits' of 4 or 8, or quant_method 'fp8' or 'mxfp4'");
   }
   if (options.weightDType) {
     m.weightDType = *options.weightDType;
     m.matmulWeightDType.reset();
+    m.expertWeightDType.reset();
   }
   if (options.kvDType)
     m.kvDType = *options.kvDType;
@@ -607,6 +713,7 @@ std::optional<DType> duplex::parseDTypeName(StringRef name) {
       .Cases({"fp8", "f8", "float8", "float8_e4m3fn"}, DType::fp8)
       .Case("int8", DType::int8)
       .Case("int4", DType::int4)
+      .Case("mxfp4", DType::mxfp4)
       .Default(std::nullopt);
 }
 

@@ -114,7 +114,7 @@ public:
     return MoEOp::create(b, loc, x.getType(), m.activation, x, e.numExperts,
                          e.topK, e.intermediateSize, m.gatedMLP, m.mlpBias,
                          e.routerBias, e.numSharedExperts, sharedSize,
-                         e.sharedExpertGate, m.getMatmulWeightDType(), groups,
+                         e.sharedExpertGate, m.getExpertWeightDType(), groups,
                          groupsPerToken);
   }
 

@@ -77,19 +77,22 @@ static cl::opt<std::string>
     statsOutput("o", cl::desc("Write to FILE instead of stdout (atomically)"),
                 cl::value_desc("FILE"), cl::init("-"), cl::sub(statsCommand),
                 cl::cat(duplexCategory));
-static cl::opt<std::string> weightDType(
-    "weight-dtype",
-    cl::desc("Store every weight as this type instead of the config's "
-             "(f32, f16, bf16, fp8, int8, int4)"),
-    cl::value_desc("TYPE"), cl::sub(statsCommand), cl::sub(compileCommand),
-    cl::sub(simulateCommand), cl::cat(duplexCategory));
+/// Option help naming the types from the enum the parser reads.
+static const std::string weightDTypeHelp =
+    "Store every weight as this type instead of the config's (" +
+    duplex::llm::getDTypeSpellings().str() + ")";
+static const std::string kvDTypeHelp =
+    "Store the KV cache as this type instead of the config's (" +
+    duplex::llm::getDTypeSpellings().str() + ")";
 static cl::opt<std::string>
-    kvDType("kv-dtype",
-            cl::desc("Store the KV cache as this type instead of the config's "
-                     "(f32, f16, bf16, fp8, int8, int4)"),
-            cl::value_desc("TYPE"), cl::sub(statsCommand),
-            cl::sub(compileCommand), cl::sub(simulateCommand),
-            cl::cat(duplexCategory));
+    weightDType("weight-dtype", cl::desc(weightDTypeHelp),
+                cl::value_desc("TYPE"), cl::sub(statsCommand),
+                cl::sub(compileCommand), cl::sub(simulateCommand),
+                cl::cat(duplexCategory));
+static cl::opt<std::string>
+    kvDType("kv-dtype", cl::desc(kvDTypeHelp), cl::value_desc("TYPE"),
+            cl::sub(statsCommand), cl::sub(compileCommand),
+            cl::sub(simulateCommand), cl::cat(duplexCategory));
 
 /// --max-input-bytes's help, from the table of input limits.
 static const std::string maxInputHelp = [] {

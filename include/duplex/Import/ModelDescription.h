@@ -84,6 +84,8 @@ struct ModelDescription {
   llm::DType weightDType = llm::DType::f16;
   /// Weights of linear/MLP/expert matrices when quantised (GPTQ/AWQ).
   std::optional<llm::DType> matmulWeightDType;
+  /// Weights of the routed and shared experts alone (gpt-oss's MXFP4).
+  std::optional<llm::DType> expertWeightDType;
   llm::DType kvDType = llm::DType::f16;
   llm::DType activationDType = llm::DType::f16;
 
@@ -128,6 +130,9 @@ struct ModelDescription {
 
   llm::DType getMatmulWeightDType() const {
     return matmulWeightDType.value_or(weightDType);
+  }
+  llm::DType getExpertWeightDType() const {
+    return expertWeightDType.value_or(getMatmulWeightDType());
   }
 };
 

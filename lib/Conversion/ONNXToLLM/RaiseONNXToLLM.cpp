@@ -25,7 +25,7 @@ struct RaiseONNXToLLMPass
     if (!result)
       emitError(getOperation().getLoc())
           << "--raise-onnx-to-llm: " << option << "='" << text
-          << "' is not a known type (f32, f16, bf16, fp8, int8, int4)";
+          << "' is not a known type (" << llm::getDTypeSpellings() << ")";
     return result.has_value();
   }
 

@@ -36,6 +36,17 @@ void LLMDialect::initialize() {
       >();
 }
 
+llvm::StringRef duplex::llm::getDTypeSpellings() {
+  static const std::string spellings = [] {
+    std::string list;
+    for (uint32_t value = 0; value <= getMaxEnumValForDType(); ++value)
+      if (std::optional<DType> type = symbolizeDType(value))
+        list += (list.empty() ? "" : ", ") + stringifyDType(*type).str();
+    return list;
+  }();
+  return spellings;
+}
+
 unsigned duplex::llm::getDTypeBits(DType type) {
   switch (type) {
   case DType::f32:
@@ -47,6 +58,10 @@ unsigned duplex::llm::getDTypeBits(DType type) {
   case DType::int8:
     return 8;
   case DType::int4:
+    return 4;
+  case DType::mxfp4:
+    // The elements' 4 bits; the shared 8-bit scale of each 32 (0.25 bit per
+    // weight, 6%) is not counted (docs/user-guide.md).
     return 4;
   }
   llvm_unreachable("unknown llm::DType");

@@ -50,7 +50,10 @@ def LLM_DType : I32EnumAttr<"DType", "element type of weights or KV cache", [
     I32EnumAttrCase<"bf16", 2>,
     I32EnumAttrCase<"fp8", 3>,
     I32EnumAttrCase<"int8", 4>,
-    I32EnumAttrCase<"int4", 5>
+    I32EnumAttrCase<"int4", 5>,
+    // OCP microscaling FP4 (E2M1 elements, one E8M0 scale per 32):
+    // gpt-oss's expert weights.
+    I32EnumAttrCase<"mxfp4", 6>
   ]> {
   let cppNamespace = "::duplex::llm";
 }

@@ -20,6 +20,9 @@
 namespace duplex::llm {
 /// Storage size of one element of `type`, in bits (int4 packs two per byte).
 unsigned getDTypeBits(DType type);
+/// Every DType's spelling, comma-separated, from the enum itself (for
+/// option help and error messages).
+llvm::StringRef getDTypeSpellings();
 
 /// The most experts one MoE layer may have: 2^20, the largest published
 /// design (PEER, He 2024: 1024^2 experts). The simulator keeps state per
