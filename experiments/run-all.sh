@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Regenerates every experiment's CSV and PNG under experiments/results, the
-# L3 device files and traces, and the generated tables of docs/validation.md.
+# L3 device files and traces, the 2025-model study, and the generated tables
+# of docs/validation.md and docs/studies.md.
 # Deterministic: the same build gives byte-identical CSVs. Build first:
 # bash scripts/setup.sh.
 #
@@ -18,5 +19,7 @@ echo "== claims"
 "$python" check_duplex_claims.py "$@"
 echo "== L3"
 bash run-l3.sh "$@"
-echo "== docs/validation.md"
+echo "== study_2025"
+"$python" study_2025.py "$@"
+echo "== docs/validation.md, docs/studies.md"
 "$python" summarize.py

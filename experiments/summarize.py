@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
-"""Rewrites the generated tables of docs/validation.md from the experiments'
-CSVs (experiments/results), so the report always shows what the committed
-results say. A table sits between `<!-- generated: NAME -->` and
+"""Rewrites the generated tables of docs/validation.md and docs/studies.md
+from the experiments' CSVs (experiments/results), so the reports always
+show what the committed results say. A table sits between `<!-- generated: NAME -->` and
 `<!-- end: NAME -->`; the text around it is written by hand.
 
   /usr/bin/python3 experiments/summarize.py          # rewrite the tables
@@ -16,7 +16,8 @@ import sys
 
 import common
 
-DOC = os.path.join(common.ROOT, 'docs', 'validation.md')
+DOCS = [os.path.join(common.ROOT, 'docs', name)
+        for name in ('validation.md', 'studies.md')]
 
 
 def read(name, results):
@@ -300,19 +301,75 @@ def l3_scaling(results):
                   'ours, geomean over 3 models x 3 traces', 'range'], body)
 
 
+def study_serving(results):
+    rows = read('study_2025_serving', results)
+    setups = []
+    for r in rows:
+        if (r['model'], r['devices']) not in setups:
+            setups.append((r['model'], r['devices']))
+    body = []
+    for model, devices in setups:
+        for lin in sorted({r['lin'] for r in rows if r['model'] == model}):
+            cells = [model, int(devices), int(lin)]
+            for batch in sorted({r['batch'] for r in rows}):
+                point = {r['system']: r for r in rows if r['model'] == model
+                         and r['devices'] == devices and r['lin'] == lin
+                         and r['batch'] == batch}
+                if 'Duplex' not in point:
+                    cells.append('')
+                    continue
+                gpu, duplex = point['GPU'], point['Duplex']
+                cells.append(f'{duplex["speedup_vs_gpu"]:.2f}x '
+                             f'({gpu["tpot_p50_s"] * 1e3:.1f} / '
+                             f'{duplex["tpot_p50_s"] * 1e3:.1f} ms)')
+            body.append(cells)
+    batches = sorted({int(r['batch']) for r in rows})
+    return table(['model', 'devices', 'Lin'] +
+                 [f'batch {b}: Duplex/H200 (TPOT H200 / Duplex)'
+                  for b in batches], body)
+
+
+def study_opb(results):
+    rows = read('study_2025_opb', results)
+    body = []
+    seen = set()
+    for r in rows:
+        if r['system'] != 'Duplex' or r['layers'] < 2:
+            continue  # Decoder layers only, one row per distinct op.
+        key = (r['model'], r['devices'], r['op'], r['part'],
+               f'{r["opb"]:.1f}', f'{r["seconds"] * 1e6:.1f}')
+        if key in seen:
+            continue
+        seen.add(key)
+        index = rows.index(r)
+        # The H200 run lists the same ops in the same order.
+        gpu = next((g for g in rows[:index] + rows[index:]
+                    if g['system'] == 'GPU' and
+                    (g['model'], g['devices'], g['op'], g['part'],
+                     g['layers']) == (r['model'], r['devices'], r['op'],
+                                      r['part'], r['layers']) and
+                    f'{g["opb"]:.1f}' == f'{r["opb"]:.1f}'), None)
+        body.append([r['model'], int(r['devices']), r['op'], r['part'],
+                     f'{r["opb"]:.1f}', r['unit'], f'{r["seconds"] * 1e6:.1f}',
+                     f'{gpu["seconds"] * 1e6:.1f}' if gpu else ''])
+    return table(['model', 'devices', 'op', 'part', 'Op/B', 'Duplex unit',
+                  'Duplex us', 'H200 us'], body)
+
+
 SECTIONS = {'calibration': calibration, 'headline': headline,
             'throughput': throughput, 'latency': latency, 'bankpim': bankpim,
             'energy': energy, 'breakdown': breakdown, 'qps': qps,
             'ablation': ablation, 'paper_profile': paper_profile,
             'l3_throughput': l3_throughput,
-            'l3_headline': l3_headline, 'l3_scaling': l3_scaling}
+            'l3_headline': l3_headline, 'l3_scaling': l3_scaling,
+            'study_serving': study_serving, 'study_opb': study_opb}
 
 
-def render(text, results):
+def render(doc, text, results):
     def replace(match):
         name = match.group(1)
         if name not in SECTIONS:
-            sys.exit(f'error: {DOC}: unknown generated section {name!r}')
+            sys.exit(f'error: {doc}: unknown generated section {name!r}')
         return (f'<!-- generated: {name} -->\n{SECTIONS[name](results)}\n'
                 f'<!-- end: {name} -->')
     return re.sub(r'<!-- generated: (\S+) -->.*?<!-- end: \1 -->', replace,
@@ -322,21 +379,22 @@ def render(text, results):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument('--check', action='store_true',
-                        help='exit 1 if docs/validation.md is stale')
+                        help='exit 1 if a report is stale')
     parser.add_argument('--results', default=common.DEFAULT_OUT)
     args = parser.parse_args()
-    with open(DOC, encoding='utf-8') as stream:
-        text = stream.read()
-    updated = render(text, args.results)
-    if args.check:
+    for doc in DOCS:
+        with open(doc, encoding='utf-8') as stream:
+            text = stream.read()
+        updated = render(doc, text, args.results)
+        if args.check:
+            if updated != text:
+                sys.exit(f'{doc} is stale: run /usr/bin/python3 '
+                         'experiments/summarize.py')
+            print(f'{os.path.relpath(doc)} is up to date')
+            continue
         if updated != text:
-            sys.exit(f'{DOC} is stale: run /usr/bin/python3 '
-                     'experiments/summarize.py')
-        print(f'{os.path.relpath(DOC)} is up to date')
-        return
-    if updated != text:
-        common.replace_text(DOC, updated)
-    print(f'wrote {os.path.relpath(DOC)}')
+            common.replace_text(doc, updated)
+        print(f'wrote {os.path.relpath(doc)}')
 
 
 if __name__ == '__main__':
