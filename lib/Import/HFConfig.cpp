@@ -278,6 +278,23 @@ void readGemma(ConfigReader &r, ModelDescription &m) {
               "hidden_size");
 }
 
+/// The fields gpt-oss, Llama 4 and DeepSeek name alike: sizes, norm,
+/// embeddings, activation and attention biases (`attention_bias`, default
+/// `biasDefault`, on q/k/v and the output projection).
+void readDecoderBasics(ConfigReader &r, ModelDescription &m, double epsDefault,
+                       bool biasDefault) {
+  m.hiddenSize = r.positive("hidden_size");
+  m.numLayers = r.positive("num_hidden_layers");
+  m.numHeads = r.positive("num_attention_heads");
+  m.numKVHeads = r.positiveOr("num_key_value_heads", m.numHeads);
+  m.vocabSize = r.positive("vocab_size");
+  m.maxPositionEmbeddings = r.positiveOr("max_position_embeddings", 0);
+  m.normEps = r.positiveNumberOr("rms_norm_eps", epsDefault);
+  m.tiedEmbeddings = r.boolOr("tie_word_embeddings", false);
+  readActivation(r, m, "hidden_act", "silu");
+  m.qkvBias = m.outputBias = r.boolOr("attention_bias", biasDefault);
+}
+
 /// gpt-oss (GptOssConfig): GQA attention with biases and a learned sink
 /// logit per head, sliding-window layers alternating with full ones (from
 /// the first, or as `layer_types` lists), every layer MoE: a router with a
@@ -286,18 +303,9 @@ void readGemma(ConfigReader &r, ModelDescription &m) {
 /// and layer, 2,304 in gpt-oss-120b) add one score per head and query: far
 /// below the attention they join, they are not counted.
 void readGptOss(ConfigReader &r, ModelDescription &m) {
-  m.hiddenSize = r.positive("hidden_size");
-  m.numLayers = r.positive("num_hidden_layers");
-  m.numHeads = r.positive("num_attention_heads");
-  m.numKVHeads = r.positiveOr("num_key_value_heads", m.numHeads);
+  readDecoderBasics(r, m, 1e-5, /*biasDefault=*/true);
   m.headDim = r.positiveOr("head_dim", 64);
-  m.vocabSize = r.positive("vocab_size");
   m.intermediateSize = r.positive("intermediate_size");
-  m.maxPositionEmbeddings = r.positiveOr("max_position_embeddings", 0);
-  m.normEps = r.positiveNumberOr("rms_norm_eps", 1e-5);
-  m.tiedEmbeddings = r.boolOr("tie_word_embeddings", false);
-  readActivation(r, m, "hidden_act", "silu");
-  m.qkvBias = m.outputBias = r.boolOr("attention_bias", true);
   RopeDescription rope;
   rope.theta = r.positiveNumberOr("rope_theta", 150000.0);
   readRopeScaling(r, rope);
@@ -325,17 +333,8 @@ void readGptOss(ConfigReader &r, ModelDescription &m) {
 /// reads at most one chunk. The query/key L2 norm has no weights and is
 /// left out.
 void readLlama4(ConfigReader &r, ModelDescription &m) {
-  m.hiddenSize = r.positive("hidden_size");
-  m.numLayers = r.positive("num_hidden_layers");
-  m.numHeads = r.positive("num_attention_heads");
-  m.numKVHeads = r.positiveOr("num_key_value_heads", m.numHeads);
+  readDecoderBasics(r, m, 1e-5, /*biasDefault=*/false);
   m.headDim = r.positiveOr("head_dim", 0);
-  m.vocabSize = r.positive("vocab_size");
-  m.maxPositionEmbeddings = r.positiveOr("max_position_embeddings", 0);
-  m.normEps = r.positiveNumberOr("rms_norm_eps", 1e-5);
-  m.tiedEmbeddings = r.boolOr("tie_word_embeddings", false);
-  readActivation(r, m, "hidden_act", "silu");
-  m.qkvBias = m.outputBias = r.boolOr("attention_bias", false);
   RopeDescription rope;
   rope.theta = r.positiveNumberOr("rope_theta", 500000.0);
   readRopeScaling(r, rope);
@@ -413,17 +412,9 @@ uint64_t mtpModuleParameters(const ModelDescription &m) {
 /// MTP module is left out of the served model and counted in a note.
 void readDeepSeek(ConfigReader &r, ModelDescription &m) {
   bool v2 = m.modelType == "deepseek_v2";
-  m.hiddenSize = r.positive("hidden_size");
-  m.numLayers = r.positive("num_hidden_layers");
-  m.numHeads = r.positive("num_attention_heads");
-  m.numKVHeads = m.numHeads;
-  m.vocabSize = r.positive("vocab_size");
+  readDecoderBasics(r, m, 1e-6, /*biasDefault=*/false);
+  m.numKVHeads = m.numHeads; // MLA: the latent serves every head.
   m.intermediateSize = r.positive("intermediate_size");
-  m.maxPositionEmbeddings = r.positiveOr("max_position_embeddings", 0);
-  m.normEps = r.positiveNumberOr("rms_norm_eps", 1e-6);
-  m.tiedEmbeddings = r.boolOr("tie_word_embeddings", false);
-  readActivation(r, m, "hidden_act", "silu");
-  m.qkvBias = m.outputBias = r.boolOr("attention_bias", false);
 
   MLADescription a;
   a.qLoraRank = r.optionalPositive("q_lora_rank").value_or(0);
