@@ -72,6 +72,11 @@ ModelStats duplex::computeModelStats(ModelOp model) {
   ModelStats stats;
   stats.name = model.getSymName().str();
   stats.partial = model->hasAttr("llm.partial");
+  if (auto leftOut =
+          model->getAttrOfType<mlir::IntegerAttr>("llm.left_out_parameters"))
+    stats.leftOutParameters = leftOut.getValue().getZExtValue();
+  if (auto parts = model->getAttrOfType<mlir::StringAttr>("llm.left_out"))
+    stats.leftOut = parts.getValue().str();
   if (auto evidence = model->getAttrOfType<mlir::StringAttr>(
           "llm.tied_embeddings_evidence"))
     stats.tiedEmbeddingsEvidence = evidence.getValue().str();
@@ -106,6 +111,12 @@ llvm::json::Value duplex::toJSON(const ModelStats &stats) {
     result["partial"] = true;
   if (!stats.tiedEmbeddingsEvidence.empty())
     result["tied_embeddings_evidence"] = stats.tiedEmbeddingsEvidence;
+  if (stats.leftOutParameters) {
+    result["left_out_parameters"] = stats.leftOutParameters;
+    result["left_out"] = stats.leftOut;
+    result["checkpoint_parameters"] =
+        stats.parameters + stats.leftOutParameters;
+  }
   return result;
 }
 
@@ -148,6 +159,12 @@ void duplex::printModelStats(const ModelStats &stats, llvm::raw_ostream &os) {
   text += fmt::format("  {:<26}{:>20}  ({})\n", "active parameters/token",
                       grouped(stats.activeParameters),
                       scaled(stats.activeParameters, ""));
+  if (stats.leftOutParameters) {
+    uint64_t checkpoint = stats.parameters + stats.leftOutParameters;
+    text += fmt::format("  {:<26}{:>20}  ({}; {} not served)\n",
+                        "checkpoint parameters", grouped(checkpoint),
+                        scaled(checkpoint, ""), stats.leftOut);
+  }
   text +=
       fmt::format("  {:<26}{:>20}  ({})\n", "weight bytes",
                   grouped(stats.weightBytes), scaled(stats.weightBytes, "B"));

@@ -391,10 +391,11 @@ duplex::planPlacement(const hw::System &system, std::vector<WorkRecord> records,
     PlacedRecord &placed = plan.records.emplace_back();
     for (const hw::Unit &unit : system.units) {
       // A unit runs the part only if it can run every kernel, in the
-      // kernel's arithmetic (no FP32 on FP16-only PIM units).
+      // kernel's arithmetic or a wider type it lists (no FP32 on
+      // FP16-only PIM units; FP8 runs there at FP16).
       if (!all_of(record.work.kernels, [&](const Kernel &kernel) {
             return unitCanRun(unit.kind, kernel) &&
-                   unit.hasPeakFor(cost::computeTypeOf(kernel));
+                   unit.computeTypeFor(cost::computeTypeOf(kernel));
           }))
         continue;
       // Decode attention runs where the KV cache can live.

@@ -18,6 +18,7 @@ llm::WorkContext duplex::makeWorkContext(ModelOp model, const Stage &stage,
   context.stage = stage;
   context.routing = routing;
   context.activationBits = getDTypeBits(model.getActivationDtype());
+  context.activationComputeType = getComputeType(model.getActivationDtype());
   context.tensorParallel = std::max(1u, tensorParallel);
   context.expertParallel = std::max(1u, expertParallel);
   return context;

@@ -17,13 +17,22 @@ static json::Object unitJSON(const System &system, const Unit &unit) {
     addPeak(type);
   for (const auto &[type, flops] : unit.flopsPerCyclePerUnit)
     addPeak(type);
+  // The types the unit does not list that it computes at a wider one
+  // (docs/device-format.md: an A100 computes fp8 at fp16).
+  json::Object computesAs;
+  for (DType type : allDTypes()) {
+    std::optional<DType> runsAt = unit.computeTypeFor(type);
+    if (runsAt && *runsAt != type)
+      computesAs[toString(type)] = toString(*runsAt);
+  }
   return json::Object{{"name", unit.name},
                       {"kind", toString(unit.kind)},
                       {"placement", toString(unit.placement)},
                       {"memory", system.memoryOf(unit).name},
                       {"count", unit.count},
                       {"clock_hz", unit.clockHz},
-                      {"peak_flops_per_s", std::move(peaks)}};
+                      {"peak_flops_per_s", std::move(peaks)},
+                      {"computes_as", std::move(computesAs)}};
 }
 
 json::Value duplex::hw::summaryJSON(const System &system) {

@@ -42,7 +42,17 @@ bool Unit::hasPeakFor(DType type) const {
   return false;
 }
 
-Expected<double> Unit::peakFlopsPerSecond(DType type) const {
+std::optional<DType> Unit::computeTypeFor(DType type) const {
+  if (hasPeakFor(type))
+    return type;
+  for (DType wider : widerTypesOf(type))
+    if (hasPeakFor(wider))
+      return wider;
+  return std::nullopt;
+}
+
+Expected<double> Unit::peakFlopsPerSecond(DType wanted) const {
+  DType type = computeTypeFor(wanted).value_or(wanted);
   for (const auto &entry : datasheetFlopsPerSecond)
     if (entry.first == type)
       return entry.second;
@@ -53,8 +63,9 @@ Expected<double> Unit::peakFlopsPerSecond(DType type) const {
       isPim(kind) ? flopsPerCyclePerUnit : datasheetFlopsPerSecond;
   return createStringError(
       inconvertibleErrorCode(),
-      formatv("unit '{0}' ({1}) has no peak for {2}; it lists: {3}", name,
-              toString(kind), toString(type), listTypes(listed))
+      formatv("unit '{0}' ({1}) has no peak for {2} or a wider type it "
+              "could compute {2} at; it lists: {3}",
+              name, toString(kind), toString(type), listTypes(listed))
           .str());
 }
 

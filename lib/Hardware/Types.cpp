@@ -105,6 +105,8 @@ StringRef toString(DType type) {
     return "int8";
   case DType::INT4:
     return "int4";
+  case DType::FP4:
+    return "fp4";
   }
   llvm_unreachable("unknown DType");
 }
@@ -166,6 +168,7 @@ std::optional<DType> parseDType(StringRef text) {
       .Case("fp8", DType::FP8)
       .Case("int8", DType::INT8)
       .Case("int4", DType::INT4)
+      .Case("fp4", DType::FP4)
       .Default(std::nullopt);
 }
 
@@ -178,7 +181,9 @@ StringRef accessPathSpellings() {
 }
 StringRef linkKindSpellings() { return "nvlink, pcie, infiniband"; }
 StringRef linkScopeSpellings() { return "intra_node, host, inter_node"; }
-StringRef dtypeSpellings() { return "fp32, tf32, fp16, bf16, fp8, int8, int4"; }
+StringRef dtypeSpellings() {
+  return "fp32, tf32, fp16, bf16, fp8, int8, int4, fp4";
+}
 
 bool isPim(UnitKind kind) {
   return kind != UnitKind::Gpu && kind != UnitKind::Xpu;
@@ -219,7 +224,43 @@ unsigned bitsOf(DType type) {
   case DType::INT8:
     return 8;
   case DType::INT4:
+  case DType::FP4:
     return 4;
+  }
+  llvm_unreachable("unknown DType");
+}
+
+ArrayRef<DType> allDTypes() {
+  static const DType all[] = {DType::FP32, DType::TF32, DType::FP16,
+                              DType::BF16, DType::FP8,  DType::INT8,
+                              DType::INT4, DType::FP4};
+  return all;
+}
+
+ArrayRef<DType> widerTypesOf(DType type) {
+  // fp16 before bf16: its 11-bit significand holds fp8's and int8's values
+  // exactly, bf16's 8 bits hold int8's and E4M3's. tf32 is not a storage
+  // type a kernel converts to.
+  static const DType fromFP4[] = {DType::FP8, DType::FP16, DType::BF16,
+                                  DType::FP32};
+  static const DType fromINT4[] = {DType::INT8, DType::FP16, DType::BF16,
+                                   DType::FP32};
+  static const DType fromEight[] = {DType::FP16, DType::BF16, DType::FP32};
+  static const DType fromSixteen[] = {DType::FP32};
+  switch (type) {
+  case DType::FP4:
+    return fromFP4;
+  case DType::INT4:
+    return fromINT4;
+  case DType::FP8:
+  case DType::INT8:
+    return fromEight;
+  case DType::FP16:
+  case DType::BF16:
+  case DType::TF32:
+    return fromSixteen;
+  case DType::FP32:
+    return {};
   }
   llvm_unreachable("unknown DType");
 }

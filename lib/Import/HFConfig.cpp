@@ -16,12 +16,15 @@
 
 #include "duplex/Import/HFConfig.h"
 #include "ConfigReader.h"
+#include "VisionTowers.h"
 #include "duplex/Support/InputFile.h"
 
 #include "duplex/Dialect/LLM/IR/LLMDialect.h"
+#include "duplex/Dialect/LLM/IR/LLMOps.h"
 #include "duplex/Import/ModelBuilder.h"
 
 #include "mlir/IR/Verifier.h"
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringSwitch.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/JSON.h"
@@ -483,6 +486,8 @@ void readDeepSeek(ConfigReader &r, ModelDescription &m) {
   int64_t mtp = r.nonNegativeOr("num_nextn_predict_layers", 0);
   if (mtp > 0 && routed) {
     uint64_t parameters = mtp * mtpModuleParameters(m);
+    m.leftOutParameters += parameters;
+    m.leftOutParts.push_back("the MTP module");
     m.importNotes.push_back(
         formatv("the multi-token-prediction module (num_nextn_predict_layers "
                 "{0}: {1:N} parameters, {2:F2} B, with its own embedding and "
@@ -661,7 +666,20 @@ void readDTypes(ConfigReader &r, ModelDescription &m,
     ConfigReader q(*quant, "", "");
     std::string method = q.stringOr("quant_method", "");
     int64_t bits = q.positiveOr("bits", 0);
-    if (method == "fp8")
+    // TensorRT Model Optimizer checkpoints name their format in quant_algo
+    // (hf_quant_config.json copied into config.json): NVFP4 and FP8
+    // quantise every linear layer but the LM head.
+    std::string algorithm =
+        method == "modelopt" ? q.stringOr("quant_algo", "") : "";
+    if (method == "modelopt" && q.stringOr("kv_cache_quant_algo", "") == "FP8")
+      m.kvDType = DType::fp8;
+    if (method == "modelopt" && algorithm != "NVFP4" && algorithm != "FP8")
+      r.fail("quantization_config",
+             "quant_method 'modelopt' names quant_algo '" + algorithm +
+                 "'; supported: NVFP4, FP8");
+    else if (algorithm == "NVFP4")
+      m.matmulWeightDType = DType::nvfp4;
+    else if (method == "fp8" || algorithm == "FP8")
       m.matmulWeightDType = DType::fp8;
     else if (method == "mxfp4")
       // gpt-oss: the experts in MXFP4; attention, router, embedding and
@@ -673,7 +691,8 @@ void readDTypes(ConfigReader &r, ModelDescription &m,
       m.matmulWeightDType = DType::int8;
     else
       r.fail("quantization_config",
-             "must give 'bits' of 4 or 8, or quant_method 'fp8' or 'mxfp4'");
+             "must give 'bits' of 4 or 8, or quant_method 'fp8', 'mxfp4' "
+             "or 'modelopt' (quant_algo NVFP4 or FP8)");
   }
   if (options.weightDType) {
     m.weightDType = *options.weightDType;
@@ -682,6 +701,28 @@ void readDTypes(ConfigReader &r, ModelDescription &m,
   }
   if (options.kvDType)
     m.kvDType = *options.kvDType;
+}
+
+/// `key` (a multimodal config's `*_config` other than text_config) as the
+/// left-out-towers note names it: with its size where its layout is known,
+/// which also adds to the checkpoint's left-out count.
+std::string describeLeftOutTower(StringRef key, const json::Object &tower,
+                                 const json::Object &text,
+                                 uint64_t &leftOutParameters,
+                                 std::vector<std::string> &leftOutParts) {
+  if (key != "vision_config")
+    return key.str();
+  std::string why;
+  std::optional<uint64_t> parameters = countVisionTower(
+      tower, uint64_t(text.getInteger("hidden_size").value_or(0)), why);
+  if (!parameters)
+    return (key + " (the vision tower; not counted: " + why + ")").str();
+  leftOutParameters += *parameters;
+  leftOutParts.push_back("the vision tower");
+  return formatv("{0} (the vision tower and its projector: {1:N} "
+                 "parameters, {2:F2} B)",
+                 key, *parameters, *parameters / 1e9)
+      .str();
 }
 
 } // namespace
@@ -705,6 +746,7 @@ std::optional<DType> duplex::parseDTypeName(StringRef name) {
       .Case("int8", DType::int8)
       .Case("int4", DType::int4)
       .Case("mxfp4", DType::mxfp4)
+      .Case("nvfp4", DType::nvfp4)
       .Default(std::nullopt);
 }
 
@@ -741,6 +783,8 @@ duplex::parseHFConfig(StringRef text, StringRef fileName,
     return known;
   };
   std::vector<std::string> notes;
+  uint64_t leftOutParameters = 0;
+  std::vector<std::string> leftOutParts;
 
   // A multimodal wrapper (Llama-4, Gemma-3, Mistral-3, Qwen2.5-VL, ...)
   // nests its text decoder under text_config: the decoder is what is
@@ -755,7 +799,9 @@ duplex::parseHFConfig(StringRef text, StringRef fileName,
         for (const auto &[key, value] : *root)
           if (StringRef(key).ends_with("_config") && key != "text_config" &&
               key != "quantization_config" && value.getAsObject())
-            leftOut += (leftOut.empty() ? "" : ", ") + key.str();
+            leftOut += (leftOut.empty() ? "" : ", ") +
+                       describeLeftOutTower(key, *value.getAsObject(), *text,
+                                            leftOutParameters, leftOutParts);
         notes.push_back(("model_type '" + *modelType +
                          "': read the text decoder in "
                          "'text_config' (model_type '" +
@@ -795,6 +841,8 @@ duplex::parseHFConfig(StringRef text, StringRef fileName,
   ModelDescription model;
   model.modelType = family->modelType.str();
   model.importNotes = std::move(notes);
+  model.leftOutParameters = leftOutParameters;
+  model.leftOutParts = std::move(leftOutParts);
   std::string context =
       (Twine("(") + (prefix.empty() ? "" : "in text_config, ") +
        "model_type '" + familyType + "')")
@@ -849,5 +897,22 @@ duplex::importHFConfig(StringRef json, StringRef fileName,
     return createStringError(inconvertibleErrorCode(),
                              "%s: the imported model failed verification",
                              fileName.str().c_str());
+  if (model->leftOutParameters > 0) {
+    uint64_t served = 0;
+    std::string parts = llvm::join(model->leftOutParts, " and ");
+    module->walk([&](llm::ModelOp op) {
+      served = llm::countParameters(op);
+      // Kept with the model, so that stats can give the checkpoint total.
+      op->setAttr("llm.left_out_parameters",
+                  mlir::IntegerAttr::get(mlir::IntegerType::get(context, 64),
+                                         APInt(64, model->leftOutParameters)));
+      op->setAttr("llm.left_out", mlir::StringAttr::get(context, parts));
+    });
+    uint64_t total = served + model->leftOutParameters;
+    mlir::emitWarning(loc) << formatv(
+        "the checkpoint holds {0:N} parameters ({1:F2} B): the {2:N} served "
+        "here and {3:N} in {4}, left out",
+        total, total / 1e9, served, model->leftOutParameters, parts);
+  }
   return std::move(module);
 }

@@ -43,13 +43,16 @@ def models(*, json=True):
 
 
 def stats(model, *, json=True, weight_dtype=None, kv_dtype=None,
-          allow_partial=False):
+          allow_partial=False, model_type_as=None):
     """Parameters, weight and KV-cache bytes: ``duplexc stats MODEL --json``.
 
     ``model`` is a bundled name (``"mixtral-8x7b"``), a Hugging Face
     ``config.json``, an ONNX export (``.onnx`` or ONNX text) or a ``.mlir``
     file. ``weight_dtype`` / ``kv_dtype`` (``"f16"``, ``"int8"``, ...)
-    override the config's element types. An ONNX export the raise cannot
+    override the config's element types. ``model_type_as`` reads a
+    ``config.json`` whose ``model_type`` is not supported as one that is
+    (``"llama"``, ``"deepseek_v3"``, ...; every field is still checked), as
+    ``--model-type-as`` does. An ONNX export the raise cannot
     account for in full (weights left out, layers that disagree with its KV
     caches) raises ``DuplexError`` unless ``allow_partial=True``, which
     returns the partial model with ``"partial": True``. Returns a dict with
@@ -60,7 +63,8 @@ def stats(model, *, json=True, weight_dtype=None, kv_dtype=None,
     text = _duplex.stats(model=_path(model), json=json,
                          weight_dtype=weight_dtype or "",
                          kv_dtype=kv_dtype or "",
-                         allow_partial=allow_partial)
+                         allow_partial=allow_partial,
+                         model_type_as=model_type_as or "")
     return _parse(text, json)
 
 
@@ -68,7 +72,8 @@ def compile(model, *, stage, device=None, emit="placement", json=True,
             devices=0, nodes=0, coprocess="pe", routing="expected", seed=0,
             expert_tensor_parallel=False, placement=None, save_placement=None,
             weight_dtype=None, kv_dtype=None, allow_partial=False,
-            allow_long_context=False, calibration="measured"):
+            allow_long_context=False, calibration="measured",
+            model_type_as=None):
     """Op/B analysis, placement or schedule of one serving stage:
     ``duplexc compile MODEL --device DEVICE --stage STAGE --emit=EMIT --json``.
 
@@ -85,7 +90,8 @@ def compile(model, *, stage, device=None, emit="placement", json=True,
     - ``"schedule"``: the ``dx.schedule`` IR, as a string.
 
     ``allow_partial`` accepts an ONNX export the raise cannot account for
-    in full, as in ``stats``.
+    in full, and ``model_type_as`` reads a config as a supported family, as
+    in ``stats``.
 
     ``devices``/``nodes`` of 0 keep the device file's topology.
     ``placement`` applies an override file, ``save_placement`` writes one.
@@ -100,7 +106,8 @@ def compile(model, *, stage, device=None, emit="placement", json=True,
                              as_json and not always_json, coprocess, routing,
                              seed, expert_tensor_parallel, placement,
                              save_placement, weight_dtype, kv_dtype,
-                             allow_partial, allow_long_context, calibration)
+                             allow_partial, allow_long_context, calibration,
+                             model_type_as)
     finally:
         if device_file is not None:
             device_file.close()
@@ -110,7 +117,7 @@ def compile(model, *, stage, device=None, emit="placement", json=True,
 def _compile_text(model, device, devices, nodes, stage, emit, json,
                   coprocess, routing, seed, expert_tensor_parallel, placement,
                   save_placement, weight_dtype, kv_dtype, allow_partial,
-                  allow_long_context, calibration):
+                  allow_long_context, calibration, model_type_as=None):
     return _duplex.compile(
         model=_path(model), device=device, devices=devices,
         nodes=nodes, stage=stage, emit=emit, json=json,
@@ -119,7 +126,7 @@ def _compile_text(model, device, devices, nodes, stage, emit, json,
         placement=_path(placement), save_placement=_path(save_placement),
         weight_dtype=weight_dtype or "", kv_dtype=kv_dtype or "",
         allow_partial=allow_partial, allow_long_context=allow_long_context,
-        calibration=_path(calibration))
+        calibration=_path(calibration), model_type_as=model_type_as or "")
 
 
 class Latency:
@@ -304,7 +311,7 @@ def simulate(model, *, device, devices=0, nodes=0, replicas_per_node=0,
              allow_partial=False,
              allow_long_context=False, limit_requests=None,
              limit_tokens=None, limit_prompt_tokens=None, threads=0,
-             max_tokens=None):
+             max_tokens=None, model_type_as=None):
     """Serve a workload on a device: ``duplexc simulate MODEL --device DEVICE
     ... --json``.
 
@@ -330,7 +337,8 @@ def simulate(model, *, device, devices=0, nodes=0, replicas_per_node=0,
     redraws the trace's), ``len_std`` their standard deviation as a
     fraction of the mean (default 0.1). ``requests=None`` serves the whole
     trace or 256 synthetic requests. ``kv_dtype``/``weight_dtype`` override
-    the model's types. ``percentiles`` (e.g. ``[50, 90, 99.9]``) are those
+    the model's types; ``model_type_as`` reads a config as a supported
+    family, as in ``stats``. ``percentiles`` (e.g. ``[50, 90, 99.9]``) are those
     of every latency; ``slo`` (``"ttft=200ms,tpot=50ms"`` or a dict of
     seconds, ``{"ttft": 0.2}``) adds ``goodput``. ``requests_out`` also
     writes the per-request table to a .csv or .jsonl file, ``timeline`` the
@@ -422,7 +430,8 @@ def simulate(model, *, device, devices=0, nodes=0, replicas_per_node=0,
             allow_long_context=allow_long_context,
             limit_requests=limit_requests, limit_tokens=limit_tokens,
             limit_prompt_tokens=limit_prompt_tokens,
-            arrivals=arrivals or "", trace_qps=trace_qps)
+            arrivals=arrivals or "", trace_qps=trace_qps,
+            model_type_as=model_type_as or "")
     finally:
         if device_file is not None:
             device_file.close()

@@ -74,10 +74,12 @@ static std::string render(llvm::Expected<CommandOutput> output) {
 
 static std::string stats(const std::string &model, bool json,
                          const std::string &weightDType,
-                         const std::string &kvDType, bool allowPartial) {
+                         const std::string &kvDType, bool allowPartial,
+                         const std::string &modelTypeAs) {
   CLocaleScope cLocale;
   StatsOptions options;
   options.import.allowPartial = allowPartial;
+  options.import.modelTypeAs = modelTypeAs;
   options.model = model;
   options.json = json;
   check(setImportTypes(options.import, weightDType, kvDType));
@@ -91,11 +93,12 @@ compile(const std::string &model, const std::string &device, unsigned devices,
         uint64_t seed, bool expertTensorParallel, const std::string &placement,
         const std::string &savePlacement, const std::string &weightDType,
         const std::string &kvDType, bool allowPartial, bool allowLongContext,
-        const std::string &calibration) {
+        const std::string &calibration, const std::string &modelTypeAs) {
   CLocaleScope cLocale;
   CompileOptions options;
   options.calibration = calibration;
   options.import.allowPartial = allowPartial;
+  options.import.modelTypeAs = modelTypeAs;
   options.allowLongContext = allowLongContext;
   options.model = model;
   options.device = device;
@@ -132,9 +135,10 @@ simulate(const std::string &model, const std::string &device, unsigned devices,
          bool allowLongContext, std::optional<uint64_t> limitRequests,
          std::optional<uint64_t> limitTokens,
          std::optional<uint64_t> limitPromptTokens, const std::string &arrivals,
-         std::optional<double> traceQPS) {
+         std::optional<double> traceQPS, const std::string &modelTypeAs) {
   CLocaleScope cLocale;
   SimulateOptions options;
+  options.import.modelTypeAs = modelTypeAs;
   options.arrivals = arrivals;
   options.traceQPS = traceQPS;
   options.allowLongContext = allowLongContext;
@@ -354,14 +358,15 @@ PYBIND11_MODULE(_duplex, m) {
   using release = py::call_guard<py::gil_scoped_release>;
   m.def("stats", &stats, py::arg("model"), py::arg("json"),
         py::arg("weight_dtype"), py::arg("kv_dtype"), py::arg("allow_partial"),
-        release());
+        py::arg("model_type_as"), release());
   m.def("compile", &compile, py::arg("model"), py::arg("device"),
         py::arg("devices"), py::arg("nodes"), py::arg("stage"), py::arg("emit"),
         py::arg("json"), py::arg("coprocess"), py::arg("routing"),
         py::arg("seed"), py::arg("expert_tensor_parallel"),
         py::arg("placement"), py::arg("save_placement"),
         py::arg("weight_dtype"), py::arg("kv_dtype"), py::arg("allow_partial"),
-        py::arg("allow_long_context"), py::arg("calibration"), release());
+        py::arg("allow_long_context"), py::arg("calibration"),
+        py::arg("model_type_as"), release());
   m.def("simulate", &simulate, py::arg("model"), py::arg("device"),
         py::arg("devices"), py::arg("nodes"), py::arg("replicas_per_node"),
         py::arg("coprocess"), py::arg("closed_loop"), py::arg("qps"),
@@ -376,7 +381,8 @@ PYBIND11_MODULE(_duplex, m) {
         py::arg("request_table"), py::arg("allow_partial"),
         py::arg("allow_long_context"), py::arg("limit_requests"),
         py::arg("limit_tokens"), py::arg("limit_prompt_tokens"),
-        py::arg("arrivals"), py::arg("trace_qps"), release());
+        py::arg("arrivals"), py::arg("trace_qps"), py::arg("model_type_as"),
+        release());
   m.def("models", &models, py::arg("json"), release());
   m.def("sweep_info", &sweepInfo, py::arg("text"), py::arg("name"), release());
   m.def("sweep_rows", &sweepRows, py::arg("text"), py::arg("name"),

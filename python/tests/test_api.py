@@ -259,3 +259,24 @@ def test_a_decimal_comma_locale_changes_nothing(tmp_path):
     expected = duplex.simulate("tiny", device="h100", requests=4, lin=64, lout=16,
                                seed=1)
     assert throughput == expected["throughput_tokens_per_s"]
+
+
+def test_model_type_as_reads_a_fork_as_its_family(cli, tmp_path):
+    # Llama-2-70B's config under a fork's model_type: refused as an unknown
+    # architecture, read as llama with model_type_as, the same totals as
+    # the bundled llama-2-70b (69.0B parameters, Touvron et al. 2023) and
+    # as the CLI's --model-type-as.
+    config = json.loads((REPOSITORY / "models/llama-2-70b.json").read_text())
+    config["model_type"] = "my_llama_fork"
+    path = tmp_path / "config.json"
+    path.write_text(json.dumps(config))
+    with pytest.raises(duplex.DuplexError, match="--model-type-as"):
+        duplex.stats(path)
+    read = duplex.stats(path, model_type_as="llama")
+    assert read == cli("stats", path, "--model-type-as", "llama", "--json")
+    bundled = duplex.stats("llama-2-70b")
+    assert read["parameters"] == bundled["parameters"]
+    assert abs(read["parameters"] / 69.0e9 - 1) < 0.005
+    report = duplex.simulate(path, model_type_as="llama", device="h100",
+                             devices=4, requests=4, batch=4)
+    assert report["generated_tokens"] > 0

@@ -71,7 +71,10 @@ static cl::opt<bool>
                        "kv_cache_bytes_per_token, active_parameters, layers, "
                        "moe_layers, breakdown, model; ONNX models also "
                        "tied_embeddings_evidence and, with --allow-partial, "
-                       "partial)"),
+                       "partial; configs whose checkpoint holds parts left "
+                       "out and counted (a vision tower, an MTP module) "
+                       "also left_out, left_out_parameters and "
+                       "checkpoint_parameters)"),
               cl::sub(statsCommand), cl::cat(duplexCategory));
 static cl::opt<std::string>
     statsOutput("o", cl::desc("Write to FILE instead of stdout (atomically)"),

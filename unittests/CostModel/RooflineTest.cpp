@@ -59,7 +59,9 @@ TEST(RooflineTest, Int4WeightsReadAQuarterOfTheBytes) {
 }
 
 // fp8 on H100 runs at 1978.9 x 0.5 TFLOPS: the 8192^3 GEMM takes
-// 1.0995e12 / 989.45e12 = 1.1112 ms of compute. A100 has no fp8: an error.
+// 1.0995e12 / 989.45e12 = 1.1112 ms of compute. A100 has no fp8 peak: the
+// GEMM runs at the next wider type it lists, fp16 (312 TFLOPS, at the same
+// 0.5 as the H100's): 1.0995e12 / 156e12 = 7.0481 ms.
 TEST(RooflineTest, ComputeTypeSelectsThePeak) {
   hw::System h100 = loadBundled("h100");
   GemmShape gemm{8192, 8192, 8192};
@@ -69,11 +71,23 @@ TEST(RooflineTest, ComputeTypeSelectsThePeak) {
   EXPECT_NEAR(cost.computeSeconds, 1.11123e-3, 0.00001e-3);
 
   hw::System a100 = loadBundled("a100");
-  llvm::Expected<Cost> missing = estimate(a100, unitNamed(a100, "gpu"), gemm);
+  Cost widened = valueOf(estimate(a100, unitNamed(a100, "gpu"), gemm));
+  EXPECT_NEAR(widened.computeSeconds, 7.04815e-3, 0.00001e-3);
+}
+
+// fp32 on Duplex's Logic-PIM, which lists fp16 and bf16 only: no type it
+// lists holds fp32, so the estimate is an error naming what it has.
+TEST(RooflineTest, NoWiderTypeIsAnError) {
+  hw::System duplex = loadBundled("duplex");
+  GemmShape gemm{8, 4096, 4096};
+  gemm.computeType = hw::DType::FP32;
+  gemm.weightBits = gemm.activationBits = 32;
+  llvm::Expected<Cost> missing =
+      estimate(duplex, unitNamed(duplex, "logic_pim"), gemm);
   ASSERT_FALSE(bool(missing));
   EXPECT_EQ(llvm::toString(missing.takeError()),
-            "unit 'gpu' (gpu) has no peak for fp8; it lists: bf16, fp16, "
-            "fp32, int8, tf32");
+            "unit 'logic_pim' (logic_pim) has no peak for fp32 or a wider "
+            "type it could compute fp32 at; it lists: bf16, fp16");
 }
 
 // Energy of the GEMV of H100GemvIsMemoryBound:

@@ -94,14 +94,38 @@ TEST(SystemTest, PeakFlopsPerType) {
   ASSERT_TRUE(bool(fp8)) << toString(fp8.takeError());
   EXPECT_DOUBLE_EQ(*fp8, 1978.9e12);
 
-  // A100 has no FP8: an error that says so and lists what it has.
+  // A100 has no FP8: fp8 arithmetic runs at the next wider type it lists,
+  // fp16 (devices/a100.json: 312 TFLOPS dense).
   System a100 = load("a100");
-  Expected<double> missing =
-      a100.findUnit("gpu")->peakFlopsPerSecond(DType::FP8);
-  ASSERT_FALSE(bool(missing));
-  EXPECT_EQ(toString(missing.takeError()),
-            "unit 'gpu' (gpu) has no peak for fp8; it lists: bf16, fp16, "
-            "fp32, int8, tf32");
+  const Unit &ampere = *a100.findUnit("gpu");
+  EXPECT_EQ(ampere.computeTypeFor(DType::FP8), DType::FP16);
+  Expected<double> widened = ampere.peakFlopsPerSecond(DType::FP8);
+  ASSERT_TRUE(bool(widened)) << toString(widened.takeError());
+  EXPECT_DOUBLE_EQ(*widened, 312e12);
+  // int8 it lists (624 TOPS dense), so int4 runs there, not at fp16.
+  EXPECT_EQ(ampere.computeTypeFor(DType::INT4), DType::INT8);
+  EXPECT_FALSE(ampere.hasPeakFor(DType::FP8));
+}
+
+// FP4 (MXFP4/NVFP4 elements): B200 lists it (9 PFLOPS dense, HGX B200
+// 18 PFLOPS with sparsity / 2); H100 has none and computes it at fp8
+// (1,978.9 TFLOPS dense).
+TEST(SystemTest, FP4RunsNativelyOnBlackwellAndWidensElsewhere) {
+  System b200 = load("b200");
+  const Unit &blackwell = *b200.findUnit("gpu");
+  EXPECT_EQ(blackwell.computeTypeFor(DType::FP4), DType::FP4);
+  Expected<double> fp4 = blackwell.peakFlopsPerSecond(DType::FP4);
+  ASSERT_TRUE(bool(fp4)) << toString(fp4.takeError());
+  EXPECT_DOUBLE_EQ(*fp4, 9000e12);
+
+  System h100 = load("h100");
+  const Unit &hopper = *h100.findUnit("gpu");
+  EXPECT_EQ(hopper.computeTypeFor(DType::FP4), DType::FP8);
+  Expected<double> widened = hopper.peakFlopsPerSecond(DType::FP4);
+  ASSERT_TRUE(bool(widened)) << toString(widened.takeError());
+  EXPECT_DOUBLE_EQ(*widened, 1978.9e12);
+  // Nothing is wider than fp32.
+  EXPECT_TRUE(widerTypesOf(DType::FP32).empty());
 }
 
 // PIM compute = count x clock x FLOPs/cycle, never a typed total:

@@ -39,6 +39,11 @@ struct ModelStats {
   /// What decided whether the LM head reuses the token table, for models
   /// raised from ONNX (the `llm.tied_embeddings_evidence` attribute).
   std::string tiedEmbeddingsEvidence;
+  /// Parameters of the checkpoint's parts the import left out and counted
+  /// (a vision tower, an MTP module: the `llm.left_out_parameters` and
+  /// `llm.left_out` attributes), and what they are.
+  uint64_t leftOutParameters = 0;
+  std::string leftOut;
   /// Fixed order: embedding, attention_projections, mlp, experts, router,
   /// norm, lm_head, other.
   std::vector<StatsCategory> breakdown;

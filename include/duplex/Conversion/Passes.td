@@ -81,7 +81,7 @@ def RaiseONNXToLLM : Pass<"raise-onnx-to-llm", "mlir::ModuleOp"> {
            "Symbol name of the llm.model (default: from the file name)">,
     Option<"weightDType", "weight-dtype", "std::string", /*default=*/"\"\"",
            "Store every weight as this type (f32, f16, bf16, fp8, int8, "
-           "int4, mxfp4) instead of the initializers' types">,
+           "int4, mxfp4, nvfp4) instead of the initializers' types">,
     Option<"kvDType", "kv-dtype", "std::string", /*default=*/"\"\"",
            "KV-cache element type instead of the model's">,
     Option<"tiedEmbeddings", "tied-embeddings", "std::string",

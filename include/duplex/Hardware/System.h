@@ -172,11 +172,17 @@ struct Unit {
   double joulesPerMac = 0;
   double staticWattsPerUnit = 0;
 
-  /// Peak FLOP/s of all instances for `type`: the datasheet value for a
-  /// GPU/xPU, count x clock x FLOPs/cycle for PIM. An error names the unit
-  /// and the types it lists when `type` is missing (no silent fallback).
+  /// Peak FLOP/s of all instances for arithmetic in `type`: the datasheet
+  /// value for a GPU/xPU, count x clock x FLOPs/cycle for PIM, of the type
+  /// computeTypeFor(type) picks. An error names the unit and the types it
+  /// lists when neither `type` nor a wider one is listed.
   llvm::Expected<double> peakFlopsPerSecond(DType type) const;
+  /// Whether the description lists a peak for `type` itself.
   bool hasPeakFor(DType type) const;
+  /// The type arithmetic in `type` runs at: `type` when listed, else the
+  /// nearest of widerTypesOf(type) the unit lists (an A100 has no fp8 peak:
+  /// fp8 work runs at fp16); none when no such type is listed.
+  std::optional<DType> computeTypeFor(DType type) const;
   double staticWatts() const { return staticWattsPerUnit * count; }
   AccessPath accessPath() const { return accessPathOf(kind); }
 };

@@ -9,6 +9,7 @@
 #ifndef DUPLEX_HARDWARE_TYPES_H
 #define DUPLEX_HARDWARE_TYPES_H
 
+#include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/StringRef.h"
 
 #include <optional>
@@ -52,8 +53,9 @@ enum class LinkKind { NVLink, PCIe, InfiniBand };
 enum class LinkScope { IntraNode, Host, InterNode };
 
 /// Arithmetic types a unit lists a peak for. Weight bit widths (int4 = 4)
-/// are separate: a kernel can stream int4 weights and compute in fp16.
-enum class DType { FP32, TF32, FP16, BF16, FP8, INT8, INT4 };
+/// are separate: a kernel can stream int4 weights and compute in fp16. FP4
+/// is the 4-bit E2M1 element of MXFP4 and NVFP4 (Blackwell tensor cores).
+enum class DType { FP32, TF32, FP16, BF16, FP8, INT8, INT4, FP4 };
 
 llvm::StringRef toString(UnitKind kind);
 llvm::StringRef toString(MemoryKind kind);
@@ -86,6 +88,14 @@ AccessPath accessPathOf(UnitKind kind);
 
 /// Width of one element of `type` in bits.
 unsigned bitsOf(DType type);
+
+/// Every DType, in declaration order.
+llvm::ArrayRef<DType> allDTypes();
+
+/// The types arithmetic in `type` may run at on a unit that lists no peak
+/// for it, nearest first: each holds every value of `type` (fp8 and int8 in
+/// fp16, fp16 in fp32). A unit computes at the first of these it lists.
+llvm::ArrayRef<DType> widerTypesOf(DType type);
 
 } // namespace duplex::hw
 

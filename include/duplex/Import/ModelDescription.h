@@ -70,6 +70,12 @@ struct ModelDescription {
   /// read from a multimodal config's `text_config`, a model_type read as
   /// another family. Printed as warnings.
   std::vector<std::string> importNotes;
+  /// Parameters of the checkpoint's parts that are left out and counted
+  /// (a vision tower, DeepSeek's MTP module); the import states the
+  /// checkpoint total they make with the served model.
+  uint64_t leftOutParameters = 0;
+  /// Those parts, named for that statement.
+  std::vector<std::string> leftOutParts;
 
   int64_t vocabSize = 0;
   int64_t hiddenSize = 0;

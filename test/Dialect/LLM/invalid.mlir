@@ -162,7 +162,7 @@ llm.model @m activation(f16) {
 // -----
 
 llm.model @m activation(f16) {
-  // expected-error @+1 {{expected string or keyword containing one of the following enum values for attribute 'weight_dtype' [f32, f16, bf16, fp8, int8, int4, mxfp4]}}
+  // expected-error @+1 {{expected string or keyword containing one of the following enum values for attribute 'weight_dtype' [f32, f16, bf16, fp8, int8, int4, mxfp4, nvfp4]}}
   %e = llm.token_embedding vocab(10) weights(f64) : !llm.act<64>
   llm.output %e : !llm.act<64>
 }

@@ -47,6 +47,26 @@ llvm::StringRef duplex::llm::getDTypeSpellings() {
   return spellings;
 }
 
+duplex::hw::DType duplex::llm::getComputeType(DType activation) {
+  switch (activation) {
+  case DType::f32:
+    return hw::DType::FP32;
+  case DType::f16:
+  case DType::bf16:
+    return hw::DType::FP16;
+  case DType::fp8:
+    return hw::DType::FP8;
+  case DType::int8:
+    return hw::DType::INT8;
+  case DType::int4:
+    return hw::DType::INT4;
+  case DType::mxfp4:
+  case DType::nvfp4:
+    return hw::DType::FP4;
+  }
+  llvm_unreachable("unknown llm::DType");
+}
+
 unsigned duplex::llm::getDTypeBits(DType type) {
   switch (type) {
   case DType::f32:
@@ -60,8 +80,10 @@ unsigned duplex::llm::getDTypeBits(DType type) {
   case DType::int4:
     return 4;
   case DType::mxfp4:
-    // The elements' 4 bits; the shared 8-bit scale of each 32 (0.25 bit per
-    // weight, 6%) is not counted (docs/user-guide.md).
+  case DType::nvfp4:
+    // The elements' 4 bits; the shared 8-bit scale of each block (MXFP4:
+    // one per 32, 0.25 bit per weight, 6%; NVFP4: one per 16, 0.5 bit, 12%)
+    // is not counted (docs/user-guide.md).
     return 4;
   }
   llvm_unreachable("unknown llm::DType");

@@ -110,6 +110,12 @@ LogicalResult ModelOp::verifyRegions() {
   return success();
 }
 
+uint64_t duplex::llm::countParameters(ModelOp model) {
+  uint64_t parameters = 0, weightBits = 0, kvBits = 0;
+  countModel(model.getBody().front(), 1, parameters, weightBits, kvBits);
+  return parameters;
+}
+
 Value ModelOp::getLogits() {
   return cast<OutputOp>(getBody().front().back()).getLogits();
 }

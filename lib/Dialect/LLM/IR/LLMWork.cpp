@@ -54,16 +54,14 @@ uint64_t widthOf(Value value) {
   return cast<ActType>(value.getType()).getWidth();
 }
 
-/// The arithmetic runs at the activation precision.
-hw::DType computeTypeFor(unsigned activationBits) {
-  switch (activationBits) {
-  case 32:
-    return hw::DType::FP32;
-  case 8:
-    return hw::DType::FP8;
-  default:
-    return hw::DType::FP16;
-  }
+/// A matrix multiply with `weights`: at the activations' type, except that
+/// NVFP4 weights come with FP4 activations (NVIDIA's NVFP4 recipe, TensorRT
+/// Model Optimizer, quantises each GEMM's input to NVFP4 as well), so those
+/// GEMMs run at the FP4 rate. MXFP4 (gpt-oss) is weight-only: its GEMMs
+/// upcast the weights to the activations' type.
+hw::DType matmulComputeType(const WorkContext &context, DType weights) {
+  return weights == DType::nvfp4 ? hw::DType::FP4
+                                 : context.activationComputeType;
 }
 
 OpWork single(WorkCategory category, Kernel kernel) {
@@ -83,7 +81,7 @@ void elementwise(const WorkContext &context, uint64_t width, unsigned inputs,
   pass.inputs = inputs;
   pass.flopsPerElement = flopsPerElement;
   pass.bits = context.activationBits;
-  pass.computeType = computeTypeFor(context.activationBits);
+  pass.computeType = context.activationComputeType;
   work.push_back(single(WorkCategory::Other, pass));
 }
 
@@ -95,7 +93,7 @@ cost::GemmShape gemm(const WorkContext &context, uint64_t rows, uint64_t in,
   shape.n = out;
   shape.weightBits = getDTypeBits(weights);
   shape.activationBits = context.activationBits;
-  shape.computeType = computeTypeFor(context.activationBits);
+  shape.computeType = matmulComputeType(context, weights);
   return shape;
 }
 
@@ -109,7 +107,7 @@ cost::ExpertFfn ffn(const WorkContext &context, uint64_t tokens,
   shape.gated = gated;
   shape.weightBits = getDTypeBits(weights);
   shape.activationBits = context.activationBits;
-  shape.computeType = computeTypeFor(context.activationBits);
+  shape.computeType = matmulComputeType(context, weights);
   return shape;
 }
 
@@ -254,7 +252,7 @@ void AttentionOp::getStageWork(const WorkContext &context,
   shape.headDim = getHeadDim();
   shape.kvBits = getDTypeBits(getKvDtype());
   shape.activationBits = context.activationBits;
-  shape.computeType = computeTypeFor(context.activationBits);
+  shape.computeType = context.activationComputeType;
 
   const Stage &stage = context.stage;
   if (!stage.prefillTokens.empty()) {
@@ -298,7 +296,7 @@ void MLAOp::getStageWork(const WorkContext &context,
   shape.heads = heads;
   shape.kvBits = getDTypeBits(getKvDtype());
   shape.activationBits = context.activationBits;
-  shape.computeType = computeTypeFor(context.activationBits);
+  shape.computeType = context.activationComputeType;
 
   uint64_t decodes = stage.decodeContexts.size();
   uint64_t prefillTokens = stage.tokens() - decodes;

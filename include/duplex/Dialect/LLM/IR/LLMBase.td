@@ -53,7 +53,10 @@ def LLM_DType : I32EnumAttr<"DType", "element type of weights or KV cache", [
     I32EnumAttrCase<"int4", 5>,
     // OCP microscaling FP4 (E2M1 elements, one E8M0 scale per 32):
     // gpt-oss's expert weights.
-    I32EnumAttrCase<"mxfp4", 6>
+    I32EnumAttrCase<"mxfp4", 6>,
+    // NVIDIA NVFP4 (E2M1 elements, one E4M3 scale per 16): Blackwell
+    // checkpoints quantised by TensorRT Model Optimizer.
+    I32EnumAttrCase<"nvfp4", 7>
   ]> {
   let cppNamespace = "::duplex::llm";
 }

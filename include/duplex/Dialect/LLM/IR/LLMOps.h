@@ -20,6 +20,11 @@
 namespace duplex::llm {
 /// Storage size of one element of `type`, in bits (int4 packs two per byte).
 unsigned getDTypeBits(DType type);
+/// The arithmetic type of work whose activations are `activation`: fp16
+/// for 16-bit ones (bf16 has the same peak wherever both are listed), fp4
+/// for MXFP4/NVFP4. A unit without it computes at a wider type it has
+/// (hw::Unit::computeTypeFor).
+hw::DType getComputeType(DType activation);
 /// Every DType's spelling, comma-separated, from the enum itself (for
 /// option help and error messages).
 llvm::StringRef getDTypeSpellings();
@@ -52,6 +57,9 @@ struct KVCacheShape {
 /// The KV-cache shape of `op` when it is an attention core (llm.attention,
 /// llm.mla): one per decoder layer, which is how layers are counted.
 std::optional<KVCacheShape> getKVCacheShape(mlir::Operation *op);
+/// The parameters of `model`'s weight-bearing ops times their repeat counts
+/// (the verifier has checked that they fit 64 bits).
+uint64_t countParameters(ModelOp model);
 } // namespace duplex::llm
 
 #endif // DUPLEX_DIALECT_LLM_IR_LLMOPS_H

@@ -51,8 +51,10 @@ struct OpWork {
 struct WorkContext {
   Stage stage;
   RoutingOptions routing;
-  /// Bits of one activation element (the model's activation_dtype).
+  /// Bits of one activation element (the model's activation_dtype), and
+  /// the type its arithmetic runs at (getComputeType).
   unsigned activationBits = 16;
+  hw::DType activationComputeType = hw::DType::FP16;
   /// Tensor-parallel degree: dense layers and attention heads are split
   /// this many ways and each device does 1/tensorParallel of the work.
   unsigned tensorParallel = 1;
