@@ -54,14 +54,22 @@ uint64_t widthOf(Value value) {
   return cast<ActType>(value.getType()).getWidth();
 }
 
-/// A matrix multiply with `weights`: at the activations' type, except that
-/// NVFP4 weights come with FP4 activations (NVIDIA's NVFP4 recipe, TensorRT
-/// Model Optimizer, quantises each GEMM's input to NVFP4 as well), so those
-/// GEMMs run at the FP4 rate. MXFP4 (gpt-oss) is weight-only: its GEMMs
-/// upcast the weights to the activations' type.
+/// A matrix multiply with `weights`: at the activations' type, except for
+/// the formats served with their GEMM inputs quantised as well (W8A8,
+/// W4A4), whose multiplies run at the weights' rate: FP8 (Hugging Face's
+/// fine-grained FP8 with activation_scheme dynamic, DeepSeek-V3's release;
+/// TensorRT Model Optimizer's FP8; vLLM's fp8) and NVFP4 (Model Optimizer's
+/// NVFP4 recipe quantises each GEMM's input to NVFP4). INT8/INT4 (GPTQ,
+/// AWQ) and MXFP4 (gpt-oss) are weight-only: the weights are upcast.
 hw::DType matmulComputeType(const WorkContext &context, DType weights) {
-  return weights == DType::nvfp4 ? hw::DType::FP4
-                                 : context.activationComputeType;
+  switch (weights) {
+  case DType::nvfp4:
+    return hw::DType::FP4;
+  case DType::fp8:
+    return hw::DType::FP8;
+  default:
+    return context.activationComputeType;
+  }
 }
 
 OpWork single(WorkCategory category, Kernel kernel) {
