@@ -63,8 +63,20 @@ struct StatsWalker {
       uint64_t parameters = weights.getNumParameters();
       add(weights.getStatsCategory(), parameters, bits, multiplier);
       stats.activeParameters += multiplier * parameters;
+      // A lookup reads one row of its table per token; a tied LM head
+      // multiplies by all of the token table.
+      if (isa<TokenEmbeddingOp>(op))
+        tokenTable += multiplier * parameters;
+      if (isa<PositionEmbeddingOp>(op))
+        positionTables += multiplier * parameters;
+      if (auto head = dyn_cast<LMHeadOp>(op))
+        tiedHead |= head.getTied();
     }
   }
+
+  uint64_t tokenTable = 0;
+  uint64_t positionTables = 0;
+  bool tiedHead = false;
 };
 } // namespace
 
@@ -84,6 +96,9 @@ ModelStats duplex::computeModelStats(ModelOp model) {
     stats.breakdown.push_back(StatsCategory{name, 0, 0});
   StatsWalker walker{stats};
   walker.walk(model.getBody().front(), 1);
+  stats.activeParametersWithoutEmbedding =
+      stats.activeParameters - walker.positionTables -
+      (walker.tiedHead ? 0 : walker.tokenTable);
   for (const StatsCategory &c : stats.breakdown) {
     stats.parameters += c.parameters;
     stats.weightBytes += c.weightBytes();
@@ -101,6 +116,8 @@ llvm::json::Value duplex::toJSON(const ModelStats &stats) {
       {"model", stats.name},
       {"parameters", stats.parameters},
       {"active_parameters", stats.activeParameters},
+      {"active_parameters_without_embedding",
+       stats.activeParametersWithoutEmbedding},
       {"weight_bytes", stats.weightBytes},
       {"kv_cache_bytes_per_token", stats.kvCacheBytesPerToken},
       {"layers", stats.numLayers},
@@ -159,6 +176,9 @@ void duplex::printModelStats(const ModelStats &stats, llvm::raw_ostream &os) {
   text += fmt::format("  {:<26}{:>20}  ({})\n", "active parameters/token",
                       grouped(stats.activeParameters),
                       scaled(stats.activeParameters, ""));
+  text += fmt::format("  {:<26}{:>20}  ({})\n", "  without embedding",
+                      grouped(stats.activeParametersWithoutEmbedding),
+                      scaled(stats.activeParametersWithoutEmbedding, ""));
   if (stats.leftOutParameters) {
     uint64_t checkpoint = stats.parameters + stats.leftOutParameters;
     text += fmt::format("  {:<26}{:>20}  ({}; {} not served)\n",

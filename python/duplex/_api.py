@@ -56,9 +56,12 @@ def stats(model, *, json=True, weight_dtype=None, kv_dtype=None,
     account for in full (weights left out, layers that disagree with its KV
     caches) raises ``DuplexError`` unless ``allow_partial=True``, which
     returns the partial model with ``"partial": True``. Returns a dict with
-    ``parameters``, ``active_parameters``, ``weight_bytes``,
+    ``parameters``, ``active_parameters`` (embedding tables included) and
+    ``active_parameters_without_embedding``, ``weight_bytes``,
     ``kv_cache_bytes_per_token``, ``layers``, ``moe_layers`` and
-    ``breakdown`` (ONNX exports also ``tied_embeddings_evidence``).
+    ``breakdown`` (ONNX exports also ``tied_embeddings_evidence``; configs
+    whose vision tower or MTP module is left out and counted also
+    ``left_out``, ``left_out_parameters`` and ``checkpoint_parameters``).
     """
     text = _duplex.stats(model=_path(model), json=json,
                          weight_dtype=weight_dtype or "",

@@ -68,7 +68,11 @@ static cl::opt<std::string> statsModel(cl::Positional, cl::Required,
 static cl::opt<bool>
     statsJSON("json",
               cl::desc("Print JSON (keys: parameters, weight_bytes, "
-                       "kv_cache_bytes_per_token, active_parameters, layers, "
+                       "kv_cache_bytes_per_token, active_parameters (what a "
+                       "token touches, embedding tables included: Meta's "
+                       "and Qwen's convention), "
+                       "active_parameters_without_embedding (OpenAI's and "
+                       "DeepSeek's), layers, "
                        "moe_layers, breakdown, model; ONNX models also "
                        "tied_embeddings_evidence and, with --allow-partial, "
                        "partial; configs whose checkpoint holds parts left "

@@ -30,6 +30,12 @@ struct ModelStats {
   /// Parameters a single token touches: routed experts count top_k of
   /// num_experts (the MoE "active" parameters).
   uint64_t activeParameters = 0;
+  /// The same without the embedding tables, of which a token reads one
+  /// row (a tied LM head still multiplies by the whole token table): the
+  /// convention of OpenAI's gpt-oss (5.1B of 120b) and DeepSeek's "37B
+  /// activated"; Meta (Llama 4's 17B) and Qwen ("22B", "3.3B") count the
+  /// table, as activeParameters does.
+  uint64_t activeParametersWithoutEmbedding = 0;
   uint64_t kvCacheBytesPerToken = 0;
   int64_t numLayers = 0;
   int64_t numMoELayers = 0;
