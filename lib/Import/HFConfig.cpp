@@ -16,6 +16,7 @@
 
 #include "duplex/Import/HFConfig.h"
 #include "ConfigReader.h"
+#include "Quantization.h"
 #include "VisionTowers.h"
 #include "duplex/Support/InputFile.h"
 
@@ -250,13 +251,28 @@ void readSlidingLayers(ConfigReader &r, ModelDescription &m, Rule isSliding) {
 /// text_config may omit the vocabulary and head counts).
 void readGemma(ConfigReader &r, ModelDescription &m) {
   bool gemma3 = m.modelType == "gemma3_text";
-  m.vocabSize = r.positiveOr("vocab_size", gemma3 ? 262208 : 256000);
-  m.hiddenSize = r.positiveOr("hidden_size", 2304);
-  m.intermediateSize = r.positiveOr("intermediate_size", 9216);
-  m.numLayers = r.positiveOr("num_hidden_layers", 26);
-  m.numHeads = r.positiveOr("num_attention_heads", 8);
-  m.numKVHeads = r.positiveOr("num_key_value_heads", 4);
-  m.headDim = r.positiveOr("head_dim", 256);
+  // A size taken from the defaults changes every count: said in a note.
+  std::string defaulted;
+  auto size = [&](StringRef key, int64_t fallback) {
+    if (!r.has(key))
+      defaulted +=
+          formatv("{0}{1} {2}", defaulted.empty() ? "" : ", ", key, fallback)
+              .str();
+    return r.positiveOr(key, fallback);
+  };
+  m.vocabSize = size("vocab_size", gemma3 ? 262208 : 256000);
+  m.hiddenSize = size("hidden_size", 2304);
+  m.intermediateSize = size("intermediate_size", 9216);
+  m.numLayers = size("num_hidden_layers", 26);
+  m.numHeads = size("num_attention_heads", 8);
+  m.numKVHeads = size("num_key_value_heads", 4);
+  m.headDim = size("head_dim", 256);
+  if (!defaulted.empty())
+    m.importNotes.push_back(
+        formatv("sizes absent from the config, taken from transformers' {0} "
+                "defaults: {1}",
+                gemma3 ? "Gemma3TextConfig" : "Gemma2Config", defaulted)
+            .str());
   m.maxPositionEmbeddings =
       r.positiveOr("max_position_embeddings", gemma3 ? 131072 : 8192);
   m.normEps = r.positiveNumberOr("rms_norm_eps", 1e-6);
@@ -662,38 +678,10 @@ void readDTypes(ConfigReader &r, ModelDescription &m,
   }
   m.weightDType = m.kvDType = m.activationDType = *dtype;
 
-  if (const json::Object *quant = r.optionalObject("quantization_config")) {
-    ConfigReader q(*quant, "", "");
-    std::string method = q.stringOr("quant_method", "");
-    int64_t bits = q.positiveOr("bits", 0);
-    // TensorRT Model Optimizer checkpoints name their format in quant_algo
-    // (hf_quant_config.json copied into config.json): NVFP4 and FP8
-    // quantise every linear layer but the LM head.
-    std::string algorithm =
-        method == "modelopt" ? q.stringOr("quant_algo", "") : "";
-    if (method == "modelopt" && q.stringOr("kv_cache_quant_algo", "") == "FP8")
-      m.kvDType = DType::fp8;
-    if (method == "modelopt" && algorithm != "NVFP4" && algorithm != "FP8")
-      r.fail("quantization_config",
-             "quant_method 'modelopt' names quant_algo '" + algorithm +
-                 "'; supported: NVFP4, FP8");
-    else if (algorithm == "NVFP4")
-      m.matmulWeightDType = DType::nvfp4;
-    else if (method == "fp8" || algorithm == "FP8")
-      m.matmulWeightDType = DType::fp8;
-    else if (method == "mxfp4")
-      // gpt-oss: the experts in MXFP4; attention, router, embedding and
-      // head stay in the config's dtype (modules_to_not_convert).
-      m.expertWeightDType = DType::mxfp4;
-    else if (bits == 4)
-      m.matmulWeightDType = DType::int4;
-    else if (bits == 8)
-      m.matmulWeightDType = DType::int8;
-    else
-      r.fail("quantization_config",
-             "must give 'bits' of 4 or 8, or quant_method 'fp8', 'mxfp4' "
-             "or 'modelopt' (quant_algo NVFP4 or FP8)");
-  }
+  // --weight-dtype replaces whatever the checkpoint's quantiser did.
+  if (const json::Object *quant = r.optionalObject("quantization_config"))
+    if (!options.weightDType)
+      readQuantizationConfig(*quant, r, m);
   if (options.weightDType) {
     m.weightDType = *options.weightDType;
     m.matmulWeightDType.reset();
