@@ -25,11 +25,11 @@ struct StatsWalker {
     llvm_unreachable("WeightOpInterface returned an unknown stats category");
   }
 
-  void add(StringRef name, uint64_t parameters, unsigned bits,
+  void add(StringRef name, uint64_t parameters, DType type,
            uint64_t multiplier) {
     StatsCategory &c = category(name);
     c.parameters += parameters * multiplier;
-    c.weightBits += parameters * bits * multiplier;
+    c.weightBits += getStorageBits(type, parameters) * multiplier;
   }
 
   void walk(Block &block, uint64_t multiplier) {
@@ -45,15 +45,15 @@ struct StatsWalker {
       auto weights = dyn_cast<WeightOpInterface>(op);
       if (!weights)
         continue;
-      unsigned bits = getDTypeBits(weights.getWeightElementType());
+      DType type = weights.getWeightElementType();
       if (auto moe = dyn_cast<MoEOp>(op)) {
         // Experts and router are separate buckets; only top_k experts (plus
         // shared ones and the router) are active for a token.
         stats.numMoELayers += multiplier;
         uint64_t routed = moe.getNumExperts() * moe.getParametersPerExpert();
-        add("experts", routed + moe.getSharedExpertParameters(), bits,
+        add("experts", routed + moe.getSharedExpertParameters(), type,
             multiplier);
-        add("router", moe.getRouterParameters(), bits, multiplier);
+        add("router", moe.getRouterParameters(), type, multiplier);
         stats.activeParameters +=
             multiplier *
             (moe.getTopK() * moe.getParametersPerExpert() +
@@ -61,7 +61,7 @@ struct StatsWalker {
         continue;
       }
       uint64_t parameters = weights.getNumParameters();
-      add(weights.getStatsCategory(), parameters, bits, multiplier);
+      add(weights.getStatsCategory(), parameters, type, multiplier);
       stats.activeParameters += multiplier * parameters;
       // A lookup reads one row of its table per token; a tied LM head
       // multiplies by all of the token table.

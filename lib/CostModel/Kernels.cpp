@@ -18,7 +18,7 @@ static constexpr double kFlopsPerMac = 2;
 /// max, subtract, exp, sum, divide per element.
 static constexpr double kSoftmaxFlopsPerElement = 5;
 
-static double bytesOf(double elements, unsigned bits) {
+static double bytesOf(double elements, double bits) {
   return elements * bits / kBitsPerByte;
 }
 
@@ -26,8 +26,8 @@ static Error invalid(const Twine &message) {
   return createStringError(inconvertibleErrorCode(), message);
 }
 
-static Error checkBits(StringRef what, unsigned bits) {
-  if (bits == 0)
+static Error checkBits(StringRef what, double bits) {
+  if (!(bits > 0))
     return invalid(what + " must be positive");
   return Error::success();
 }

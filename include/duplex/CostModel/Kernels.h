@@ -28,7 +28,8 @@ struct GemmShape {
   uint64_t m = 0;
   uint64_t k = 0;
   uint64_t n = 0;
-  unsigned weightBits = 16;
+  /// Per weight, on average: a microscaling format's shared scales count.
+  double weightBits = 16;
   unsigned activationBits = 16;
   hw::DType computeType = hw::DType::FP16;
   uint64_t batch = 1;
@@ -109,7 +110,7 @@ struct ExpertFfn {
   uint64_t hidden = 0;
   uint64_t intermediate = 0;
   bool gated = true;
-  unsigned weightBits = 16;
+  double weightBits = 16; ///< Per weight, scales included (GemmShape's).
   unsigned activationBits = 16;
   hw::DType computeType = hw::DType::FP16;
 };

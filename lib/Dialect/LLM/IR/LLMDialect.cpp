@@ -67,6 +67,31 @@ duplex::hw::DType duplex::llm::getComputeType(DType activation) {
   llvm_unreachable("unknown llm::DType");
 }
 
+/// Elements per shared scale of a microscaling format, 0 for the others.
+static uint64_t scaleBlockOf(DType type) {
+  switch (type) {
+  case DType::mxfp4:
+    return 32;
+  case DType::nvfp4:
+    return 16;
+  default:
+    return 0;
+  }
+}
+
+static constexpr uint64_t kScaleBits = 8; // E8M0 (MXFP4), E4M3 (NVFP4).
+
+uint64_t duplex::llm::getStorageBits(DType type, uint64_t count) {
+  uint64_t block = scaleBlockOf(type);
+  uint64_t scales = block ? (count + block - 1) / block : 0;
+  return count * getDTypeBits(type) + scales * kScaleBits;
+}
+
+double duplex::llm::getDTypeStorageBits(DType type) {
+  uint64_t block = scaleBlockOf(type);
+  return getDTypeBits(type) + (block ? double(kScaleBits) / block : 0.0);
+}
+
 unsigned duplex::llm::getDTypeBits(DType type) {
   switch (type) {
   case DType::f32:
@@ -81,9 +106,7 @@ unsigned duplex::llm::getDTypeBits(DType type) {
     return 4;
   case DType::mxfp4:
   case DType::nvfp4:
-    // The elements' 4 bits; the shared 8-bit scale of each block (MXFP4:
-    // one per 32, 0.25 bit per weight, 6%; NVFP4: one per 16, 0.5 bit, 12%)
-    // is not counted (docs/user-guide.md).
+    // The elements' 4 bits; the shared scales are getStorageBits'.
     return 4;
   }
   llvm_unreachable("unknown llm::DType");

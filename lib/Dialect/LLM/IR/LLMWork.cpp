@@ -99,7 +99,7 @@ cost::GemmShape gemm(const WorkContext &context, uint64_t rows, uint64_t in,
   shape.m = rows;
   shape.k = in;
   shape.n = out;
-  shape.weightBits = getDTypeBits(weights);
+  shape.weightBits = getDTypeStorageBits(weights);
   shape.activationBits = context.activationBits;
   shape.computeType = matmulComputeType(context, weights);
   return shape;
@@ -113,7 +113,7 @@ cost::ExpertFfn ffn(const WorkContext &context, uint64_t tokens,
   shape.hidden = hidden;
   shape.intermediate = intermediate;
   shape.gated = gated;
-  shape.weightBits = getDTypeBits(weights);
+  shape.weightBits = getDTypeStorageBits(weights);
   shape.activationBits = context.activationBits;
   shape.computeType = matmulComputeType(context, weights);
   return shape;
@@ -230,7 +230,7 @@ void MoEOp::getStageWork(const WorkContext &context,
   // An FFN does 2 FLOPs per weight per token: n tokens are n x 16 / bits
   // FLOP per weight byte.
   double ridgeTokens =
-      context.expertRidgeOpB * getDTypeBits(getWeightDtype()) / 16.0;
+      context.expertRidgeOpB * getDTypeStorageBits(getWeightDtype()) / 16.0;
   unsigned device = busiestExpertDevice(counts, expertParallel, ridgeTokens);
   for (auto [expert, count] : llvm::enumerate(counts)) {
     if (expert % expertParallel != device)

@@ -20,6 +20,13 @@
 namespace duplex::llm {
 /// Storage size of one element of `type`, in bits (int4 packs two per byte).
 unsigned getDTypeBits(DType type);
+/// Bits that `count` weights of `type` occupy: their elements, and for the
+/// microscaling formats one 8-bit scale per block (MXFP4: E8M0 per 32,
+/// OCP MX spec; NVFP4: E4M3 per 16, NVIDIA's NVFP4).
+uint64_t getStorageBits(DType type, uint64_t count);
+/// The same per weight, on average (MXFP4 4.25, NVFP4 4.5): what a kernel
+/// streams per weight.
+double getDTypeStorageBits(DType type);
 /// The arithmetic type of work whose activations are `activation`: fp16
 /// for 16-bit ones (bf16 has the same peak wherever both are listed), fp4
 /// for MXFP4/NVFP4. A unit without it computes at a wider type it has
