@@ -2,6 +2,8 @@
 
 #include "duplex/Analysis/ModelStats.h"
 
+#include "llvm/Support/MathExtras.h"
+
 #include <fmt/format.h>
 
 using namespace mlir;
@@ -107,6 +109,19 @@ ModelStats duplex::computeModelStats(ModelOp model) {
   return stats;
 }
 
+/// The served model plus the counted parts left out, when there are such
+/// parts and the sum fits 64 bits (an IR file may carry any attribute).
+static std::optional<uint64_t> checkpointParameters(const ModelStats &stats) {
+  if (!stats.leftOutParameters)
+    return std::nullopt;
+  bool overflowed = false;
+  uint64_t total = llvm::SaturatingAdd(stats.parameters,
+                                       stats.leftOutParameters, &overflowed);
+  if (overflowed)
+    return std::nullopt;
+  return total;
+}
+
 llvm::json::Value duplex::toJSON(const ModelStats &stats) {
   llvm::json::Object breakdown;
   for (const StatsCategory &c : stats.breakdown)
@@ -128,11 +143,10 @@ llvm::json::Value duplex::toJSON(const ModelStats &stats) {
     result["partial"] = true;
   if (!stats.tiedEmbeddingsEvidence.empty())
     result["tied_embeddings_evidence"] = stats.tiedEmbeddingsEvidence;
-  if (stats.leftOutParameters) {
+  if (std::optional<uint64_t> checkpoint = checkpointParameters(stats)) {
     result["left_out_parameters"] = stats.leftOutParameters;
     result["left_out"] = stats.leftOut;
-    result["checkpoint_parameters"] =
-        stats.parameters + stats.leftOutParameters;
+    result["checkpoint_parameters"] = *checkpoint;
   }
   return result;
 }
@@ -179,12 +193,10 @@ void duplex::printModelStats(const ModelStats &stats, llvm::raw_ostream &os) {
   text += fmt::format("  {:<26}{:>20}  ({})\n", "  without embedding",
                       grouped(stats.activeParametersWithoutEmbedding),
                       scaled(stats.activeParametersWithoutEmbedding, ""));
-  if (stats.leftOutParameters) {
-    uint64_t checkpoint = stats.parameters + stats.leftOutParameters;
+  if (std::optional<uint64_t> checkpoint = checkpointParameters(stats))
     text += fmt::format("  {:<26}{:>20}  ({}; {} not served)\n",
-                        "checkpoint parameters", grouped(checkpoint),
-                        scaled(checkpoint, ""), stats.leftOut);
-  }
+                        "checkpoint parameters", grouped(*checkpoint),
+                        scaled(*checkpoint, ""), stats.leftOut);
   text +=
       fmt::format("  {:<26}{:>20}  ({})\n", "weight bytes",
                   grouped(stats.weightBytes), scaled(stats.weightBytes, "B"));

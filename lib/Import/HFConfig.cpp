@@ -29,6 +29,7 @@
 #include "llvm/ADT/StringSwitch.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/JSON.h"
+#include "llvm/Support/MathExtras.h"
 #include "llvm/Support/Path.h"
 
 using namespace llvm;
@@ -501,8 +502,9 @@ void readDeepSeek(ConfigReader &r, ModelDescription &m) {
     return;
   int64_t mtp = r.nonNegativeOr("num_nextn_predict_layers", 0);
   if (mtp > 0 && routed) {
-    uint64_t parameters = mtp * mtpModuleParameters(m);
-    m.leftOutParameters += parameters;
+    uint64_t parameters =
+        SaturatingMultiply(uint64_t(mtp), mtpModuleParameters(m));
+    m.leftOutParameters = SaturatingAdd(m.leftOutParameters, parameters);
     m.leftOutParts.push_back("the MTP module");
     m.importNotes.push_back(
         formatv("the multi-token-prediction module (num_nextn_predict_layers "
@@ -705,7 +707,7 @@ std::string describeLeftOutTower(StringRef key, const json::Object &tower,
       tower, uint64_t(text.getInteger("hidden_size").value_or(0)), why);
   if (!parameters)
     return (key + " (the vision tower; not counted: " + why + ")").str();
-  leftOutParameters += *parameters;
+  leftOutParameters = SaturatingAdd(leftOutParameters, *parameters);
   leftOutParts.push_back("the vision tower");
   return formatv("{0} (the vision tower and its projector: {1:N} "
                  "parameters, {2:F2} B)",
@@ -887,16 +889,24 @@ duplex::importHFConfig(StringRef json, StringRef fileName,
                              fileName.str().c_str());
   if (model->leftOutParameters > 0) {
     uint64_t served = 0;
+    module->walk([&](llm::ModelOp op) { served = llm::countParameters(op); });
     std::string parts = llvm::join(model->leftOutParts, " and ");
+    bool overflowed = false;
+    uint64_t total =
+        SaturatingAdd(served, model->leftOutParameters, &overflowed);
+    if (overflowed) {
+      mlir::emitWarning(loc) << "the served model and " << parts
+                             << " count more parameters than 64 bits hold "
+                                "together: no checkpoint total";
+      return std::move(module);
+    }
     module->walk([&](llm::ModelOp op) {
-      served = llm::countParameters(op);
       // Kept with the model, so that stats can give the checkpoint total.
       op->setAttr("llm.left_out_parameters",
                   mlir::IntegerAttr::get(mlir::IntegerType::get(context, 64),
                                          APInt(64, model->leftOutParameters)));
       op->setAttr("llm.left_out", mlir::StringAttr::get(context, parts));
     });
-    uint64_t total = served + model->leftOutParameters;
     mlir::emitWarning(loc) << formatv(
         "the checkpoint holds {0:N} parameters ({1:F2} B): the {2:N} served "
         "here and {3:N} in {4}, left out",
