@@ -42,7 +42,7 @@ struct StatsWalker {
       }
       if (std::optional<KVCacheShape> kv = getKVCacheShape(&op)) {
         stats.numLayers += multiplier;
-        kvBits += multiplier * kv->elementsPerToken * getDTypeBits(kv->dtype);
+        kvBits += multiplier * getStorageBits(kv->dtype, kv->elementsPerToken);
       }
       auto weights = dyn_cast<WeightOpInterface>(op);
       if (!weights)

@@ -45,7 +45,7 @@ struct AttentionShape {
   unsigned heads = 0;
   unsigned kvHeads = 0;
   unsigned headDim = 0;
-  unsigned kvBits = 16;
+  double kvBits = 16; ///< Per element, a microscaling format's scales included.
   unsigned activationBits = 16;
   hw::DType computeType = hw::DType::FP16;
   unsigned valueDim = 0;

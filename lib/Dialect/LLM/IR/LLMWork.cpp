@@ -258,7 +258,7 @@ void AttentionOp::getStageWork(const WorkContext &context,
   if (shape.heads % shape.kvHeads != 0)
     shape.kvHeads = 1;
   shape.headDim = getHeadDim();
-  shape.kvBits = getDTypeBits(getKvDtype());
+  shape.kvBits = getDTypeStorageBits(getKvDtype());
   shape.activationBits = context.activationBits;
   shape.computeType = context.activationComputeType;
 
@@ -302,7 +302,7 @@ void MLAOp::getStageWork(const WorkContext &context,
   DType weights = getWeightDtype();
   cost::AttentionShape shape;
   shape.heads = heads;
-  shape.kvBits = getDTypeBits(getKvDtype());
+  shape.kvBits = getDTypeStorageBits(getKvDtype());
   shape.activationBits = context.activationBits;
   shape.computeType = context.activationComputeType;
 
