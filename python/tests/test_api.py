@@ -280,3 +280,15 @@ def test_model_type_as_reads_a_fork_as_its_family(cli, tmp_path):
     report = duplex.simulate(path, model_type_as="llama", device="h100",
                              devices=4, requests=4, batch=4)
     assert report["generated_tokens"] > 0
+
+
+def test_load_device_says_which_wider_type_a_unit_computes_at():
+    # devices/a100.json lists no fp8 or fp4 peak: both run at fp16, the
+    # nearest wider type it lists; int4 at its int8 (docs/device-format.md).
+    # The B200 lists fp4 (9 PFLOPS dense), so fp4 is not remapped there.
+    a100 = duplex.load_device("a100")["units"][0]
+    assert a100["computes_as"] == {"fp4": "fp16", "fp8": "fp16",
+                                   "int4": "int8"}
+    b200 = duplex.load_device("b200")["units"][0]
+    assert "fp4" not in b200["computes_as"]
+    assert b200["peak_flops_per_s"]["fp4"] == 9000e12
