@@ -274,6 +274,21 @@ void readGemma(ConfigReader &r, ModelDescription &m) {
                 "defaults: {1}",
                 gemma3 ? "Gemma3TextConfig" : "Gemma2Config", defaulted)
             .str());
+  // Soft-capping (cap * tanh(x / cap)) on the attention scores and the
+  // logits: about 3 FLOPs a score against attention's 4 x head_dim (0.3% at
+  // head_dim 256), and a pass over the logits beside the LM head's 2 x
+  // hidden a logit: not priced, said so.
+  std::string capped;
+  for (StringRef key : {"attn_logit_softcapping", "final_logit_softcapping"})
+    if (r.has(key))
+      capped += formatv("{0}{1} {2}", capped.empty() ? "" : ", ", key,
+                        r.positiveNumberOr(key, 0))
+                    .str();
+  if (!capped.empty())
+    m.importNotes.push_back(
+        "soft-capping (" + capped +
+        ") is not priced: its tanh adds about 3 FLOPs a score to attention's "
+        "4 x head_dim, and a pass over the logits");
   m.maxPositionEmbeddings =
       r.positiveOr("max_position_embeddings", gemma3 ? 131072 : 8192);
   m.normEps = r.positiveNumberOr("rms_norm_eps", 1e-6);
