@@ -159,17 +159,12 @@ std::optional<LinkScope> parseLinkScope(StringRef text) {
       .Default(std::nullopt);
 }
 
+// DType's spellings are its toString names, over allDTypes().
 std::optional<DType> parseDType(StringRef text) {
-  return StringSwitch<std::optional<DType>>(text)
-      .Case("fp32", DType::FP32)
-      .Case("tf32", DType::TF32)
-      .Case("fp16", DType::FP16)
-      .Case("bf16", DType::BF16)
-      .Case("fp8", DType::FP8)
-      .Case("int8", DType::INT8)
-      .Case("int4", DType::INT4)
-      .Case("fp4", DType::FP4)
-      .Default(std::nullopt);
+  for (DType type : allDTypes())
+    if (toString(type) == text)
+      return type;
+  return std::nullopt;
 }
 
 StringRef unitKindSpellings() {
@@ -182,7 +177,13 @@ StringRef accessPathSpellings() {
 StringRef linkKindSpellings() { return "nvlink, pcie, infiniband"; }
 StringRef linkScopeSpellings() { return "intra_node, host, inter_node"; }
 StringRef dtypeSpellings() {
-  return "fp32, tf32, fp16, bf16, fp8, int8, int4, fp4";
+  static const std::string spellings = [] {
+    std::string list;
+    for (DType type : allDTypes())
+      list += (list.empty() ? "" : ", ") + toString(type).str();
+    return list;
+  }();
+  return spellings;
 }
 
 bool isPim(UnitKind kind) {

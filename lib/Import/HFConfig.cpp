@@ -743,15 +743,15 @@ ArrayRef<StringRef> duplex::getSupportedHFModelTypes() {
 }
 
 std::optional<DType> duplex::parseDTypeName(StringRef name) {
-  return StringSwitch<std::optional<DType>>(name.lower())
-      .Cases({"f32", "float32", "float", "fp32"}, DType::f32)
-      .Cases({"f16", "float16", "half", "fp16"}, DType::f16)
-      .Cases({"bf16", "bfloat16"}, DType::bf16)
-      .Cases({"fp8", "f8", "float8", "float8_e4m3fn"}, DType::fp8)
-      .Case("int8", DType::int8)
-      .Case("int4", DType::int4)
-      .Case("mxfp4", DType::mxfp4)
-      .Case("nvfp4", DType::nvfp4)
+  std::string lower = name.lower();
+  // The enum's own spellings (llm.DType), then torch's and common aliases.
+  if (std::optional<DType> type = llm::symbolizeDType(lower))
+    return type;
+  return StringSwitch<std::optional<DType>>(lower)
+      .Cases({"float32", "float", "fp32"}, DType::f32)
+      .Cases({"float16", "half", "fp16"}, DType::f16)
+      .Case("bfloat16", DType::bf16)
+      .Cases({"f8", "float8", "float8_e4m3fn"}, DType::fp8)
       .Default(std::nullopt);
 }
 
@@ -883,6 +883,33 @@ duplex::parseHFConfig(StringRef text, StringRef fileName,
   return model;
 }
 
+/// Warns with the checkpoint total the served `served` and the parts the
+/// import left out make, and keeps the left-out count on the model for
+/// stats; a total past 64 bits is said, not claimed.
+static void stateLeftOutParts(llm::ModelOp served,
+                              const ModelDescription &model,
+                              mlir::Location loc) {
+  uint64_t parameters = llm::countParameters(served);
+  std::string parts = llvm::join(model.leftOutParts, " and ");
+  bool overflowed = false;
+  uint64_t total =
+      SaturatingAdd(parameters, model.leftOutParameters, &overflowed);
+  if (overflowed) {
+    mlir::emitWarning(loc) << "the served model and " << parts
+                           << " count more parameters than 64 bits hold "
+                              "together: no checkpoint total";
+    return;
+  }
+  mlir::Builder builder(served.getContext());
+  served->setAttr("llm.left_out_parameters",
+                  builder.getI64IntegerAttr(int64_t(model.leftOutParameters)));
+  served->setAttr("llm.left_out", builder.getStringAttr(parts));
+  mlir::emitWarning(loc) << formatv(
+      "the checkpoint holds {0:N} parameters ({1:F2} B): the {2:N} served "
+      "here and {3:N} in {4}, left out",
+      total, total / 1e9, parameters, model.leftOutParameters, parts);
+}
+
 Expected<mlir::OwningOpRef<mlir::ModuleOp>>
 duplex::importHFConfig(StringRef json, StringRef fileName,
                        mlir::MLIRContext *context,
@@ -902,30 +929,8 @@ duplex::importHFConfig(StringRef json, StringRef fileName,
     return createStringError(inconvertibleErrorCode(),
                              "%s: the imported model failed verification",
                              fileName.str().c_str());
-  if (model->leftOutParameters > 0) {
-    uint64_t served = 0;
-    module->walk([&](llm::ModelOp op) { served = llm::countParameters(op); });
-    std::string parts = llvm::join(model->leftOutParts, " and ");
-    bool overflowed = false;
-    uint64_t total =
-        SaturatingAdd(served, model->leftOutParameters, &overflowed);
-    if (overflowed) {
-      mlir::emitWarning(loc) << "the served model and " << parts
-                             << " count more parameters than 64 bits hold "
-                                "together: no checkpoint total";
-      return std::move(module);
-    }
-    module->walk([&](llm::ModelOp op) {
-      // Kept with the model, so that stats can give the checkpoint total.
-      op->setAttr("llm.left_out_parameters",
-                  mlir::IntegerAttr::get(mlir::IntegerType::get(context, 64),
-                                         APInt(64, model->leftOutParameters)));
-      op->setAttr("llm.left_out", mlir::StringAttr::get(context, parts));
-    });
-    mlir::emitWarning(loc) << formatv(
-        "the checkpoint holds {0:N} parameters ({1:F2} B): the {2:N} served "
-        "here and {3:N} in {4}, left out",
-        total, total / 1e9, served, model->leftOutParameters, parts);
-  }
+  if (model->leftOutParameters > 0)
+    stateLeftOutParts(*module->getBody()->getOps<llm::ModelOp>().begin(),
+                      *model, loc);
   return std::move(module);
 }
