@@ -68,68 +68,89 @@ static llvm::Expected<cost::Workload> workloadOf(const Kernel &kernel) {
       kernel);
 }
 
-namespace {
-struct Collector {
-  const WorkContext &context;
-  std::vector<WorkRecord> records;
-  unsigned nextIndex = 0;
-  uint64_t moeOps = 0;
-
-  llvm::Error walk(Block &block, uint64_t layers) {
-    for (Operation &op : block) {
-      if (auto repeat = dyn_cast<RepeatOp>(op)) {
-        if (llvm::Error error =
-                walk(repeat.getBody().front(), layers * repeat.getCount()))
-          return error;
-        continue;
-      }
-      auto stageWork = dyn_cast<StageWorkOpInterface>(op);
-      if (!stageWork)
-        continue;
-      unsigned index = nextIndex++;
-      // Each MoE op draws its own routing; a recorded one must fit it. Only
-      // then is the context (and its stage) copied.
-      std::optional<WorkContext> moeContext;
-      if (auto moe = dyn_cast<MoEOp>(op)) {
-        moeContext = context;
-        moeContext->routingStream = context.routingStream * 1000003 + moeOps++;
-        if (llvm::Error error = checkRoutingFits(
-                context.routing, moe.getNumExperts(), moe.getTopK()))
-          return error;
-      }
-      llvm::SmallVector<OpWork, 2> parts;
-      stageWork.getStageWork(moeContext ? *moeContext : context, parts);
-      for (OpWork &part : parts) {
-        // Built in place: a record's kernels sit inline, so a move copies
-        // them.
-        WorkRecord &record = records.emplace_back();
-        record.index = index;
-        record.op = &op;
-        record.label = describeOp(&op);
-        record.layers = layers;
-        for (const Kernel &kernel : part.kernels) {
-          llvm::Expected<cost::Workload> workload = workloadOf(kernel);
-          if (!workload)
-            return workload.takeError();
-          record.flops += workload->flops;
-          record.bytes += workload->bytes();
-        }
-        record.work = std::move(part);
-      }
+static void listOps(Block &block, uint64_t layers, std::vector<WorkOp> &ops,
+                    uint64_t &moeOps) {
+  for (Operation &op : block) {
+    if (auto repeat = dyn_cast<RepeatOp>(op)) {
+      listOps(repeat.getBody().front(), layers * repeat.getCount(), ops,
+              moeOps);
+      continue;
     }
-    return llvm::Error::success();
+    auto stageWork = dyn_cast<StageWorkOpInterface>(op);
+    if (!stageWork)
+      continue;
+    WorkOp &workOp = ops.emplace_back();
+    workOp.op = stageWork;
+    workOp.index = ops.size() - 1;
+    workOp.layers = layers;
+    if (isa<MoEOp>(op))
+      workOp.moeOrdinal = moeOps++;
   }
-};
-} // namespace
+}
+
+llvm::Expected<std::vector<WorkOp>>
+duplex::listWorkOps(ModelOp model, const RoutingOptions &routing) {
+  std::vector<WorkOp> ops;
+  uint64_t moeOps = 0;
+  listOps(model.getBody().front(), 1, ops, moeOps);
+  for (WorkOp workOp : ops)
+    if (auto moe = dyn_cast<MoEOp>(workOp.op.getOperation()))
+      if (llvm::Error error =
+              checkRoutingFits(routing, moe.getNumExperts(), moe.getTopK()))
+        return std::move(error);
+  return ops;
+}
+
+llvm::Expected<std::vector<WorkRecord>>
+duplex::collectStageWork(ArrayRef<WorkOp> ops, const WorkContext &context,
+                         RecordLabels labels) {
+  std::vector<WorkRecord> records;
+  // A model's records number a few per decoder layer kind: no regrowth.
+  records.reserve(std::max<size_t>(64, ops.size() + 8));
+  // Each MoE op draws its own routing; only then is the context (and its
+  // stage) copied, once.
+  std::optional<WorkContext> moeContext;
+  llvm::SmallVector<OpWork, 2> parts;
+  for (const WorkOp &workOp : ops) {
+    const WorkContext *opContext = &context;
+    if (workOp.moeOrdinal) {
+      if (!moeContext)
+        moeContext = context;
+      moeContext->routingStream =
+          context.routingStream * 1000003 + *workOp.moeOrdinal;
+      opContext = &*moeContext;
+    }
+    parts.clear();
+    StageWorkOpInterface stageWork = workOp.op;
+    stageWork.getStageWork(*opContext, parts);
+    for (OpWork &part : parts) {
+      // Built in place: a record's kernels sit inline, so a move copies
+      // them.
+      WorkRecord &record = records.emplace_back();
+      record.index = workOp.index;
+      record.op = stageWork.getOperation();
+      if (labels == RecordLabels::With)
+        record.label = describeOp(record.op);
+      record.layers = workOp.layers;
+      for (const Kernel &kernel : part.kernels) {
+        llvm::Expected<cost::Workload> workload = workloadOf(kernel);
+        if (!workload)
+          return workload.takeError();
+        record.flops += workload->flops;
+        record.bytes += workload->bytes();
+      }
+      record.work = std::move(part);
+    }
+  }
+  return std::move(records);
+}
 
 llvm::Expected<std::vector<WorkRecord>>
 duplex::collectStageWork(ModelOp model, const WorkContext &context) {
-  Collector collector{context, {}};
-  // A model's records number a few per decoder layer kind: no regrowth.
-  collector.records.reserve(64);
-  if (llvm::Error error = collector.walk(model.getBody().front(), 1))
-    return std::move(error);
-  return std::move(collector.records);
+  llvm::Expected<std::vector<WorkOp>> ops = listWorkOps(model, context.routing);
+  if (!ops)
+    return ops.takeError();
+  return collectStageWork(*ops, context);
 }
 
 llvm::json::Object duplex::toJSON(const WorkRecord &record) {

@@ -98,6 +98,10 @@ StagePolicy::create(ModelOp model, std::unique_ptr<hw::System> system,
     return std::move(error);
   std::unique_ptr<StagePolicy> policy(
       new StagePolicy(model, std::move(system), options));
+  Expected<std::vector<WorkOp>> workOps = listWorkOps(model, options.routing);
+  if (!workOps)
+    return workOps.takeError();
+  policy->workOps = std::move(*workOps);
   policy->needs = needs;
   policy->kvCapacity = duplex::kvCapacityTokens(*policy->system, needs);
   if (options.mode.subBatchInterleaving) {
@@ -169,12 +173,12 @@ std::vector<std::string> StagePolicy::resourceNames() const {
   return names;
 }
 
-Expected<serving::StageCost> StagePolicy::cost(const Stage &stage) {
+Expected<const serving::StageCost &> StagePolicy::cost(const Stage &stage) {
   ++queries;
   CanonicalStage canonical = canonicalize(stage);
   auto found = memo.find(canonical);
   if (found != memo.end())
-    return found->second;
+    return found->second; // The map's nodes stay put as it grows.
   // The routing draw of a stage is seeded by its spelled-out form.
   Stage stand = canonical.toStage();
   Expected<serving::StageCost> cost =
@@ -182,8 +186,7 @@ Expected<serving::StageCost> StagePolicy::cost(const Stage &stage) {
   if (!cost)
     return cost.takeError();
   ++evaluations;
-  memo.emplace(std::move(canonical), *cost);
-  return cost;
+  return memo.emplace(std::move(canonical), std::move(*cost)).first->second;
 }
 
 static sim::TaskCategory toTaskCategory(WorkCategory category) {
@@ -273,7 +276,7 @@ static sim::WorkItem toWorkItem(PlacedRecord &placed, const hw::System &system,
 }
 
 Expected<SmallVector<sim::WorkItem, 16>>
-StagePolicy::placeWork(const Stage &stage, uint64_t routingStream) {
+StagePolicy::placeWork(const Stage &stage, uint64_t routingStream, bool named) {
   RoutingOptions routing = options.routing;
   routing.seed ^= routingStream;
   bool expertTensorParallel =
@@ -284,7 +287,8 @@ StagePolicy::placeWork(const Stage &stage, uint64_t routingStream) {
   applyExpertParallelism(context, *system, expertTensorParallel);
   context.expertRidgeOpB = expertRidgeOpB;
   context.costCache = &costCache;
-  Expected<std::vector<WorkRecord>> records = collectStageWork(model, context);
+  Expected<std::vector<WorkRecord>> records = collectStageWork(
+      workOps, context, named ? RecordLabels::With : RecordLabels::Without);
   if (!records)
     return records.takeError();
   Expected<PlacementPlan> plan =
@@ -346,16 +350,16 @@ Expected<sim::Schedule> StagePolicy::buildSchedule(const Stage &stage,
     scheduleOptions.mode = sim::CoprocessMode::None;
   if (scheduleOptions.mode == sim::CoprocessMode::TwoMiniBatch) {
     auto [firstHalf, secondHalf] = halves(stage);
-    auto first = placeWork(firstHalf, routingStream);
+    auto first = placeWork(firstHalf, routingStream, named);
     if (!first)
       return first.takeError();
-    auto second = placeWork(secondHalf, routingStream + 1);
+    auto second = placeWork(secondHalf, routingStream + 1, named);
     if (!second)
       return second.takeError();
     return sim::buildTwoMiniBatchSchedule(*system, *first, *second,
                                           scheduleOptions);
   }
-  auto items = placeWork(stage, routingStream);
+  auto items = placeWork(stage, routingStream, named);
   if (!items)
     return items.takeError();
   return sim::buildStageSchedule(*system, *items, scheduleOptions);
@@ -365,8 +369,17 @@ Expected<serving::StageCost> StagePolicy::evaluate(const Stage &stage,
                                                    uint64_t routingStream) {
   Expected<sim::Schedule> schedule =
       buildSchedule(stage, routingStream, /*named=*/false);
-  if (!schedule)
-    return schedule.takeError();
+  if (!schedule) {
+    // Build it again with labels, so the message names the op.
+    consumeError(schedule.takeError());
+    Expected<sim::Schedule> named = buildSchedule(stage, routingStream);
+    if (!named)
+      return named.takeError();
+    return createStringError(inconvertibleErrorCode(),
+                             "stage %s could be built only with its ops "
+                             "labelled",
+                             stage.str().c_str());
+  }
   if (Error error = evaluator.evaluate(*schedule, result)) {
     // Rebuild with names, so the message names the task.
     consumeError(std::move(error));

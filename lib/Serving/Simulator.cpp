@@ -7,7 +7,6 @@
 #include <algorithm>
 #include <deque>
 #include <limits>
-#include <tuple>
 
 using namespace llvm;
 
@@ -123,17 +122,6 @@ private:
     return used;
   }
 
-  /// KV tokens held and requests decoding, in one pass (a trace run forms
-  /// hundreds of thousands of stages).
-  std::pair<uint64_t, uint64_t> occupancy() const {
-    uint64_t used = 0, decoding = 0;
-    for (const Live &live : running) {
-      used += live.kvTokens;
-      decoding += !live.prefilling();
-    }
-    return {used, decoding};
-  }
-
   /// Frees the most recently admitted request and queues it to recompute
   /// its prompt and the tokens it has generated.
   void preemptLatest() {
@@ -143,6 +131,8 @@ private:
                                    });
     Live live = *latest;
     running.erase(latest);
+    heldTokens -= live.kvTokens;
+    decodingRequests -= !live.prefilling();
     live.promptTokens =
         std::max<uint64_t>(1, result.requests[live.index].inputTokens) +
         live.generated;
@@ -169,11 +159,9 @@ private:
 
   Error step() {
     // Decode growth: every decoding request adds one token of KV.
-    auto [used, decoding] = occupancy();
-    while (!running.empty() && used + decoding > capacity) {
+    while (!running.empty() && heldTokens + decodingRequests > capacity)
       preemptLatest();
-      std::tie(used, decoding) = occupancy();
-    }
+    uint64_t used = heldTokens, decoding = decodingRequests;
     uint64_t budget = options.maxTokensPerStage
                           ? options.maxTokensPerStage
                           : std::numeric_limits<uint64_t>::max();
@@ -195,9 +183,19 @@ private:
       kvFree -= chunk;
       return true;
     };
-    for (size_t i = 0; i < running.size(); ++i)
-      if (running[i].prefilling() && !take(i))
-        break;
+    // One pass over the batch (it runs once a stage): prompt chunks up to
+    // the first that does not fit, and the decoders' contexts. Requests
+    // admitted below are all still prefilling, so the contexts are final.
+    // Reused: the stage's buffers keep their capacity from stage to stage.
+    stage.prefillTokens.clear();
+    stage.decodeContexts.clear();
+    bool takingPrompts = true;
+    for (size_t i = 0; i < running.size(); ++i) {
+      if (!running[i].prefilling())
+        stage.decodeContexts.push_back(running[i].kvTokens);
+      else if (takingPrompts)
+        takingPrompts = take(i);
+    }
     while (!waiting.empty() && running.size() < options.maxBatch) {
       if (waiting.front().promptTokens > capacity) {
         const Live &live = waiting.front();
@@ -231,15 +229,10 @@ private:
 
     // Prefill first: a stage with prompt work does not decode.
     bool decodes = options.mixPrefillAndDecode || chunks.empty();
-    // Reused: its buffers keep their capacity from stage to stage.
-    stage.prefillTokens.clear();
-    stage.decodeContexts.clear();
     for (auto [i, chunk] : chunks)
       stage.prefillTokens.push_back(chunk);
-    if (decodes)
-      for (const Live &live : running)
-        if (!live.prefilling())
-          stage.decodeContexts.push_back(live.kvTokens);
+    if (!decodes)
+      stage.decodeContexts.clear();
     if (stage.empty())
       return createStringError(inconvertibleErrorCode(),
                                "the serving loop formed an empty stage: the "
@@ -247,7 +240,7 @@ private:
                                "waiting request",
                                (unsigned long long)capacity);
 
-    Expected<StageCost> cost = oracle.cost(stage);
+    Expected<const StageCost &> cost = oracle.cost(stage);
     if (!cost)
       return cost.takeError();
     if (options.recordStages) {
@@ -270,11 +263,17 @@ private:
     accumulate(*cost, stage);
 
     // Decoding requests append their token's KV and emit the next token.
-    for (Live &live : running) {
-      if (live.prefilling() || !decodes)
-        continue;
-      ++live.kvTokens;
-      emitToken(live);
+    // `done`: some request has all its tokens (the retire pass below is
+    // skipped on the many stages where none has).
+    bool done = false;
+    if (decodes) {
+      for (Live &live : running) {
+        if (live.prefilling())
+          continue;
+        ++live.kvTokens;
+        done |= emitToken(live);
+      }
+      heldTokens += decoding;
     }
     // Prompt chunks fill the cache; a completed prompt emits a token (the
     // first, or the next one after a recompute) unless the request is
@@ -283,19 +282,31 @@ private:
       Live &live = running[i];
       live.prefilled += chunk;
       live.kvTokens += chunk;
-      if (!live.prefilling() &&
-          live.generated < result.requests[live.index].outputTokens)
-        emitToken(live);
+      heldTokens += chunk;
+      if (live.prefilling())
+        continue;
+      ++decodingRequests;
+      done |= live.generated >= result.requests[live.index].outputTokens ||
+              emitToken(live);
     }
     if (options.recordStages)
       result.stageRecords.back().kvTokens = kvUsed();
-    // Retire finished requests (and replace them in a closed loop).
+    if (done)
+      retireFinished();
+    return Error::success();
+  }
+
+  /// Retires the requests that have all their tokens (and replaces them in a
+  /// closed loop).
+  void retireFinished() {
     for (size_t i = 0; i < running.size();) {
       Live &live = running[i];
       RequestRecord &record = result.requests[live.index];
       if (!live.prefilling() && live.generated >= record.outputTokens) {
         record.finishSeconds = now;
         ++finished;
+        heldTokens -= live.kvTokens;
+        --decodingRequests;
         running.erase(running.begin() + i);
         if (options.closedLoop && nextArrival < specs.size())
           arrive(now);
@@ -303,10 +314,10 @@ private:
       }
       ++i;
     }
-    return Error::success();
   }
 
-  void emitToken(Live &live) {
+  /// Records `live`'s next token; true when it was the request's last.
+  bool emitToken(Live &live) {
     RequestRecord &record = result.requests[live.index];
     if (live.generated == 0)
       record.firstTokenSeconds = now;
@@ -315,6 +326,7 @@ private:
     ++live.generated;
     live.lastTokenSeconds = now;
     ++result.generatedTokens;
+    return live.generated >= record.outputTokens;
   }
 
   static StageKind kindOf(const Stage &stage) {
@@ -346,6 +358,10 @@ private:
   std::deque<Live> waiting;
   std::vector<Live> running;
   Stage stage; ///< The stage being formed (see step()).
+  /// KV tokens the running requests hold, and how many of them decode: kept
+  /// as requests change, not summed again for every stage.
+  uint64_t heldTokens = 0;
+  uint64_t decodingRequests = 0;
   size_t nextArrival = 0;
   size_t finished = 0;
   uint64_t admissions = 0;

@@ -14,6 +14,7 @@
 #include "llvm/Support/Error.h"
 #include "llvm/Support/JSON.h"
 
+#include <optional>
 #include <string>
 
 namespace duplex {
@@ -52,6 +53,34 @@ double lowestRidgeOpB(const hw::System &system);
 
 void applyExpertParallelism(llm::WorkContext &context, const hw::System &system,
                             bool expertTensorParallel);
+
+/// An op that does work in a stage, in walk order, with what every stage's
+/// records of it share. A serving run lists them once (listWorkOps) and
+/// collects each stage's records from the list.
+struct WorkOp {
+  llm::StageWorkOpInterface op;
+  unsigned index = 0;  ///< WorkRecord::index.
+  uint64_t layers = 1; ///< WorkRecord::layers.
+  /// MoE ops draw their routing in their own stream: the how-manieth MoE op
+  /// this is, or none.
+  std::optional<uint64_t> moeOrdinal;
+};
+
+/// The work ops of `model` in walk order. Fails when a MoE op's routing
+/// cannot be drawn (checkRoutingFits).
+llvm::Expected<std::vector<WorkOp>> listWorkOps(llm::ModelOp model,
+                                                const RoutingOptions &routing);
+
+/// Whether records carry their label (describeOp): a label is only read by
+/// messages, placement overrides and named schedules, and spelling it for
+/// each of a serving run's stages is measurable.
+enum class RecordLabels { With, Without };
+
+/// All records of `ops` (listWorkOps) for `context`'s stage, in walk order.
+/// Fails if a kernel is malformed.
+llvm::Expected<std::vector<WorkRecord>>
+collectStageWork(llvm::ArrayRef<WorkOp> ops, const llm::WorkContext &context,
+                 RecordLabels labels = RecordLabels::With);
 
 /// All records of `model` in walk order. Fails if a kernel is malformed.
 llvm::Expected<std::vector<WorkRecord>>

@@ -63,7 +63,7 @@ public:
   create(llm::ModelOp model, std::unique_ptr<hw::System> system,
          const PolicyOptions &options);
 
-  llvm::Expected<serving::StageCost> cost(const Stage &stage) override;
+  llvm::Expected<const serving::StageCost &> cost(const Stage &stage) override;
   uint64_t kvCapacityTokens() const override { return kvCapacity; }
   /// The system's units, then its links.
   std::vector<std::string> resourceNames() const override;
@@ -106,14 +106,17 @@ private:
   CanonicalStage canonicalize(const Stage &stage) const;
   llvm::Expected<serving::StageCost> evaluate(const Stage &stage,
                                               uint64_t routingStream);
-  /// Each op part of `stage` placed, as the Sim library's work items.
+  /// Each op part of `stage` placed, as the Sim library's work items;
+  /// labelled (for task names and messages) when `named`.
   llvm::Expected<llvm::SmallVector<sim::WorkItem, 16>>
-  placeWork(const Stage &stage, uint64_t routingStream);
+  placeWork(const Stage &stage, uint64_t routingStream, bool named);
   llvm::Expected<sim::Schedule> buildSubBatchSchedule(const Stage &stage);
 
   llm::ModelOp model;
   std::unique_ptr<hw::System> system;
   PolicyOptions options;
+  /// The model's work ops, listed once for every stage.
+  std::vector<WorkOp> workOps;
   CapacityNeeds needs;
   uint64_t kvCapacity = 0;
   unsigned devicesPerNode = 1;

@@ -58,8 +58,10 @@ class StageOracle {
 public:
   virtual ~StageOracle();
   /// Time and energy of `stage` on the whole system (all devices of one
-  /// data-parallel replica).
-  virtual llvm::Expected<StageCost> cost(const Stage &stage) = 0;
+  /// data-parallel replica). The cost is the oracle's and stays valid until
+  /// its next call: the serving loop asks hundreds of thousands of times and
+  /// copies only what it keeps.
+  virtual llvm::Expected<const StageCost &> cost(const Stage &stage) = 0;
   /// KV-cache tokens one replica can hold (memory minus weights).
   virtual uint64_t kvCapacityTokens() const = 0;
   /// The units and links StageCost::busySecondsByResource follows.
