@@ -12,5 +12,6 @@ python=/usr/bin/python3
 $python experiments/l3_devices.py
 $python experiments/l3_traces.py
 $python experiments/l3_throughput.py "${jobs[@]}"
+$python experiments/l3_paper_parallelism.py "${jobs[@]}"
 $python experiments/l3_scaling.py "${jobs[@]}"
 $python experiments/l3_check.py

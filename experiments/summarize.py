@@ -286,6 +286,25 @@ def l3_headline(results):
                  body)
 
 
+def l3_paper_parallelism(results):
+    rows = read('l3_paper_parallelism', results)
+    paper = {'GPU-only': '3.94x', 'HBM-PIM': '5.15x (v1: 6.1x)',
+             'HBM-PIM-EXT': '3.45x', 'R-PIM': '7.21x'}
+    traces = list(dict.fromkeys(r['trace'] for r in rows))
+    body = []
+    for system in paper:
+        mine = {r['trace']: r for r in rows if r['system'] == system}
+        ratios = [mine[t]['dimm_pim_over_this'] for t in traces]
+        body.append([system, paper[system]] +
+                     [f'{mine[t]["dimm_pim_over_this"]:.2f}x' for t in traces] +
+                     [f'{max(ratios):.2f}x'])
+    kept = {r['trace']: f'{int(r["requests"])}/{int(r["trace_requests"])}'
+            for r in rows}
+    return table(['DIMM-PIM over', 'paper, up to'] +
+                 [f'{t} ({kept[t]} requests)' for t in traces] + ['max'],
+                 body)
+
+
 def l3_scaling(results):
     rows = read('l3_scaling', results)
     body = []
@@ -362,6 +381,7 @@ SECTIONS = {'calibration': calibration, 'headline': headline,
             'ablation': ablation, 'paper_profile': paper_profile,
             'l3_throughput': l3_throughput,
             'l3_headline': l3_headline, 'l3_scaling': l3_scaling,
+            'l3_paper_parallelism': l3_paper_parallelism,
             'study_serving': study_serving, 'study_opb': study_opb}
 
 
