@@ -367,21 +367,14 @@ Expected<sim::Schedule> StagePolicy::buildSchedule(const Stage &stage,
 
 Expected<serving::StageCost> StagePolicy::evaluate(const Stage &stage,
                                                    uint64_t routingStream) {
+  // The fast path builds without labels and names; when building or
+  // evaluating fails, both run again named, so the message names the op
+  // or task.
   Expected<sim::Schedule> schedule =
       buildSchedule(stage, routingStream, /*named=*/false);
-  if (!schedule) {
-    // Build it again with labels, so the message names the op.
-    consumeError(schedule.takeError());
-    Expected<sim::Schedule> named = buildSchedule(stage, routingStream);
-    if (!named)
-      return named.takeError();
-    return createStringError(inconvertibleErrorCode(),
-                             "stage %s could be built only with its ops "
-                             "labelled",
-                             stage.str().c_str());
-  }
-  if (Error error = evaluator.evaluate(*schedule, result)) {
-    // Rebuild with names, so the message names the task.
+  Error error =
+      schedule ? evaluator.evaluate(*schedule, result) : schedule.takeError();
+  if (error) {
     consumeError(std::move(error));
     Expected<sim::Schedule> named = buildSchedule(stage, routingStream);
     if (!named)
@@ -389,8 +382,8 @@ Expected<serving::StageCost> StagePolicy::evaluate(const Stage &stage,
     if (Error namedError = evaluator.evaluate(*named, result))
       return std::move(namedError);
     return createStringError(inconvertibleErrorCode(),
-                             "stage %s could be evaluated only with its "
-                             "tasks named",
+                             "stage %s could be built and evaluated only "
+                             "with its ops and tasks named",
                              stage.str().c_str());
   }
   // The evaluator reports one device; the replica's devices run alike.
