@@ -146,11 +146,13 @@ StagePolicy::canonicalize(const Stage &stage) const {
   llvm::sort(canonical.prefillTokens, std::greater<uint64_t>());
   canonical.decodes = stage.decodeContexts.size();
   if (!stage.decodeContexts.empty()) {
-    double sum = 0;
+    // Summed as integers: the same double as summing doubles (a stage's
+    // contexts sum far below 2^53), without a conversion per request.
+    uint64_t sum = 0;
     for (uint64_t context : stage.decodeContexts)
       sum += context;
     uint64_t bucket = std::max<uint64_t>(1, options.contextBucketTokens);
-    double mean = sum / stage.decodeContexts.size();
+    double mean = double(sum) / stage.decodeContexts.size();
     uint64_t rounded =
         std::max<uint64_t>(1, uint64_t(std::llround(mean / bucket)) * bucket);
     uint64_t roundedDown =
@@ -176,9 +178,13 @@ std::vector<std::string> StagePolicy::resourceNames() const {
 Expected<const serving::StageCost &> StagePolicy::cost(const Stage &stage) {
   ++queries;
   CanonicalStage canonical = canonicalize(stage);
+  if (lastFound && lastFound->first == canonical)
+    return lastFound->second;
   auto found = memo.find(canonical);
-  if (found != memo.end())
+  if (found != memo.end()) {
+    lastFound = &*found;
     return found->second; // The map's nodes stay put as it grows.
+  }
   // The routing draw of a stage is seeded by its spelled-out form.
   Stage stand = canonical.toStage();
   Expected<serving::StageCost> cost =
@@ -186,7 +192,8 @@ Expected<const serving::StageCost &> StagePolicy::cost(const Stage &stage) {
   if (!cost)
     return cost.takeError();
   ++evaluations;
-  return memo.emplace(std::move(canonical), std::move(*cost)).first->second;
+  lastFound = &*memo.emplace(std::move(canonical), std::move(*cost)).first;
+  return lastFound->second;
 }
 
 static sim::TaskCategory toTaskCategory(WorkCategory category) {
@@ -226,13 +233,13 @@ static bool endsWithAllReduce(mlir::Operation *op) {
   return isa<MLPOp, MoEOp>(op);
 }
 
-/// A placed record as the Sim library's plain work item; the record's
-/// label and kernels move into it.
-static sim::WorkItem toWorkItem(PlacedRecord &placed, const hw::System &system,
-                                const WorkContext &context,
-                                unsigned devicesPerNode) {
+/// A placed record as the Sim library's plain work item, filled in place
+/// (its kernels sit inline: a move copies them); the record's label and
+/// kernels move into it.
+static void fillWorkItem(sim::WorkItem &item, PlacedRecord &placed,
+                         const hw::System &system, const WorkContext &context,
+                         unsigned devicesPerNode) {
   WorkRecord &record = placed.record;
-  sim::WorkItem item;
   item.label = std::move(record.label);
   item.opIndex = record.index;
   item.part = toSimPart(record.work.part);
@@ -272,7 +279,6 @@ static sim::WorkItem toWorkItem(PlacedRecord &placed, const hw::System &system,
         std::max(sent, received) * width * context.activationBits / 8.0;
     item.allToAllDevices = nodes;
   }
-  return item;
 }
 
 Expected<SmallVector<sim::WorkItem, 16>>
@@ -298,7 +304,8 @@ StagePolicy::placeWork(const Stage &stage, uint64_t routingStream, bool named) {
   SmallVector<sim::WorkItem, 16> items;
   items.reserve(plan->records.size());
   for (PlacedRecord &placed : plan->records)
-    items.push_back(toWorkItem(placed, *system, context, devicesPerNode));
+    fillWorkItem(items.emplace_back(), placed, *system, context,
+                 devicesPerNode);
   return items;
 }
 

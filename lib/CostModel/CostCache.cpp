@@ -4,6 +4,8 @@
 #include "duplex/CostModel/CostModel.h"
 #include "duplex/Hardware/System.h"
 
+#include <algorithm>
+
 using namespace llvm;
 
 namespace duplex::cost {
@@ -16,26 +18,49 @@ static Expected<Cost> estimateFresh(const hw::System &system,
       kernel);
 }
 
+void CostCache::reserveSlot() {
+  if (size >= kMaxEntries) {
+    chunks.clear();
+    size = 0;
+    std::fill(slots.begin(), slots.end(), 0);
+  }
+  if (size == chunks.size() << kChunkBits)
+    chunks.push_back(std::make_unique<Entry[]>(size_t(1) << kChunkBits));
+  if (2 * (size + 1) <= slots.size())
+    return;
+  slots.assign(std::max<size_t>(1024, 2 * slots.size()), 0);
+  size_t mask = slots.size() - 1;
+  for (size_t index = 0; index < size; ++index) {
+    size_t slot = entryAt(index).hash & mask;
+    while (slots[slot])
+      slot = (slot + 1) & mask;
+    slots[slot] = uint32_t(index + 1);
+  }
+}
+
 Expected<Cost> CostCache::estimate(const hw::Unit &unit, const Kernel &kernel) {
   // Units are few: their index in the system tells them apart.
   size_t hash = hashKernel(kernel) ^ size_t(&unit - system.units.data());
-  auto found = entries.find(hash);
-  if (found != entries.end())
-    for (const Entry &entry : found->second)
-      if (entry.unit == &unit && entry.kernel == kernel) {
+  size_t mask = slots.size() - 1;
+  if (!slots.empty())
+    for (size_t slot = hash & mask; slots[slot]; slot = (slot + 1) & mask) {
+      const Entry &entry = entryAt(slots[slot] - 1);
+      if (entry.hash == hash && entry.unit == &unit && entry.kernel == kernel) {
         ++hits;
         return entry.cost;
       }
+    }
   ++misses;
   Expected<Cost> cost = estimateFresh(system, unit, kernel);
   if (!cost)
     return cost.takeError();
-  if (size >= kMaxEntries) {
-    entries.clear();
-    size = 0;
-  }
-  entries[hash].push_back(Entry{&unit, kernel, *cost});
-  ++size;
+  reserveSlot();
+  mask = slots.size() - 1;
+  size_t slot = hash & mask;
+  while (slots[slot])
+    slot = (slot + 1) & mask;
+  entryAt(size) = Entry{hash, &unit, kernel, *cost};
+  slots[slot] = uint32_t(++size);
   return cost;
 }
 

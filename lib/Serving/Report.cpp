@@ -2,6 +2,8 @@
 
 #include "duplex/Serving/Report.h"
 
+#include "llvm/ADT/STLExtras.h"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -22,10 +24,13 @@ fractions(const std::array<double, kNumCostCategories> &values) {
   return out;
 }
 
-ServingReport makeReport(ArrayRef<ServingResult> replicas, double wallSeconds,
-                         const ReportOptions &options) {
+/// makeReport with the replicas' token gaps already gathered, in replica
+/// order, into `itl`.
+static ServingReport makeReportWithGaps(ArrayRef<ServingResult> replicas,
+                                        SampleRuns itl, double wallSeconds,
+                                        const ReportOptions &options) {
   ServingReport report;
-  std::vector<double> ttft, tpot, itl, e2e;
+  std::vector<double> ttft, tpot, e2e;
   uint64_t good = 0;
   std::vector<const RequestRecord *> records;
   std::array<double, kNumCostCategories> seconds{}, joules{}, dramJoules{};
@@ -52,8 +57,6 @@ ServingReport makeReport(ArrayRef<ServingResult> replicas, double wallSeconds,
     }
     for (const RequestRecord &record : result.requests)
       records.push_back(&record);
-    itl.insert(itl.end(), result.tokenGapSeconds.begin(),
-               result.tokenGapSeconds.end());
   }
   // Per-request samples in request-id order, the order of the request
   // table, so that numpy over its columns gives the same sums.
@@ -107,12 +110,34 @@ ServingReport makeReport(ArrayRef<ServingResult> replicas, double wallSeconds,
     report.timeBreakdownByKind[k] = fractions(secondsByKind[k]);
   report.ttftSeconds = summarize(std::move(ttft), options.percentiles);
   report.tpotSeconds = summarize(std::move(tpot), options.percentiles);
-  report.itlSeconds = summarize(std::move(itl), options.percentiles);
+  report.itlSeconds = summarizeRuns(std::move(itl), options.percentiles);
   report.e2eSeconds = summarize(std::move(e2e), options.percentiles);
   report.timeBreakdown = fractions(seconds);
   report.energyBreakdown = fractions(joules);
   report.wallSeconds = wallSeconds;
   return report;
+}
+
+ServingReport makeReport(ArrayRef<ServingResult> replicas, double wallSeconds,
+                         const ReportOptions &options) {
+  SampleRuns itl;
+  for (const ServingResult &result : replicas)
+    itl.append(result.tokenGapSeconds);
+  return makeReportWithGaps(replicas, std::move(itl), wallSeconds, options);
+}
+
+ServingReport makeReportTakingGaps(MutableArrayRef<ServingResult> replicas,
+                                   double wallSeconds,
+                                   const ReportOptions &options) {
+  SampleRuns itl;
+  for (ServingResult &result : replicas) {
+    if (itl.empty())
+      itl = std::move(result.tokenGapSeconds);
+    else
+      itl.append(result.tokenGapSeconds);
+    result.tokenGapSeconds = SampleRuns();
+  }
+  return makeReportWithGaps(replicas, std::move(itl), wallSeconds, options);
 }
 
 /// {"count", "mean", "median", "std", "p50", ...}; with no samples every

@@ -60,15 +60,11 @@ public:
       : specs(specs), oracle(oracle), options(options),
         capacity(oracle.kvCapacityTokens()) {
     result.requests.resize(specs.size());
-    uint64_t gaps = 0;
     for (size_t i = 0; i < specs.size(); ++i) {
       result.requests[i].inputTokens = specs[i].inputTokens;
       // 0: a prefill-only request (a trace row that generated nothing).
       result.requests[i].outputTokens = specs[i].outputTokens;
-      gaps += specs[i].outputTokens > 0 ? specs[i].outputTokens - 1 : 0;
     }
-    // Exactly the samples to come: no doubling past the work limit's memory.
-    result.tokenGapSeconds.reserve(gaps);
   }
 
   Expected<ServingResult> run() {

@@ -77,9 +77,13 @@ std::optional<double> takeUTCOffset(StringRef &time) {
 std::optional<double> parseTimestamp(StringRef text) {
   if (text.empty())
     return std::nullopt;
-  // strtod also reads "nan" and "inf", which no arrival can be.
+  // strtod also reads "nan" and "inf", which no arrival can be. Four
+  // digits and a '-' ("2023-11-16 ...") start no number: a date skips the
+  // attempt, a third of reading an Azure trace.
+  bool dated = text.size() > 4 && text[4] == '-' &&
+               llvm::all_of(text.take_front(4), isDigit);
   double seconds;
-  if (to_float(text, seconds))
+  if (!dated && to_float(text, seconds))
     return std::isfinite(seconds) ? std::optional<double>(seconds)
                                   : std::nullopt;
   size_t separator = text.find_first_of(" T");

@@ -54,13 +54,13 @@ Expected<TaskIds> emitAttention(ScheduleBuilder &builder, Chain &chain,
         part.kernels, part.unit, waitFor, slice);
     if (!task)
       return task.takeError();
-    Expected<TaskIds> after = builder.emitAllReduce(chain, part, {*task});
-    if (!after)
-      return after.takeError();
+    TaskIds after = {*task};
+    if (Error error = builder.emitAllReduce(chain, part, after))
+      return std::move(error);
     if (concurrent)
-      terminals.append(after->begin(), after->end());
+      terminals.append(after.begin(), after.end());
     else
-      serial = *after;
+      serial = std::move(after);
   }
   return concurrent ? terminals : serial;
 }

@@ -269,14 +269,6 @@ uint64_t tokensOf(ArrayRef<Kernel> kernels) {
   return tokens;
 }
 
-Task makeMoETask(std::string name, ArrayRef<TaskId> deps, uint64_t layers) {
-  Task task;
-  task.name = std::move(name);
-  task.category = TaskCategory::MoE;
-  task.deps.assign(deps.begin(), deps.end());
-  task.layers = layers;
-  return task;
-}
 } // namespace
 
 Expected<TaskIds> emitMoE(ScheduleBuilder &builder, const Chain &chain,
@@ -307,10 +299,11 @@ Expected<TaskIds> emitMoE(ScheduleBuilder &builder, const Chain &chain,
         placed.memoryIndex != xpu->memoryIndex || !shape)
       return TaskIds{*task};
     // PIM leaves one partial sum per stack for the xPU to add up.
-    Task reduce = makeMoETask(name + " reduce", {*task}, item.layers);
+    Task &reduce = builder.startTask(xpu->name, builder.extend(name, " reduce"),
+                                     TaskCategory::MoE, *task, item.layers);
     reduce.kernels.push_back(partialSumReduceKernel(
         system, placed, tokensOf(item.kernels), hidden, activationBits));
-    return TaskIds{builder.addTask(std::move(reduce), xpu->name)};
+    return TaskIds{builder.lastTask()};
   }
 
   // The paper's lookup tables, one per unit, kept by the cache.
@@ -334,24 +327,26 @@ Expected<TaskIds> emitMoE(ScheduleBuilder &builder, const Chain &chain,
 
   TaskIds after(deps.begin(), deps.end());
   if (!moe->router.empty()) {
-    Task router = makeMoETask(name + " router", deps, item.layers);
+    Task &router = builder.startTask(xpu->name, builder.extend(name, " router"),
+                                     TaskCategory::MoE, deps, item.layers);
     router.kernels.assign(moe->router.begin(), moe->router.end());
-    after = {builder.addTask(std::move(router), xpu->name)};
+    after = {builder.lastTask()};
   }
   TaskIds terminals;
   auto expertTask = [&](const hw::Unit &unit, ArrayRef<uint32_t> experts,
                         ArrayRef<Kernel> extra) -> std::optional<TaskId> {
     if (experts.empty() && extra.empty())
       return std::nullopt;
-    Task task = makeMoETask(builder.extend(name, " experts " + unit.name),
-                            after, item.layers);
+    Task &task = builder.startTask(
+        unit.name, builder.extend(name, " experts " + unit.name),
+        TaskCategory::MoE, after, item.layers);
     task.slice.kind = SliceKind::Experts;
     for (uint32_t expert : experts) {
       task.slice.indices.push_back(expert);
       task.kernels.push_back(*moe->routed[expert]);
     }
     task.kernels.append(extra.begin(), extra.end());
-    return builder.addTask(std::move(task), unit.name);
+    return builder.lastTask();
   };
   // Shared experts see every token: a large Op/B that belongs on the xPU.
   std::optional<TaskId> onXpu = expertTask(*xpu, split.xpuExperts, moe->shared);
@@ -359,11 +354,12 @@ Expected<TaskIds> emitMoE(ScheduleBuilder &builder, const Chain &chain,
   if (onXpu)
     terminals.push_back(*onXpu);
   if (onPim) {
-    Task reduce = makeMoETask(name + " reduce", {*onPim}, item.layers);
+    Task &reduce = builder.startTask(xpu->name, builder.extend(name, " reduce"),
+                                     TaskCategory::MoE, *onPim, item.layers);
     reduce.kernels.push_back(partialSumReduceKernel(
         system, *pim, split.pimTokens, hidden, activationBits));
     // After the xPU's own experts too, by stream order.
-    terminals = {builder.addTask(std::move(reduce), xpu->name)};
+    terminals = {builder.lastTask()};
   }
   if (terminals.empty())
     terminals = after;

@@ -21,16 +21,13 @@ std::string ScheduleBuilder::baseName(const Chain &chain,
   return chain.prefix + item.label + " #" + std::to_string(item.opIndex);
 }
 
-TaskId ScheduleBuilder::addTask(Task &&task, StringRef resource) {
-  task.stream = schedule.streamFor(resource);
-  schedule.tasks.push_back(std::move(task));
-  return schedule.tasks.size() - 1;
-}
-
-static Task makeTask(std::string name, TaskCategory category,
-                     ArrayRef<TaskId> deps, uint64_t layers) {
-  Task task;
+Task &ScheduleBuilder::startTask(StringRef resource, std::string name,
+                                 TaskCategory category, ArrayRef<TaskId> deps,
+                                 uint64_t layers) {
+  uint32_t stream = schedule.streamFor(resource);
+  Task &task = schedule.tasks.emplace_back();
   task.name = std::move(name);
+  task.stream = stream;
   task.category = category;
   task.deps.assign(deps.begin(), deps.end());
   task.layers = layers;
@@ -56,7 +53,6 @@ ScheduleBuilder::emitOnUnit(const Chain &chain, const WorkItem &item,
   const hw::Unit *home = system.hostProcessor();
   bool remote = home && system.memoryOf(unit).placement !=
                             system.memoryOf(*home).placement;
-  TaskIds before(deps.begin(), deps.end());
   const hw::Link *link =
       remote ? system.findLink(hw::LinkScope::Host) : nullptr;
   if (remote && !link)
@@ -65,57 +61,55 @@ ScheduleBuilder::emitOnUnit(const Chain &chain, const WorkItem &item,
                              "'%s' has no host link to copy its data",
                              name.c_str(), unit.name.c_str(),
                              system.name.c_str());
+  TaskId copied = 0;
   if (link && item.inputTransferBytes > 0) {
-    Task copy = makeTask(extend(name, " to " + unit.name),
-                         TaskCategory::Communication, before, item.layers);
+    Task &copy = startTask(link->name, extend(name, " to " + unit.name),
+                           TaskCategory::Communication, deps, item.layers);
     copy.transfer =
         Transfer{CollectiveKind::PointToPoint, item.inputTransferBytes, 1};
-    before = {addTask(std::move(copy), link->name)};
+    copied = lastTask();
+    deps = copied;
   }
-  Task work = makeTask(name, item.category, before, item.layers);
+  Task &work = startTask(unit.name, name, item.category, deps, item.layers);
   work.kernels.assign(kernels.begin(), kernels.end());
   work.slice = slice;
-  TaskId last = addTask(std::move(work), unit.name);
+  TaskId last = lastTask();
   if (link && item.outputTransferBytes > 0) {
-    Task copy = makeTask(extend(name, " from " + unit.name),
-                         TaskCategory::Communication, {last}, item.layers);
+    Task &copy = startTask(link->name, extend(name, " from " + unit.name),
+                           TaskCategory::Communication, last, item.layers);
     copy.transfer =
         Transfer{CollectiveKind::PointToPoint, item.outputTransferBytes, 1};
-    last = addTask(std::move(copy), link->name);
+    last = lastTask();
   }
   return last;
 }
 
-Expected<TaskIds> ScheduleBuilder::emitAllToAll(const Chain &chain,
-                                                const WorkItem &item,
-                                                ArrayRef<TaskId> deps,
-                                                StringRef what) {
+Error ScheduleBuilder::emitAllToAll(const Chain &chain, const WorkItem &item,
+                                    TaskIds &frontier, StringRef what) {
   if (item.allToAllBytes <= 0 || item.allToAllDevices <= 1)
-    return TaskIds(deps.begin(), deps.end());
+    return Error::success();
   Expected<const hw::Link &> link = system.linkFor(hw::LinkScope::InterNode);
   if (!link)
     return link.takeError();
-  Task exchange = makeTask(extend(baseName(chain, item), " " + what),
-                           TaskCategory::Communication, deps, item.layers);
+  Task &exchange =
+      startTask(link->name, extend(baseName(chain, item), " " + what),
+                TaskCategory::Communication, frontier, item.layers);
   exchange.transfer = Transfer{CollectiveKind::AllToAll, item.allToAllBytes,
                                item.allToAllDevices};
-  return TaskIds{addTask(std::move(exchange), link->name)};
+  frontier.assign(1, lastTask());
+  return Error::success();
 }
 
-Expected<TaskIds> ScheduleBuilder::emitAllReduce(const Chain &chain,
-                                                 const WorkItem &item,
-                                                 ArrayRef<TaskId> deps) {
+Error ScheduleBuilder::emitAllReduce(const Chain &chain, const WorkItem &item,
+                                     TaskIds &frontier) {
   if (item.allReduceBytes <= 0 || item.allReduceDevices <= 1)
-    return TaskIds(deps.begin(), deps.end());
+    return Error::success();
   bool inNode = item.allReduceDevices <= system.topology.devicesPerNode;
   Expected<const hw::Link &> link = system.linkFor(
       inNode ? hw::LinkScope::IntraNode : hw::LinkScope::InterNode);
   if (!link)
     return link.takeError();
-  Task reduce = makeTask(extend(baseName(chain, item), " all-reduce"),
-                         TaskCategory::Communication, deps, item.layers);
-  reduce.transfer = Transfer{CollectiveKind::AllReduce, item.allReduceBytes,
-                             item.allReduceDevices};
+  std::optional<double> fixedSeconds;
   if (!inNode) {
     // Across nodes: reduce-scatter, ring between nodes, all-gather
     // (cost::allReduce); the inter-node link carries the task.
@@ -123,9 +117,16 @@ Expected<TaskIds> ScheduleBuilder::emitAllReduce(const Chain &chain,
         cost::allReduce(system, item.allReduceBytes, item.allReduceDevices);
     if (!cost)
       return cost.takeError();
-    reduce.fixedSeconds = cost->seconds;
+    fixedSeconds = cost->seconds;
   }
-  return TaskIds{addTask(std::move(reduce), link->name)};
+  Task &reduce =
+      startTask(link->name, extend(baseName(chain, item), " all-reduce"),
+                TaskCategory::Communication, frontier, item.layers);
+  reduce.transfer = Transfer{CollectiveKind::AllReduce, item.allReduceBytes,
+                             item.allReduceDevices};
+  reduce.fixedSeconds = fixedSeconds;
+  frontier.assign(1, lastTask());
+  return Error::success();
 }
 
 } // namespace duplex::sim::detail

@@ -49,10 +49,15 @@ public:
   /// only to be evaluated (StageScheduleOptions::nameTasks) goes without.
   bool nameTasks = true;
 
-  /// Appends `task` on `resource`'s stream; moved straight into the
-  /// schedule (a Task is large: its kernels sit inline).
-  TaskId addTask(Task &&task, llvm::StringRef resource);
-
+  /// Starts a task at the end of the schedule, on `resource`'s stream, and
+  /// returns it for the caller to fill in before it starts another (the
+  /// reference moves when the list grows). Built in place: a Task is large,
+  /// its kernels sit inline.
+  Task &startTask(llvm::StringRef resource, std::string name,
+                  TaskCategory category, llvm::ArrayRef<TaskId> deps,
+                  uint64_t layers);
+  /// The task started last.
+  TaskId lastTask() const { return TaskId(schedule.tasks.size() - 1); }
   /// `kernels` of `item` on unit `unitIndex` after `deps`; a unit in host
   /// memory gets the item's inputs copied there first and its output copied
   /// back. Returns the last task.
@@ -60,17 +65,14 @@ public:
   emitOnUnit(const Chain &chain, const WorkItem &item, llvm::StringRef suffix,
              llvm::ArrayRef<Kernel> kernels, unsigned unitIndex,
              llvm::ArrayRef<TaskId> deps, const Slice &slice);
-
-  /// The item's all-reduce after `deps`, or `deps` when it has none.
-  /// The cross-node all-to-all of `item` (dispatch or combine), after
-  /// `deps`; `deps` unchanged when the item has none.
-  llvm::Expected<TaskIds> emitAllToAll(const Chain &chain, const WorkItem &item,
-                                       llvm::ArrayRef<TaskId> deps,
-                                       llvm::StringRef what);
-  llvm::Expected<TaskIds> emitAllReduce(const Chain &chain,
-                                        const WorkItem &item,
-                                        llvm::ArrayRef<TaskId> deps);
-
+  /// The cross-node all-to-all of `item` (dispatch or combine) after
+  /// `frontier`, which it then replaces; nothing when the item has none.
+  llvm::Error emitAllToAll(const Chain &chain, const WorkItem &item,
+                           TaskIds &frontier, llvm::StringRef what);
+  /// The item's all-reduce after `frontier`, which it then replaces;
+  /// nothing when the item has none.
+  llvm::Error emitAllReduce(const Chain &chain, const WorkItem &item,
+                            TaskIds &frontier);
   unsigned indexOf(const hw::Unit &unit) const {
     return &unit - system.units.begin();
   }

@@ -102,10 +102,14 @@ double StageEvaluator::sharedSeconds(const TaskState &state,
 }
 
 void StageEvaluator::rateRunning() {
+  unsigned active = 0;
   for (int64_t id : running)
-    if (id >= 0)
+    if (id >= 0) {
       states[id].rate = 1;
-  if (options.memorySharing == MemorySharing::Independent)
+      ++active;
+    }
+  // A task running alone shares its memory with nobody.
+  if (options.memorySharing == MemorySharing::Independent || active < 2)
     return;
   memoryDemand.assign(system.memories.size(), 0);
   memoryBusyUnits.assign(system.memories.size(), 0);

@@ -93,31 +93,25 @@ Error emitOp(ScheduleBuilder &builder, Chain &chain, ArrayRef<WorkItem> parts,
   for (const WorkItem &part : parts) {
     if (part.kernels.empty())
       continue;
-    Expected<TaskIds> dispatched =
-        builder.emitAllToAll(chain, part, deps, "dispatch");
-    if (!dispatched)
-      return dispatched.takeError();
-    deps = std::move(*dispatched);
-    Expected<TaskIds> done =
-        part.category == TaskCategory::MoE && !part.tokensPerExpert.empty()
-            ? detail::emitMoE(builder, chain, part, deps, coprocess)
-            : [&]() -> Expected<TaskIds> {
+    if (Error error = builder.emitAllToAll(chain, part, deps, "dispatch"))
+      return error;
+    if (part.category == TaskCategory::MoE && !part.tokensPerExpert.empty()) {
+      Expected<TaskIds> done =
+          detail::emitMoE(builder, chain, part, deps, coprocess);
+      if (!done)
+        return done.takeError();
+      deps = std::move(*done);
+    } else {
       Expected<TaskId> task = builder.emitOnUnit(chain, part, "", part.kernels,
                                                  part.unit, deps, Slice());
       if (!task)
         return task.takeError();
-      return TaskIds{*task};
-    }();
-    if (!done)
-      return done.takeError();
-    Expected<TaskIds> combined =
-        builder.emitAllToAll(chain, part, *done, "combine");
-    if (!combined)
-      return combined.takeError();
-    Expected<TaskIds> after = builder.emitAllReduce(chain, part, *combined);
-    if (!after)
-      return after.takeError();
-    deps = std::move(*after);
+      deps.assign(1, *task);
+    }
+    if (Error error = builder.emitAllToAll(chain, part, deps, "combine"))
+      return error;
+    if (Error error = builder.emitAllReduce(chain, part, deps))
+      return error;
   }
   chain.frontier = std::move(deps);
   return Error::success();

@@ -47,11 +47,16 @@ uint64_t drawBinomial(SplitMix64 &rng, uint64_t trials, double probability) {
   double ratio = probability / (1 - probability);
   double mass = std::pow(1 - probability, n);
   double u = rng.nextUnit();
+  // The count also kept as a double: trials and count are integers below
+  // 2^53, so n - k + 1 and k are the same doubles their conversions give,
+  // without two conversions per step.
   uint64_t count = 0;
+  double k = 0;
   while (u > mass && count < trials) {
     u -= mass;
     ++count;
-    mass *= ratio * double(trials - count + 1) / double(count);
+    k += 1;
+    mass *= ratio * (n - k + 1) / k;
   }
   return count;
 }

@@ -21,9 +21,15 @@ static void appendRuns(std::string &out, StringRef kind,
     size_t j = i;
     while (j < lengths.size() && lengths[j] == lengths[i])
       ++j;
+    // Appended piece by piece: a serving run spells out every stage it
+    // prices (the spelling seeds its routing draw).
     if (!out.empty())
       out += ',';
-    out += (kind + "=" + Twine(j - i) + "@" + Twine(lengths[i])).str();
+    out += kind;
+    out += '=';
+    out += utostr(j - i);
+    out += '@';
+    out += utostr(lengths[i]);
     i = j;
   }
 }

@@ -65,6 +65,28 @@ TEST(CostCacheTest, HitsAnswerWhatAFreshEstimateAnswers) {
   EXPECT_EQ(cache.getHits(), 4u);
 }
 
+TEST(CostCacheTest, ManyKernelsStayFoundAsTheTableGrows) {
+  // 3,000 distinct GEMMs on two units: 6,000 entries, past a chunk of
+  // entries (1,024) and through the table's growth (1,024 -> 16,384 slots).
+  // Each is a miss once, then a hit that answers what a fresh estimate
+  // answers.
+  hw::System duplex = loadBundled("duplex");
+  CostCache cache(duplex);
+  for (int pass = 0; pass < 2; ++pass)
+    for (uint64_t m = 1; m <= 3000; ++m)
+      for (const hw::Unit &unit : duplex.units) {
+        GemmShape gemm = decodeGemm();
+        gemm.m = m;
+        Expected<Cost> cached = cache.estimate(unit, gemm);
+        ASSERT_TRUE(bool(cached));
+        if (m % 97 == 0)
+          expectSame(*cached, fresh(duplex, unit, gemm));
+      }
+  uint64_t entries = 3000 * duplex.units.size();
+  EXPECT_EQ(cache.getMisses(), entries);
+  EXPECT_EQ(cache.getHits(), entries);
+}
+
 TEST(CostCacheTest, EveryFieldSetsKernelsApart) {
   hw::System duplex = loadBundled("duplex");
   const hw::Unit &xpu = unitNamed(duplex, "xpu");

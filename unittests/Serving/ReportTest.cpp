@@ -5,6 +5,7 @@
 #include "gtest/gtest.h"
 
 #include <algorithm>
+#include <random>
 
 using namespace duplex::serving;
 
@@ -51,6 +52,53 @@ TEST(Report, PercentilesBySelectionMatchASort) {
   // By hand: sorted[504] = 499 (500 values below 500 plus 0..400's five
   // duplicates put 499 at 504), sorted[505] = 500, so p50 = 499.5.
   EXPECT_DOUBLE_EQ(d.at(50), 499.5);
+}
+
+TEST(Report, RunsSummariseAsTheirSamples) {
+  // Token gaps are kept as runs of equal values; their summary must be the
+  // expanded samples' to the last bit: the same pairwise sums (mean, std)
+  // and the same ranks. 40 seeded random sets, from 1 sample to past the
+  // 128-sample blocks of the pairwise sum and the quickselect's 16 runs,
+  // with few distinct values (long runs, ties across runs) or many.
+  std::mt19937_64 random(7);
+  for (int trial = 0; trial < 40; ++trial) {
+    SampleRuns runs;
+    std::vector<double> values;
+    size_t runCount = 1 + random() % (trial < 20 ? 40 : 3000);
+    unsigned distinct = trial % 2 ? 5 : 1000000;
+    for (size_t r = 0; r < runCount; ++r) {
+      double value = 0.001 * double(random() % distinct) + 0.0123;
+      size_t length = 1 + random() % (trial % 3 ? 50 : 2);
+      for (size_t i = 0; i < length; ++i) {
+        runs.push_back(value);
+        values.push_back(value);
+      }
+    }
+    ASSERT_EQ(runs.size(), values.size());
+    EXPECT_EQ(runs.expand(), values);
+    std::vector<double> percents = {0, 25, 50, 90, 99, 99.9, 100};
+    Distribution expected = summarize(values, percents);
+    Distribution got = summarizeRuns(runs, percents);
+    EXPECT_EQ(got.count, expected.count);
+    // Bit for bit: EQ, not NEAR.
+    EXPECT_EQ(got.mean, expected.mean) << "trial " << trial;
+    EXPECT_EQ(got.std, expected.std) << "trial " << trial;
+    EXPECT_EQ(got.median, expected.median) << "trial " << trial;
+    EXPECT_EQ(got.percentiles, expected.percentiles) << "trial " << trial;
+  }
+  // Equal neighbours merge into one run; appending joins across the seam.
+  SampleRuns a = {1.0, 1.0, 2.0}, b = {2.0, 3.0};
+  EXPECT_EQ(a.getRuns().size(), 2u);
+  a.append(b);
+  EXPECT_EQ(a.getRuns().size(), 3u);
+  EXPECT_EQ(a.size(), 5u);
+  EXPECT_EQ(a.expand(), (std::vector<double>{1, 1, 2, 2, 3}));
+  // By hand: {1, 1, 2, 2, 3}: mean 9/5, median 2, p90 at rank 3.6 = 2.6.
+  Distribution d = summarizeRuns(a, {90});
+  EXPECT_DOUBLE_EQ(d.mean, 1.8);
+  EXPECT_DOUBLE_EQ(d.median, 2.0);
+  EXPECT_DOUBLE_EQ(d.at(90), 2.6);
+  EXPECT_TRUE(summarizeRuns(SampleRuns()).empty());
 }
 
 TEST(Report, ReplicasRunSideBySide) {

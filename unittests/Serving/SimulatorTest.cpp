@@ -57,7 +57,7 @@ TEST(Serving, TwoRequestsByHand) {
   EXPECT_DOUBLE_EQ(r0.finishSeconds - r0.arrivalSeconds, 2.1); // E2E
   EXPECT_DOUBLE_EQ(r1.finishSeconds - r1.arrivalSeconds, 1.6);
   // TBT samples: r0 1.0 then 0.1; r1 0.1.
-  std::vector<double> gaps = result->tokenGapSeconds;
+  std::vector<double> gaps = result->tokenGapSeconds.expand();
   std::sort(gaps.begin(), gaps.end());
   ASSERT_EQ(gaps.size(), 3u);
   EXPECT_NEAR(gaps[0], 0.1, 1e-12); // 2.1 - 2.0 in binary floating point

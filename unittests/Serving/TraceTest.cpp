@@ -44,6 +44,20 @@ TEST(Trace, PlainSecondsAndLimit) {
   EXPECT_EQ((*requests)[1].arrivalSeconds, 1.5);
 }
 
+TEST(Trace, NumbersThatLookLikeDatesAreNumbers) {
+  // A date skips the number parse when it starts with four digits and a
+  // '-'; "123e-5" has its '-' at the same place but is a number, and
+  // "1000" is one too. Arrivals relative to the first: 1000 - 0.00123 and
+  // 2000 - 0.00123 (by hand).
+  auto requests = parseTraceCSV("123e-5,10,2\n1000,10,2\n2000.0,10,2\n", "t");
+  ASSERT_TRUE(bool(requests)) << llvm::toString(requests.takeError());
+  ASSERT_EQ(requests->size(), 3u);
+  EXPECT_DOUBLE_EQ((*requests)[1].arrivalSeconds, 1000 - 0.00123);
+  EXPECT_DOUBLE_EQ((*requests)[2].arrivalSeconds, 2000 - 0.00123);
+  // Four digits and a '-' that make no date are no number either.
+  EXPECT_NE(errorOf("2023-1,10,2\n"), "<ok>");
+}
+
 TEST(Trace, ErrorsNameTheLine) {
   EXPECT_EQ(errorOf("TIMESTAMP,ContextTokens,GeneratedTokens\n"
                     "2023-11-16 18:15:46.68,374,44\n"

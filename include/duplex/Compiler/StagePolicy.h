@@ -134,6 +134,10 @@ private:
   sim::StageResult result;
   std::unordered_map<CanonicalStage, serving::StageCost, CanonicalStageHash>
       memo;
+  /// The memo entry the last query found: a run of decode stages asks for
+  /// the same one again and again. (The map's nodes stay put as it grows.)
+  const std::pair<const CanonicalStage, serving::StageCost> *lastFound =
+      nullptr;
   uint64_t evaluations = 0;
   uint64_t queries = 0;
 };

@@ -17,7 +17,8 @@
 
 #include "llvm/ADT/SmallVector.h"
 
-#include <unordered_map>
+#include <memory>
+#include <vector>
 
 namespace duplex::hw {
 struct System;
@@ -44,19 +45,31 @@ public:
 
 private:
   struct Entry {
+    size_t hash = 0;
     const hw::Unit *unit = nullptr;
     Kernel kernel;
     Cost cost;
   };
-  struct Identity {
-    size_t operator()(size_t hash) const { return hash; }
-  };
+
+  /// Entries are kept in chunks of this many: a growing table never copies
+  /// them (the copies of one long vector were half of simulate's page
+  /// faults).
+  static constexpr size_t kChunkBits = 10;
+
+  Entry &entryAt(size_t index) {
+    return chunks[index >> kChunkBits][index & ((1 << kChunkBits) - 1)];
+  }
+  /// Makes room for one more entry: the table at most half full.
+  void reserveSlot();
 
   const hw::System &system;
-  /// Entries by their hash of (unit, kernel): a lookup compares fields in
-  /// place, never copies the kernel it looks for.
-  std::unordered_map<size_t, llvm::SmallVector<Entry, 1>, Identity> entries;
+  /// The entries in the order they were priced, found through `slots`: an
+  /// open-addressed table (linear probing) of 1 + an entry's index, 0 when
+  /// free. A lookup compares a hash, then the unit and the kernel's fields
+  /// in place; it never copies the kernel it looks for.
+  std::vector<std::unique_ptr<Entry[]>> chunks;
   size_t size = 0;
+  std::vector<uint32_t> slots;
   uint64_t hits = 0;
   uint64_t misses = 0;
 };

@@ -13,6 +13,9 @@
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/Error.h"
 
+#include <cstdint>
+#include <cstring>
+#include <initializer_list>
 #include <optional>
 #include <string>
 #include <utility>
@@ -47,6 +50,53 @@ struct Distribution {
 Distribution
 summarize(std::vector<double> values,
           llvm::ArrayRef<double> percents = getDefaultPercentiles());
+
+/// Samples kept in order as runs of bit-identical values. The token gaps of
+/// a trace run number millions, but most are a stage's decoders all waiting
+/// out the same stage: a run per stage, not a double per token.
+class SampleRuns {
+public:
+  struct Run {
+    double value;
+    uint64_t count;
+  };
+
+  SampleRuns() = default;
+  SampleRuns(std::initializer_list<double> values);
+
+  void push_back(double value) {
+    ++total;
+    if (!runs.empty() && sameBits(runs.back().value, value))
+      ++runs.back().count;
+    else
+      runs.push_back({value, 1});
+  }
+  /// `other`'s samples after these.
+  void append(const SampleRuns &other);
+  uint64_t size() const { return total; }
+  bool empty() const { return total == 0; }
+  llvm::ArrayRef<Run> getRuns() const { return runs; }
+  /// Every sample, in order.
+  std::vector<double> expand() const;
+  /// The runs, moved out (the samples are left empty).
+  std::vector<Run> takeRuns();
+
+private:
+  static bool sameBits(double a, double b) {
+    uint64_t x, y;
+    std::memcpy(&x, &a, sizeof x);
+    std::memcpy(&y, &b, sizeof y);
+    return x == y;
+  }
+  std::vector<Run> runs;
+  uint64_t total = 0;
+};
+
+/// summarize() of the samples `samples` stands for, in their order: the
+/// same statistics to the last bit.
+Distribution
+summarizeRuns(SampleRuns samples,
+              llvm::ArrayRef<double> percents = getDefaultPercentiles());
 
 /// Parses "50,90,99,99.9": percents in [0, 100], at least one, no repeats.
 llvm::Expected<std::vector<double>> parsePercentiles(llvm::StringRef spec);

@@ -16,6 +16,7 @@
 #ifndef DUPLEX_SERVING_SIMULATOR_H
 #define DUPLEX_SERVING_SIMULATOR_H
 
+#include "duplex/Serving/Distribution.h"
 #include "duplex/Serving/Request.h"
 #include "duplex/Serving/StageCost.h"
 
@@ -94,8 +95,9 @@ struct StageRecord {
 
 struct ServingResult {
   std::vector<RequestRecord> requests;
-  /// Gaps between consecutive tokens of every request (TBT samples).
-  std::vector<double> tokenGapSeconds;
+  /// Gaps between consecutive tokens of every request (TBT samples), in
+  /// the order they happened.
+  SampleRuns tokenGapSeconds;
   double simulatedSeconds = 0;
   uint64_t generatedTokens = 0;
   /// Sums over all stages.
