@@ -18,6 +18,14 @@ static Expected<Cost> estimateFresh(const hw::System &system,
       kernel);
 }
 
+void CostCache::placeInSlot(size_t hash, size_t index) {
+  size_t mask = slots.size() - 1;
+  size_t slot = hash & mask;
+  while (slots[slot])
+    slot = (slot + 1) & mask;
+  slots[slot] = uint32_t(index + 1);
+}
+
 void CostCache::reserveSlot() {
   if (size >= kMaxEntries) {
     chunks.clear();
@@ -29,13 +37,8 @@ void CostCache::reserveSlot() {
   if (2 * (size + 1) <= slots.size())
     return;
   slots.assign(std::max<size_t>(1024, 2 * slots.size()), 0);
-  size_t mask = slots.size() - 1;
-  for (size_t index = 0; index < size; ++index) {
-    size_t slot = entryAt(index).hash & mask;
-    while (slots[slot])
-      slot = (slot + 1) & mask;
-    slots[slot] = uint32_t(index + 1);
-  }
+  for (size_t index = 0; index < size; ++index)
+    placeInSlot(entryAt(index).hash, index);
 }
 
 Expected<Cost> CostCache::estimate(const hw::Unit &unit, const Kernel &kernel) {
@@ -55,12 +58,8 @@ Expected<Cost> CostCache::estimate(const hw::Unit &unit, const Kernel &kernel) {
   if (!cost)
     return cost.takeError();
   reserveSlot();
-  mask = slots.size() - 1;
-  size_t slot = hash & mask;
-  while (slots[slot])
-    slot = (slot + 1) & mask;
   entryAt(size) = Entry{hash, &unit, kernel, *cost};
-  slots[slot] = uint32_t(++size);
+  placeInSlot(hash, size++);
   return cost;
 }
 

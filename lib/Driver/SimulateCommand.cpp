@@ -502,7 +502,7 @@ static Expected<SimulationOutcome> simulate(const SimulateOptions &options) {
           .count();
   SimulationOutcome outcome;
   ServingReport &report = outcome.report;
-  report = makeReportTakingGaps(results, wall, *reportOptions);
+  report = makeReport(results, wall, *reportOptions);
   for (ServingResult &result : results)
     llvm::append_range(outcome.records, result.requests);
   if (serving.recordStages) {

@@ -196,7 +196,6 @@ std::vector<SampleRuns::Run> SampleRuns::takeRuns() {
 static double selectWeighted(MutableArrayRef<SampleRuns::Run> runs,
                              uint64_t rank) {
   using Run = SampleRuns::Run;
-  auto byValue = [](const Run &a, const Run &b) { return a.value < b.value; };
   while (runs.size() > 16) {
     double first = runs.front().value, middle = runs[runs.size() / 2].value,
            last = runs.back().value;
@@ -221,7 +220,8 @@ static double selectWeighted(MutableArrayRef<SampleRuns::Run> runs,
       runs = MutableArrayRef<Run>(equal, runs.end());
     }
   }
-  std::sort(runs.begin(), runs.end(), byValue);
+  llvm::sort(runs,
+             [](const Run &a, const Run &b) { return a.value < b.value; });
   for (const Run &run : runs) {
     if (rank < run.count)
       return run.value;
@@ -259,6 +259,8 @@ Distribution summarizeRuns(SampleRuns samples, ArrayRef<double> percents) {
       count -= take;
     }
   };
+  // summarizeWith selects after both sums: only then are the runs,
+  // which `order` views, moved out to be reordered.
   auto select = [&](ArrayRef<size_t> ranks) {
     std::vector<SampleRuns::Run> runs = samples.takeRuns();
     SmallVector<double, 16> selected;

@@ -2,8 +2,6 @@
 
 #include "duplex/Serving/Report.h"
 
-#include "llvm/ADT/STLExtras.h"
-
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -24,13 +22,11 @@ fractions(const std::array<double, kNumCostCategories> &values) {
   return out;
 }
 
-/// makeReport with the replicas' token gaps already gathered, in replica
-/// order, into `itl`.
-static ServingReport makeReportWithGaps(ArrayRef<ServingResult> replicas,
-                                        SampleRuns itl, double wallSeconds,
-                                        const ReportOptions &options) {
+ServingReport makeReport(ArrayRef<ServingResult> replicas, double wallSeconds,
+                         const ReportOptions &options) {
   ServingReport report;
   std::vector<double> ttft, tpot, e2e;
+  SampleRuns itl;
   uint64_t good = 0;
   std::vector<const RequestRecord *> records;
   std::array<double, kNumCostCategories> seconds{}, joules{}, dramJoules{};
@@ -57,6 +53,7 @@ static ServingReport makeReportWithGaps(ArrayRef<ServingResult> replicas,
     }
     for (const RequestRecord &record : result.requests)
       records.push_back(&record);
+    itl.append(result.tokenGapSeconds);
   }
   // Per-request samples in request-id order, the order of the request
   // table, so that numpy over its columns gives the same sums.
@@ -116,28 +113,6 @@ static ServingReport makeReportWithGaps(ArrayRef<ServingResult> replicas,
   report.energyBreakdown = fractions(joules);
   report.wallSeconds = wallSeconds;
   return report;
-}
-
-ServingReport makeReport(ArrayRef<ServingResult> replicas, double wallSeconds,
-                         const ReportOptions &options) {
-  SampleRuns itl;
-  for (const ServingResult &result : replicas)
-    itl.append(result.tokenGapSeconds);
-  return makeReportWithGaps(replicas, std::move(itl), wallSeconds, options);
-}
-
-ServingReport makeReportTakingGaps(MutableArrayRef<ServingResult> replicas,
-                                   double wallSeconds,
-                                   const ReportOptions &options) {
-  SampleRuns itl;
-  for (ServingResult &result : replicas) {
-    if (itl.empty())
-      itl = std::move(result.tokenGapSeconds);
-    else
-      itl.append(result.tokenGapSeconds);
-    result.tokenGapSeconds = SampleRuns();
-  }
-  return makeReportWithGaps(replicas, std::move(itl), wallSeconds, options);
 }
 
 /// {"count", "mean", "median", "std", "p50", ...}; with no samples every

@@ -61,6 +61,8 @@ private:
   }
   /// Makes room for one more entry: the table at most half full.
   void reserveSlot();
+  /// Points the first free slot from `hash`'s on to entry `index`.
+  void placeInSlot(size_t hash, size_t index);
 
   const hw::System &system;
   /// The entries in the order they were priced, found through `slots`: an

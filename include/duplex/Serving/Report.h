@@ -111,14 +111,6 @@ ServingReport makeReport(llvm::ArrayRef<ServingResult> replicas,
                          double wallSeconds,
                          const ReportOptions &options = ReportOptions());
 
-/// makeReport that moves the replicas' token gaps into its ITL summary
-/// instead of copying them, leaving each tokenGapSeconds empty: a trace
-/// run has millions, and their copy was a third of its page faults.
-ServingReport
-makeReportTakingGaps(llvm::MutableArrayRef<ServingResult> replicas,
-                     double wallSeconds,
-                     const ReportOptions &options = ReportOptions());
-
 /// The `duplexc simulate --json` object.
 llvm::json::Object toJSON(const ServingReport &report);
 
