@@ -7,7 +7,7 @@
 #   DUPLEX_ENABLE_FUZZERS     adds libFuzzer coverage instrumentation to every
 #                             object and builds the targets under fuzz/.
 #
-# Debian's libLLVM.so, libMLIR.so and libprotobuf are not instrumented: their
+# Debian's LLVM and MLIR libraries and libprotobuf are not instrumented: their
 # allocations are still checked (ASan replaces malloc), their code is not.
 option(DUPLEX_ENABLE_SANITIZERS
        "Build with AddressSanitizer and UndefinedBehaviorSanitizer" OFF)

@@ -17,7 +17,7 @@ configure_sanitize_build() {
 # Runtime options of the sanitized binaries (lit passes them to its tests).
 # allow_user_poisoning=0: LLVM's BumpPtrAllocator poisons its slabs when its
 # inline code is compiled with ASan (our objects) but not when it is not
-# (Debian's libMLIR.so), so memory MLIR allocates from a slab our code
+# (Debian's MLIR libraries), so memory MLIR allocates from a slab our code
 # started reads as poisoned: a false positive in code we do not own.
 export_sanitizer_options() {
   export ASAN_OPTIONS=${ASAN_OPTIONS:-allow_user_poisoning=0:detect_stack_use_after_return=1:strict_string_checks=1}

@@ -13,6 +13,7 @@ packages=(
   llvm-22-dev llvm-22-tools libmlir-22-dev mlir-22-tools
   libonnx-dev libprotobuf-dev protobuf-compiler
   libfmt-dev libgtest-dev libbenchmark-dev pybind11-dev
+  libzstd-dev zlib1g-dev
   python3 python3-dev python3-pip python3-venv
   python3-onnx python3-numpy python3-matplotlib python3-pandas python3-distributed python3-pytest
   python3-torch
