@@ -44,16 +44,22 @@ def calibration(results):
     rows = read('gpu_calibration', results)
     body = []
     for r in rows:
-        below = ' (below the FP16 roofline)' if r['measured'] < r[
-            'roofline_floor'] else ''
+        # A rate's roofline is a ceiling, a time's a floor.
+        rate = r['metric'] == 'output_tokens_per_s'
+        beyond = (r['measured'] > r['roofline_floor'] if rate else
+                  r['measured'] < r['roofline_floor'])
+        note = ' (beyond the roofline)' if beyond else ''
+        model = r['model'] + (f' ({r["dtype"].upper()})' if r['dtype'] else '')
+        lengths = (f'{int(r["lin"])}/{int(r["lout"])}' if r['lout'] != ''
+                   else f'{int(r["lin"])}')
         body.append([f'{int(r["devices"])}x {r["hardware"].upper()}',
-                     r['model'], r['framework'], int(r['batch']),
-                     int(r['lin']), r['metric'], f'{r["measured"]:g}',
+                     model, r['framework'], int(r['batch']), lengths,
+                     r['metric'], f'{r["measured"]:g}',
                      f'{r["roofline_floor"]:.3g}', f'{r["predicted"]:.3g}',
-                     f'{r["error_pct"]:+.1f}%{below}'])
+                     f'{r["error_pct"]:+.1f}%{note}'])
     errors = [abs(r['error_pct']) for r in rows]
-    return table(['system', 'model', 'framework', 'batch', 'L', 'metric',
-                  'measured', 'roofline floor', 'predicted', 'error'],
+    return table(['system', 'model', 'framework', 'batch', 'Lin/Lout',
+                  'metric', 'measured', 'roofline', 'predicted', 'error'],
                  body) + (f'\n\nMean absolute error {statistics.mean(errors):.1f}%'
                           f' over {len(rows)} rows; median '
                           f'{statistics.median(errors):.1f}%; max '

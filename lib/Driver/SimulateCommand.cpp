@@ -5,6 +5,7 @@
 #include "duplex/Compiler/StagePolicy.h"
 #include "duplex/Dialect/LLM/IR/LLMOps.h"
 #include "duplex/Driver/Commands.h"
+#include "duplex/Hardware/CalibrationProfile.h"
 #include "duplex/Import/ModelLoader.h"
 #include "duplex/InitAllDialects.h"
 #include "duplex/Serving/Report.h"
@@ -200,6 +201,26 @@ static Expected<BatchLimit> dealBatch(const SimulateOptions &options,
 }
 
 /// --set as {"PATH": "VALUE", ...}.
+/// A runtime section of the calibration profile applies when --scheduler
+/// names its runtime: one named after no policy would never apply.
+static Error checkCalibrationRuntimes(StringRef calibration) {
+  Expected<hw::CalibrationProfile> profile =
+      hw::loadCalibrationProfile(calibration);
+  if (!profile)
+    return profile.takeError();
+  for (const auto &entry : profile->runtimes)
+    if (llvm::none_of(getSchedulerPolicies(),
+                      [&](const SchedulerPolicy &policy) {
+                        return policy.name == entry.first;
+                      }))
+      return createStringError(
+          inconvertibleErrorCode(),
+          "%s: $.runtimes.%s: no --scheduler policy has this name (known: %s)",
+          profile->fileName.c_str(), entry.first.c_str(),
+          schedulerPolicySpellings().c_str());
+  return Error::success();
+}
+
 static json::Object setsJSON(ArrayRef<hw::DeviceOverride> overrides) {
   json::Object object;
   for (const hw::DeviceOverride &override : overrides)
@@ -410,9 +431,17 @@ static Expected<SimulationOutcome> simulate(const SimulateOptions &options) {
       loadModel(options.model, &context, options.import);
   if (!loaded)
     return loaded.takeError();
+  Expected<const SchedulerPolicy &> scheduler =
+      findSchedulerPolicy(options.scheduler);
+  if (!scheduler)
+    return scheduler.takeError();
+  if (Error error = checkCalibrationRuntimes(options.calibration))
+    return std::move(error);
+  // The calibration's section for the scheduler's runtime applies on top.
+  StringRef runtime = scheduler->name;
   auto system = loadScaledSystem(options.device, options.devices, options.nodes,
                                  options.replicasPerNode, options.calibration,
-                                 options.deviceOverrides);
+                                 options.deviceOverrides, runtime);
   if (!system)
     return system.takeError();
   unsigned replicas =
@@ -420,10 +449,6 @@ static Expected<SimulationOutcome> simulate(const SimulateOptions &options) {
   Expected<BatchLimit> batch = dealBatch(options, replicas);
   if (!batch)
     return batch.takeError();
-  Expected<const SchedulerPolicy &> scheduler =
-      findSchedulerPolicy(options.scheduler);
-  if (!scheduler)
-    return scheduler.takeError();
 
   Expected<PolicyOptions> policyOptions =
       makePolicyOptions(options.coprocess, options.routing, options.seed);
@@ -439,7 +464,7 @@ static Expected<SimulationOutcome> simulate(const SimulateOptions &options) {
       auto loadedSystem =
           loadScaledSystem(options.device, options.devices, options.nodes,
                            options.replicasPerNode, options.calibration,
-                           options.deviceOverrides);
+                           options.deviceOverrides, runtime);
       if (!loadedSystem)
         return loadedSystem.takeError();
       replicaSystem = std::move(*loadedSystem);

@@ -20,7 +20,8 @@ static constexpr StringLiteral kFormat = "duplex-calibration-1";
 // Unit conversions of the file format (field suffixes), not hardware data.
 static constexpr double kMicro = 1e-6;
 
-const CalibrationOverride *CalibrationProfile::find(UnitKind kind) const {
+const CalibrationOverride *findOverride(const UnitOverrides &units,
+                                        UnitKind kind) {
   const CalibrationOverride *fallback = nullptr;
   for (const auto &[key, values] : units) {
     if (key == toString(kind))
@@ -29,6 +30,14 @@ const CalibrationOverride *CalibrationProfile::find(UnitKind kind) const {
       fallback = &values;
   }
   return fallback;
+}
+
+const RuntimeCalibration *
+CalibrationProfile::findRuntime(StringRef runtime) const {
+  for (const auto &[name, section] : runtimes)
+    if (name == runtime)
+      return &section;
+  return nullptr;
 }
 
 /// `kind`'s entry: a PIM kind takes only what its units use (their rates
@@ -68,6 +77,39 @@ static CalibrationOverride readOverride(Parser &parser,
   return values;
 }
 
+/// An object's keys, sorted: the first error and the order of what is read
+/// are stable.
+static SmallVector<StringRef, 8> sortedKeys(const json::Object &object) {
+  SmallVector<StringRef, 8> keys;
+  for (const auto &entry : object)
+    keys.push_back(entry.first);
+  llvm::sort(keys);
+  return keys;
+}
+
+/// A "units" object: an override per unit kind or "*".
+static UnitOverrides readUnits(Parser &parser, const json::Object &units,
+                               StringRef unitsPath) {
+  UnitOverrides overrides;
+  for (StringRef kind : sortedKeys(units)) {
+    std::string path = child(unitsPath, kind);
+    if (kind != "*" && !parseUnitKind(kind)) {
+      parser.fail(path, "unknown unit kind; expected * or one of " +
+                            unitKindSpellings());
+      continue;
+    }
+    const json::Object *values = units.getObject(kind);
+    if (!values) {
+      parser.fail(path,
+                  "expected an object, got " + describeType(*units.get(kind)));
+      continue;
+    }
+    overrides.emplace_back(kind.str(),
+                           readOverride(parser, *values, path, kind));
+  }
+  return overrides;
+}
+
 Expected<CalibrationProfile> parseCalibrationProfile(StringRef jsonText,
                                                      StringRef fileName,
                                                      StringRef name) {
@@ -84,7 +126,8 @@ Expected<CalibrationProfile> parseCalibrationProfile(StringRef jsonText,
     parser.fail("$", "expected an object, got " + describeType(*root));
     return parser.takeError();
   }
-  parser.checkKeys(*object, "$", {"format", "description", "units"});
+  parser.checkKeys(*object, "$",
+                   {"format", "description", "units", "runtimes"});
   std::optional<StringRef> format = parser.getString(*object, "format", "$");
   if (format && *format != kFormat)
     parser.fail("$.format",
@@ -92,29 +135,27 @@ Expected<CalibrationProfile> parseCalibrationProfile(StringRef jsonText,
   if (std::optional<StringRef> description =
           parser.getString(*object, "description", "$"))
     profile.description = description->str();
-  if (const json::Object *units = parser.getObject(*object, "units", "$")) {
-    // Sorted, so the first error and the order of `units` are stable.
-    SmallVector<StringRef, 8> kinds;
-    for (const auto &entry : *units)
-      kinds.push_back(entry.first);
-    llvm::sort(kinds);
-    for (StringRef kind : kinds) {
-      std::string path = child("$.units", kind);
-      if (kind != "*" && !parseUnitKind(kind)) {
-        parser.fail(path, "unknown unit kind; expected * or one of " +
-                              unitKindSpellings());
-        continue;
-      }
-      const json::Object *values = units->getObject(kind);
-      if (!values) {
+  if (const json::Object *units = parser.getObject(*object, "units", "$"))
+    profile.units = readUnits(parser, *units, "$.units");
+  if (const json::Object *runtimes =
+          parser.getObject(*object, "runtimes", "$", /*required=*/false))
+    for (StringRef runtime : sortedKeys(*runtimes)) {
+      std::string path = child("$.runtimes", runtime);
+      const json::Object *section = runtimes->getObject(runtime);
+      if (!section) {
         parser.fail(path, "expected an object, got " +
-                              describeType(*units->get(kind)));
+                              describeType(*runtimes->get(runtime)));
         continue;
       }
-      profile.units.emplace_back(kind.str(),
-                                 readOverride(parser, *values, path, kind));
+      parser.checkKeys(*section, path, {"description", "units"});
+      RuntimeCalibration calibration;
+      if (std::optional<StringRef> description =
+              parser.getString(*section, "description", path))
+        calibration.description = description->str();
+      if (const json::Object *units = parser.getObject(*section, "units", path))
+        calibration.units = readUnits(parser, *units, path + ".units");
+      profile.runtimes.emplace_back(runtime.str(), std::move(calibration));
     }
-  }
   if (parser.failed())
     return parser.takeError();
   return profile;
@@ -131,9 +172,10 @@ Expected<CalibrationProfile> loadCalibrationProfile(StringRef nameOrPath) {
                                  (*buffer)->getBufferIdentifier(), nameOrPath);
 }
 
-Error applyCalibrationProfile(const CalibrationProfile &profile,
-                              System &system) {
-  for (const auto &entry : profile.units) {
+/// Fails when `units` names a kind `system` has no unit of.
+static Error checkKinds(const UnitOverrides &units, const System &system,
+                        StringRef profileName) {
+  for (const auto &entry : units) {
     StringRef kind = entry.first;
     if (kind != "*" && !llvm::any_of(system.units, [&](const Unit &unit) {
           return toString(unit.kind) == kind;
@@ -142,10 +184,14 @@ Error applyCalibrationProfile(const CalibrationProfile &profile,
           inconvertibleErrorCode(),
           "calibration profile '%s' sets unit kind '%s', but system '%s' has "
           "no such unit",
-          profile.name.c_str(), kind.str().c_str(), system.name.c_str());
+          profileName.str().c_str(), kind.str().c_str(), system.name.c_str());
   }
+  return Error::success();
+}
+
+static void applyOverrides(const UnitOverrides &units, System &system) {
   for (Unit &unit : system.units) {
-    const CalibrationOverride *values = profile.find(unit.kind);
+    const CalibrationOverride *values = findOverride(units, unit.kind);
     if (!values)
       continue;
     Calibration &fit = unit.calibration;
@@ -161,7 +207,22 @@ Error applyCalibrationProfile(const CalibrationProfile &profile,
     unit.staticWattsPerUnit =
         values->staticWattsPerUnit.value_or(unit.staticWattsPerUnit);
   }
+}
+
+Error applyCalibrationProfile(const CalibrationProfile &profile, System &system,
+                              StringRef runtime) {
+  const RuntimeCalibration *section =
+      runtime.empty() ? nullptr : profile.findRuntime(runtime);
+  if (Error error = checkKinds(profile.units, system, profile.name))
+    return error;
+  // A runtime section may name kinds other systems have (a GPU runtime's
+  // values on a PIM system): it sets the kinds this system has.
+  applyOverrides(profile.units, system);
   system.calibrationProfile = profile.name;
+  if (section) {
+    applyOverrides(section->units, system);
+    system.calibrationProfile += "/" + runtime.str();
+  }
   return Error::success();
 }
 

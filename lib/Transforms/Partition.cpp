@@ -78,7 +78,8 @@ duplex::annotateStageWork(ModelOp model, const WorkContext &context) {
 llvm::Expected<std::unique_ptr<hw::System>>
 duplex::loadScaledSystem(StringRef nameOrPath, unsigned devices, unsigned nodes,
                          unsigned replicasPerNode, StringRef calibration,
-                         ArrayRef<hw::DeviceOverride> overrides) {
+                         ArrayRef<hw::DeviceOverride> overrides,
+                         StringRef runtime) {
   llvm::Expected<hw::System> system = hw::loadSystem(nameOrPath, overrides);
   if (!system)
     return system.takeError();
@@ -86,7 +87,8 @@ duplex::loadScaledSystem(StringRef nameOrPath, unsigned devices, unsigned nodes,
       hw::loadCalibrationProfile(calibration);
   if (!profile)
     return profile.takeError();
-  if (llvm::Error error = hw::applyCalibrationProfile(*profile, *system))
+  if (llvm::Error error =
+          hw::applyCalibrationProfile(*profile, *system, runtime))
     return std::move(error);
   if (devices || nodes || replicasPerNode) {
     llvm::Expected<hw::System> scaled = system->withTopology(

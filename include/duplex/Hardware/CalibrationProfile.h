@@ -9,6 +9,10 @@
 //             simulator assume: datasheet peak and bandwidth, no framework
 //             or launch overhead, no static power.
 //
+// A profile may also hold runtime sections, keyed by a serving runtime's
+// --scheduler policy name (`trtllm`): values fitted on that framework's own
+// measurements, applied over the profile's when a run names the runtime.
+//
 // Profiles are data (calibration/*.json, bundled into the tools; a path
 // works too), in the device files' {"value", "source"} form, so every value
 // keeps its source. docs/device-format.md describes the format.
@@ -41,18 +45,36 @@ struct CalibrationOverride {
   std::optional<double> staticWattsPerUnit;
 };
 
+/// Overrides by unit kind spelling ("gpu", "logic_pim", ...) or "*" for the
+/// kinds not listed.
+using UnitOverrides = std::vector<std::pair<std::string, CalibrationOverride>>;
+
+/// The override of `units` that applies to `kind`, or null.
+const CalibrationOverride *findOverride(const UnitOverrides &units,
+                                        UnitKind kind);
+
+/// A profile's values for one serving runtime.
+struct RuntimeCalibration {
+  std::string description;
+  UnitOverrides units;
+};
+
 struct CalibrationProfile {
   std::string name; ///< The bundled name, or the file's path as given.
   std::string description;
   std::string fileName;
-  /// By unit kind spelling ("gpu", "logic_pim", ...) or "*" for the kinds
-  /// not listed.
-  std::vector<std::pair<std::string, CalibrationOverride>> units;
+  UnitOverrides units;
+  /// By runtime (--scheduler policy) name, sorted.
+  std::vector<std::pair<std::string, RuntimeCalibration>> runtimes;
   /// JSON path -> source, as System::sources.
   llvm::StringMap<std::string> sources;
 
   /// The override that applies to `kind`, or null.
-  const CalibrationOverride *find(UnitKind kind) const;
+  const CalibrationOverride *find(UnitKind kind) const {
+    return findOverride(units, kind);
+  }
+  /// The section of `runtime`, or null.
+  const RuntimeCalibration *findRuntime(llvm::StringRef runtime) const;
 };
 
 /// The profile the tools use when none is named.
@@ -65,11 +87,14 @@ llvm::Expected<CalibrationProfile>
 parseCalibrationProfile(llvm::StringRef jsonText, llvm::StringRef fileName,
                         llvm::StringRef name);
 
-/// Sets the profile's values on every unit of `system` and records its name
-/// in System::calibrationProfile. Fails when the profile names a unit kind
-/// the system does not have (its values would do nothing).
+/// Sets the profile's values on every unit of `system`, then those of its
+/// `runtime` section when it has one, and records the profile's name in
+/// System::calibrationProfile ("measured/trtllm" when a runtime section
+/// applied). Fails when the profile names a unit kind the system does not
+/// have (its values would do nothing).
 llvm::Error applyCalibrationProfile(const CalibrationProfile &profile,
-                                    System &system);
+                                    System &system,
+                                    llvm::StringRef runtime = {});
 
 } // namespace duplex::hw
 

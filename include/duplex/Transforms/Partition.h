@@ -68,12 +68,14 @@ partitionModule(mlir::ModuleOp module, const PartitionOptions &options);
 
 /// Loads a device description, applies a --devices/--nodes
 /// (--replicas-per-node) topology (0 keeps the description's) and a
-/// calibration profile (a bundled name or a file; CalibrationProfile.h).
+/// calibration profile (a bundled name or a file; CalibrationProfile.h),
+/// with its section for the serving `runtime` when it has one.
 llvm::Expected<std::unique_ptr<hw::System>>
 loadScaledSystem(llvm::StringRef nameOrPath, unsigned devices, unsigned nodes,
                  unsigned replicasPerNode = 0,
                  llvm::StringRef calibration = hw::kDefaultCalibrationProfile,
-                 llvm::ArrayRef<hw::DeviceOverride> overrides = {});
+                 llvm::ArrayRef<hw::DeviceOverride> overrides = {},
+                 llvm::StringRef runtime = {});
 
 /// A table of records (Op/B analysis) or placed records, for people.
 void printWorkTable(llvm::ArrayRef<WorkRecord> records, llvm::raw_ostream &os);
