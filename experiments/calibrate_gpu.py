@@ -66,7 +66,8 @@ def read_measurements(path=MEASUREMENTS):
 def simulate_options(row, runtime=True):
     """The `duplexc simulate` run that reproduces a measurement: one batch of
     identical requests (closed loop, nothing replaced), fixed lengths; or, at
-    maximum load, `requests` requests kept `batch` at a time. `runtime`
+    maximum load or a fixed concurrency, `requests` requests kept `batch` at
+    a time. `runtime`
     replays the row under its framework's scheduler."""
     batch = int(row['batch'])
     lin = int(row['lin'])
@@ -79,7 +80,7 @@ def simulate_options(row, runtime=True):
         options['weight_dtype'] = options['kv_dtype'] = row['dtype']
     if row['experts'] == 'tp':
         options['coprocess'] = 'pe-et'  # tensor-parallel experts
-    if row['metric'] in ('batch_latency_s', 'output_tokens_per_s'):
+    if row['metric'] in ('batch_latency_s', 'output_tokens_per_s', 'itl_ms'):
         options['lout'] = int(row['lout'])
     elif row['metric'] == 'prompt_ms':
         options['lout'] = 1  # the prompt stage emits the only token
@@ -95,6 +96,7 @@ def metric_of(row, report):
         return report['throughput_tokens_per_s']
     if row['metric'] == 'prompt_ms':
         return report['simulated_seconds'] * 1e3
+    # tpot_ms and itl_ms: the mean gap between a request's tokens.
     return report['itl_s']['mean'] * 1e3
 
 
@@ -334,7 +336,7 @@ def plot(table, path):
     plt = common.pyplot()
     figure, axis = plt.subplots(figsize=(4.5, 4.2))
     markers = {'batch_latency_s': 'o', 'prompt_ms': 's', 'tpot_ms': '^',
-               'output_tokens_per_s': 'D'}
+               'output_tokens_per_s': 'D', 'itl_ms': 'v'}
     colors = {'vLLM': 'tab:blue', 'TRT-LLM': 'tab:green',
               'splitwise': 'tab:orange'}
     for r in table:
@@ -350,7 +352,7 @@ def plot(table, path):
     axis.set(xscale='log', yscale='log', xlabel='measured',
              ylabel='predicted (duplexc)',
              title='GPU baseline vs published measurements\n'
-             '(s: batch latency; ms: prompt, per-token; tokens/s)')
+             '(s: batch latency; ms: prompt, per-token, ITL; tokens/s)')
     for name, color in colors.items():
         axis.scatter([], [], color=color, label=name, s=18)
     for name, marker in markers.items():

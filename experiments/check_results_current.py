@@ -19,6 +19,7 @@ import common
 # (script, CSV): the experiments that take seconds, not minutes.
 EXPERIMENTS = [
     ('calibrate_gpu.py', 'gpu_calibration.csv'),
+    ('trtllm_serving.py', 'trtllm_serving.csv'),
     ('duplex_throughput.py', 'duplex_throughput.csv'),
     ('duplex_latency.py', 'duplex_latency.csv'),
     ('duplex_bankpim.py', 'duplex_bankpim.csv'),

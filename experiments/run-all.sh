@@ -9,7 +9,7 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 python=/usr/bin/python3
-for experiment in calibrate_gpu duplex_throughput duplex_latency \
+for experiment in calibrate_gpu trtllm_serving duplex_throughput duplex_latency \
     duplex_bankpim duplex_energy gpu_time_breakdown duplex_qps \
     duplex_ablation; do
   echo "== $experiment"

@@ -66,6 +66,29 @@ def calibration(results):
                           f'{max(errors):.1f}%.')
 
 
+def trtllm_serving(results):
+    rows = read('trtllm_serving', results)
+    body = [[f'{int(r["lin"])}/{int(r["lout"])}', int(r['concurrency']),
+             f'{r["ttft_ms"]:.0f}', f'{r["ttft_predicted_ms"]:.0f}',
+             f'{r["ttft_error_pct"]:+.0f}%', f'{r["itl_ms"]:.1f}',
+             f'{r["itl_predicted_ms"]:.1f}', f'{r["itl_error_pct"]:+.1f}%',
+             f'{r["output_tokens_per_s"]:.0f}',
+             f'{r["output_tokens_per_s_predicted"]:.0f}',
+             f'{r["throughput_error_pct"]:+.1f}%'] for r in rows]
+
+    def median_itl(chosen):
+        return statistics.median(abs(r['itl_error_pct']) for r in chosen)
+
+    low = [r for r in rows if r['concurrency'] <= 50]
+    high = [r for r in rows if r['concurrency'] > 50]
+    return table(['Lin/Lout', 'concurrency', 'TTFT ms', 'ours', 'error',
+                  'ITL ms', 'ours', 'error', 'tokens/s', 'ours', 'error'],
+                 body) + (
+        f'\n\nMedian absolute ITL error {median_itl(rows):.1f}% over '
+        f'{len(rows)} points; {median_itl(low):.1f}% at concurrency up to 50 '
+        f'(fitted), {median_itl(high):.1f}% above it.')
+
+
 def mean_max_table(rows, key, columns, value, title):
     """Per model, the mean and max of `value` over the rows whose `key` is
     each of `columns`."""
@@ -381,7 +404,8 @@ def study_opb(results):
                   'Duplex us', 'H200 us'], body)
 
 
-SECTIONS = {'calibration': calibration, 'headline': headline,
+SECTIONS = {'calibration': calibration, 'trtllm_serving': trtllm_serving,
+            'headline': headline,
             'throughput': throughput, 'latency': latency, 'bankpim': bankpim,
             'energy': energy, 'breakdown': breakdown, 'qps': qps,
             'ablation': ablation, 'paper_profile': paper_profile,
