@@ -319,7 +319,8 @@ Error duplex::checkWeightsFit(const hw::System &system,
 }
 
 uint64_t duplex::kvCapacityTokens(const hw::System &system,
-                                  const CapacityNeeds &needs) {
+                                  const CapacityNeeds &needs,
+                                  const KVMemoryShare &share) {
   if (needs.kvBytesPerToken <= 0)
     return std::numeric_limits<uint64_t>::max();
   Kernel probe = cost::DecodeAttention();
@@ -328,11 +329,12 @@ uint64_t duplex::kvCapacityTokens(const hw::System &system,
            unitCanRun(unit.kind, probe);
   });
   unsigned perNode = system.topology.devicesPerNode;
-  double bytes = hostRunsDecode
-                     ? system.hostMemoryBytesPerReplica()
-                     : std::max(0.0, (system.deviceMemoryBytes() -
-                                      needs.weightsPerDevice(perNode)) *
-                                         perNode);
+  double bytes =
+      hostRunsDecode
+          ? system.hostMemoryBytesPerReplica()
+          : std::max(0.0, share.memoryUtilization * system.deviceMemoryBytes() -
+                              needs.weightsPerDevice(perNode)) *
+                share.freeFraction * perNode;
   // Saturate: a conversion past 2^64 is undefined (a 1e15 GiB memory read
   // as room for 0 tokens). 2^63 tokens is beyond any trace.
   double tokens = bytes / needs.kvBytesPerToken;

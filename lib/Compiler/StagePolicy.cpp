@@ -103,7 +103,8 @@ StagePolicy::create(ModelOp model, std::unique_ptr<hw::System> system,
     return workOps.takeError();
   policy->workOps = std::move(*workOps);
   policy->needs = needs;
-  policy->kvCapacity = duplex::kvCapacityTokens(*policy->system, needs);
+  policy->kvCapacity =
+      duplex::kvCapacityTokens(*policy->system, needs, options.kvMemory);
   if (options.mode.subBatchInterleaving) {
     auto shape =
         denseLayerShape(model, policy->devicesPerNode, policy->decoderLayers);

@@ -454,6 +454,8 @@ static Expected<SimulationOutcome> simulate(const SimulateOptions &options) {
       makePolicyOptions(options.coprocess, options.routing, options.seed);
   if (!policyOptions)
     return policyOptions.takeError();
+  policyOptions->kvMemory = {scheduler->memoryUtilization,
+                             scheduler->kvFreeFraction};
   // Each replica gets its own policy (and memo): see Replicas.h. The first
   // is made now, so a model that does not fit fails before the requests
   // are read.

@@ -17,30 +17,35 @@ static const SchedulerPolicy kPolicies[] = {
      /*mixPrefillAndDecode=*/true},
     {"vllm",
      "vLLM V1: chunked prefill always on, 8,192 tokens per step, decodes "
-     "first",
+     "first; 90% of device memory for weights and KV cache",
      "vLLM V1 EngineArgs defaults for the OpenAI server on GPUs with >= 70 "
-     "GiB (H100): max_num_batched_tokens 8192, max_num_seqs 1024; V1 always "
-     "uses chunked prefill (vllm/engine/arg_utils.py)",
+     "GiB (H100): max_num_batched_tokens 8192, max_num_seqs 1024, "
+     "gpu_memory_utilization 0.9; V1 always uses chunked prefill "
+     "(vllm/engine/arg_utils.py)",
      /*tokenBudget=*/8192, /*chunkedPrefill=*/true,
-     /*mixPrefillAndDecode=*/true},
+     /*mixPrefillAndDecode=*/true, /*memoryUtilization=*/0.9},
     {"vllm-v0",
      "vLLM V0 without chunked prefill: prefill first, a stage that prefills "
-     "does not decode (also the Duplex authors' simulator)",
+     "does not decode (also the Duplex authors' simulator); 90% of device "
+     "memory for weights and KV cache",
      "vLLM V0 scheduler: waiting prompts are scheduled before running "
-     "decodes and not batched with them; the Duplex simulator lineage "
-     "(LLMSimulator, src/scheduler/scheduler.cpp) pauses decoding while a "
-     "prefill is pending",
+     "decodes and not batched with them, gpu_memory_utilization 0.9; the "
+     "Duplex simulator lineage (LLMSimulator, src/scheduler/scheduler.cpp) "
+     "pauses decoding while a prefill is pending",
      /*tokenBudget=*/0, /*chunkedPrefill=*/false,
-     /*mixPrefillAndDecode=*/false},
+     /*mixPrefillAndDecode=*/false, /*memoryUtilization=*/0.9},
     {"trtllm",
      "TensorRT-LLM in-flight batching: 8,192 tokens per step, whole "
-     "prompts (chunked context off)",
+     "prompts (chunked context off); KV cache in 90% of the memory left "
+     "after the weights",
      "TensorRT-LLM BuildConfig max_num_tokens 8192; enable_chunked_prefill "
      "defaults to off; the in-flight batching scheduler fills the step with "
      "generation and context requests up to max_num_tokens (docs: 'Tuning "
-     "Max Batch Size and Max Num Tokens')",
+     "Max Batch Size and Max Num Tokens'); KvCacheConfig "
+     "free_gpu_memory_fraction 0.9",
      /*tokenBudget=*/8192, /*chunkedPrefill=*/false,
-     /*mixPrefillAndDecode=*/true},
+     /*mixPrefillAndDecode=*/true, /*memoryUtilization=*/1,
+     /*kvFreeFraction=*/0.9},
     {"sarathi",
      "Sarathi-Serve: stall-free batching with 512-token chunks, decodes "
      "first",

@@ -138,10 +138,22 @@ CapacityNeeds capacityNeedsOf(llm::ModelOp model, const hw::System &system);
 llvm::Error checkWeightsFit(const hw::System &system,
                             const CapacityNeeds &needs);
 
+/// How much of a device's memory a serving runtime gives its KV cache: it
+/// may use `memoryUtilization` of the memory (vLLM's
+/// gpu_memory_utilization) and gives the KV cache `freeFraction` of what is
+/// left after the weights (TensorRT-LLM's free_gpu_memory_fraction). The
+/// defaults give it all (the Duplex paper: memory minus weights).
+struct KVMemoryShare {
+  double memoryUtilization = 1;
+  double freeFraction = 1;
+};
+
 /// KV-cache tokens one node (a data-parallel replica) holds: its host
 /// memory when a host unit can run decode attention (L3 keeps the cache in
-/// DIMM-PIM), else its devices' memory after the weights.
-uint64_t kvCapacityTokens(const hw::System &system, const CapacityNeeds &needs);
+/// DIMM-PIM), else its devices' memory after the weights, as much of it as
+/// `share` gives.
+uint64_t kvCapacityTokens(const hw::System &system, const CapacityNeeds &needs,
+                          const KVMemoryShare &share = {});
 
 /// Bytes of KV cache the stage's requests hold once it has run: prompts
 /// plus contexts plus each decode request's new token.

@@ -48,6 +48,8 @@ struct PolicyOptions {
   /// Decode contexts are summarised by their mean rounded to this many
   /// tokens for memoisation (1: exact means).
   uint64_t contextBucketTokens = 16;
+  /// The serving runtime's share of device memory for the KV cache.
+  KVMemoryShare kvMemory;
 };
 
 /// Options from the spellings tools take: a mode (none, pe, pe-et,

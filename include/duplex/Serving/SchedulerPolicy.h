@@ -35,6 +35,12 @@ struct SchedulerPolicy {
   /// A stage that prefills also decodes the running requests; false: any
   /// prompt work pauses decoding for that stage (prefill first).
   bool mixPrefillAndDecode = true;
+  /// Share of a device's memory the runtime may use (vLLM's
+  /// gpu_memory_utilization; 1: all of it).
+  double memoryUtilization = 1;
+  /// Share of the memory left after the weights that becomes KV cache
+  /// (TensorRT-LLM's free_gpu_memory_fraction; 1: all of it).
+  double kvFreeFraction = 1;
 };
 
 /// Every policy, the default first.
