@@ -54,7 +54,7 @@ SCHEDULER_OF_FRAMEWORK = {'TRT-LLM': 'trtllm'}
 PROFILES = os.path.join(os.path.dirname(common.HERE), 'calibration')
 IDEAL = dict(compute_efficiency=1.0, memory_bandwidth_efficiency=1.0,
              kernel_launch_overhead_us=0.0, per_layer_overhead_us=0.0,
-             per_step_overhead_us=0.0)
+             per_step_overhead_us=0.0, compute_memory_unhidden_fraction=0.0)
 
 
 def read_measurements(path=MEASUREMENTS):
@@ -210,6 +210,15 @@ def rows_to_fit(rows, runtime):
     return chosen
 
 
+def source_weights(rows):
+    """Each row's weight in a fit: every source weighs the same whatever its
+    row count (39 serving points must not outvote ten throughput runs);
+    the mean weight is 1."""
+    sources = [r['source'] for r in rows]
+    weight = numpy.array([1 / sources.count(s) for s in sources])
+    return weight / weight.mean()
+
+
 def fit(args, rows):
     zero = {key: 0.0 for key in OVERHEADS}
     rows = rows_to_fit(rows, args.runtime)
@@ -224,6 +233,8 @@ def fit(args, rows):
         # Times throughout (a rate's reciprocal): the overheads enter them
         # linearly.
         measured = as_time(rows, [float(r['measured']) for r in rows])
+        weight = source_weights(rows)
+        root = numpy.sqrt(weight)
         # Each overhead's count per prediction: one unit of it, the others 0.
         def times(values):
             return as_time(rows, replay.predict(
@@ -239,26 +250,34 @@ def fit(args, rows):
             columns.append((times(values) - base) / 1000.0)
         counts = numpy.stack(columns, axis=1)
         best = None
-        for compute in grid(args.compute_grid):
-            for memory in grid(args.memory_grid):
-                values = dict(zero, compute_efficiency=round(compute, 2),
-                              memory_bandwidth_efficiency=round(memory, 2))
-                work = times(values)
-                # Relative residuals: divide each row by its measurement.
-                overheads = nonnegative_least_squares(
-                    counts / measured[:, None], (measured - work) / measured)
-                predicted = work + counts @ overheads
-                error = numpy.sqrt(numpy.mean(
-                    ((predicted - measured) / measured) ** 2))
-                print(f'  compute {compute:.2f} memory {memory:.2f}: '
-                      f'rms error {100 * error:.1f}%', file=sys.stderr)
-                if best is None or error < best[0]:
-                    best = (error, values, overheads)
+        for unhidden, compute, memory in itertools.product(
+                grid(args.unhidden_grid), grid(args.compute_grid),
+                grid(args.memory_grid)):
+            values = dict(zero, compute_efficiency=round(compute, 2),
+                          memory_bandwidth_efficiency=round(memory, 2),
+                          compute_memory_unhidden_fraction=round(
+                              unhidden, 2))
+            work = times(values)
+            # Relative residuals: divide each row by its measurement.
+            overheads = nonnegative_least_squares(
+                counts * (root / measured)[:, None],
+                root * (measured - work) / measured)
+            predicted = work + counts @ overheads
+            error = numpy.sqrt(numpy.mean(
+                weight * ((predicted - measured) / measured) ** 2))
+            print(f'  unhidden {unhidden:.2f} compute {compute:.2f} '
+                  f'memory {memory:.2f}: rms error {100 * error:.1f}%',
+                  file=sys.stderr)
+            if best is None or error < best[0]:
+                best = (error, values, overheads)
     error, values, overheads = best
-    print(f'best fit, rms relative error {100 * error:.1f}% (of times) over '
+    print(f'best fit, rms relative error {100 * error:.1f}% (of times, each '
+          f'source weighing the same) over '
           f'{len(rows)} rows:')
     print(f'  compute_efficiency          {values["compute_efficiency"]}')
     print(f'  memory_bandwidth_efficiency {values["memory_bandwidth_efficiency"]}')
+    print(f'  compute_memory_unhidden_fraction '
+          f'{values["compute_memory_unhidden_fraction"]}')
     for key, value in zip(OVERHEADS, overheads):
         print(f'  {key:<27} {value:.1f}')
 
@@ -271,13 +290,15 @@ def fit_overlap(args, rows):
     is a search, not a least-squares solve."""
     current = common.load_device('h100')['device']['units'][0]['calibration']
     efficiencies = {key: current[key]['value'] for key in
-                    ('compute_efficiency', 'memory_bandwidth_efficiency')}
+                    ('compute_efficiency', 'memory_bandwidth_efficiency',
+                     'compute_memory_unhidden_fraction')}
     rows = rows_to_fit(rows, None)
     with tempfile.TemporaryDirectory() as folder:
         replay = Replay(folder, None)
         floors = roofline_floors(args, rows, folder, replay)
         rows = [r for r, f in zip(rows, floors) if not below_roofline(r, f)]
         measured = numpy.array([float(r['measured']) for r in rows])
+        weight = source_weights(rows)
         best = None
         for overlap in grid(args.overlap_grid):
             for layer in grid(args.layer_grid):
@@ -288,7 +309,7 @@ def fit_overlap(args, rows):
                 predicted = replay.predict(args, rows,
                                            Variant(folder, values).paths)
                 error = numpy.sqrt(numpy.mean(
-                    ((predicted - measured) / measured) ** 2))
+                    weight * ((predicted - measured) / measured) ** 2))
                 print(f'  overlap {overlap:.2f} per-layer {layer:5.0f} us: '
                       f'rms error {100 * error:.1f}%', file=sys.stderr)
                 if best is None or error < best[0]:
@@ -377,6 +398,9 @@ def main():
         parser.add_argument('--memory-grid', default='0.60:0.90:0.05',
                             help='memory_bandwidth_efficiency values to try '
                             '(start:stop:step)'),
+        parser.add_argument('--unhidden-grid', default='0:1:0.25',
+                            help='compute_memory_unhidden_fraction values to '
+                            'try (start:stop:step)'),
         parser.add_argument('--fit-overlap', action='store_true',
                             help='search per_layer_overhead_us and '
                             'overhead_overlap at the files\' efficiencies'),

@@ -196,6 +196,10 @@ def load_device(name):
         return json.load(stream)
 
 
+# Calibration keys the GPU/xPU files may leave out (0 when absent).
+OPTIONAL_CALIBRATION = ('overhead_overlap', 'compute_memory_unhidden_fraction')
+
+
 def write_device_variant(folder, name, values, tag):
     """Writes devices/<name>.json with calibration values replaced (`values`:
     key -> number, applied to every unit whose calibration has the key) to
@@ -207,7 +211,7 @@ def write_device_variant(folder, name, values, tag):
         for key, value in values.items():
             if key in calibration:
                 calibration[key]['value'] = value
-            elif key == 'overhead_overlap' and unit['kind'] in ('gpu', 'xpu'):
+            elif key in OPTIONAL_CALIBRATION and unit['kind'] in ('gpu', 'xpu'):
                 # Optional in the files (0 when absent).
                 calibration[key] = {'value': value,
                                     'source': f'assumed: variant {tag}'}

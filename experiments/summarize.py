@@ -81,12 +81,15 @@ def trtllm_serving(results):
 
     low = [r for r in rows if r['concurrency'] <= 50]
     high = [r for r in rows if r['concurrency'] > 50]
+    alone = [abs(r['ttft_error_pct']) for r in rows if r['concurrency'] == 1]
     return table(['Lin/Lout', 'concurrency', 'TTFT ms', 'ours', 'error',
                   'ITL ms', 'ours', 'error', 'tokens/s', 'ours', 'error'],
                  body) + (
         f'\n\nMedian absolute ITL error {median_itl(rows):.1f}% over '
-        f'{len(rows)} points; {median_itl(low):.1f}% at concurrency up to 50 '
-        f'(fitted), {median_itl(high):.1f}% above it.')
+        f'{len(rows)} points ({median_itl(low):.1f}% at concurrency up to '
+        f'50, {median_itl(high):.1f}% above it); output throughput within '
+        f'{max(abs(r["throughput_error_pct"]) for r in rows):.1f}%; TTFT '
+        f'alone within {max(alone):.1f}%.')
 
 
 def mean_max_table(rows, key, columns, value, title):

@@ -81,8 +81,9 @@ Expected<Cost> estimate(const hw::System &system, const hw::Unit &unit,
   cost.computeSeconds = workload.flops / *flopsPerSecond;
   cost.memorySeconds = memoryUse.seconds;
   cost.overheadSeconds = unit.calibration.kernelLaunchSeconds;
-  cost.seconds =
-      std::max(cost.computeSeconds, cost.memorySeconds) + cost.overheadSeconds;
+  cost.seconds = rooflineSeconds(cost.computeSeconds, cost.memorySeconds,
+                                 unit.calibration.computeMemoryUnhidden) +
+                 cost.overheadSeconds;
   cost.rowActivations = memoryUse.rowActivations;
 
   cost.dramJoules = accessJoules(memory, unit.accessPath(), workload.readBytes,

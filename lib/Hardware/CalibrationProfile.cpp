@@ -55,6 +55,7 @@ static CalibrationOverride readOverride(Parser &parser,
                      {"compute_efficiency", "memory_bandwidth_efficiency",
                       "kernel_launch_overhead_us", "per_layer_overhead_us",
                       "per_step_overhead_us", "overhead_overlap",
+                      "compute_memory_unhidden_fraction",
                       "static_power_w_per_unit"});
   CalibrationOverride values;
   values.computeEfficiency = parser.getOptionalNumber(
@@ -72,6 +73,8 @@ static CalibrationOverride readOverride(Parser &parser,
   values.perStepSeconds = micro("per_step_overhead_us");
   values.overheadOverlap = parser.getOptionalNumber(object, "overhead_overlap",
                                                     path, Rule::NonNegative);
+  values.computeMemoryUnhidden = parser.getOptionalNumber(
+      object, "compute_memory_unhidden_fraction", path, Rule::NonNegative);
   values.staticWattsPerUnit = parser.getOptionalNumber(
       object, "static_power_w_per_unit", path, Rule::NonNegative);
   return values;
@@ -204,6 +207,8 @@ static void applyOverrides(const UnitOverrides &units, System &system) {
     fit.perLayerSeconds = values->perLayerSeconds.value_or(fit.perLayerSeconds);
     fit.perStepSeconds = values->perStepSeconds.value_or(fit.perStepSeconds);
     fit.overheadOverlap = values->overheadOverlap.value_or(fit.overheadOverlap);
+    fit.computeMemoryUnhidden =
+        values->computeMemoryUnhidden.value_or(fit.computeMemoryUnhidden);
     unit.staticWattsPerUnit =
         values->staticWattsPerUnit.value_or(unit.staticWattsPerUnit);
   }

@@ -510,7 +510,8 @@ void SystemReader::readUnit(const json::Object &object, StringRef path,
       parser.checkKeys(*calibration, calibrationPath,
                        {"compute_efficiency", "memory_bandwidth_efficiency",
                         "kernel_launch_overhead_us", "per_layer_overhead_us",
-                        "per_step_overhead_us", "overhead_overlap"});
+                        "per_step_overhead_us", "overhead_overlap",
+                        "compute_memory_unhidden_fraction"});
       fit.computeEfficiency = parser.getNumber(
           *calibration, "compute_efficiency", calibrationPath, Rule::Fraction);
       fit.memoryBandwidthEfficiency =
@@ -527,6 +528,12 @@ void SystemReader::readUnit(const json::Object &object, StringRef path,
       fit.overheadOverlap =
           parser
               .getOptionalNumber(*calibration, "overhead_overlap",
+                                 calibrationPath, Rule::NonNegative)
+              .value_or(0);
+      fit.computeMemoryUnhidden =
+          parser
+              .getOptionalNumber(*calibration,
+                                 "compute_memory_unhidden_fraction",
                                  calibrationPath, Rule::NonNegative)
               .value_or(0);
     }

@@ -61,6 +61,8 @@ static const PlausibleRange kRanges[] = {
     {"per_layer_overhead_us", 0, 1e6, "up to 1 s"},
     {"per_step_overhead_us", 0, 1e6, "up to 1 s"},
     {"overhead_overlap", 0, 1, "a fraction of the overhead"},
+    {"compute_memory_unhidden_fraction", 0, 1,
+     "a fraction of the shorter of compute and memory time"},
     {"compute_efficiency", 0.01, 1,
      "1% to 100% of peak; sustained GEMMs reach 30-80%"},
     {"memory_bandwidth_efficiency", 0.01, 1,

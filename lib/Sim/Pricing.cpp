@@ -21,6 +21,7 @@ Expected<KernelTime> priceKernel(const hw::System &system, const hw::Unit &unit,
   time.computeSeconds = cost->computeSeconds * devices;
   time.memorySeconds = cost->memorySeconds * devices;
   time.overheadSeconds = cost->overheadSeconds * devices;
+  time.unhiddenFraction = unit.calibration.computeMemoryUnhidden;
   time.dynamicJoules = cost->dramJoules + cost->computeJoules;
   time.dramJoules = cost->dramJoules;
   time.flops = cost->flops;

@@ -29,6 +29,7 @@ inline void pinTestCalibration(hw::System &system) {
     unit.calibration.perLayerSeconds = 100e-6;
     unit.calibration.perStepSeconds = 3e-3;
     unit.calibration.overheadOverlap = 0;
+    unit.calibration.computeMemoryUnhidden = 0;
   }
 }
 

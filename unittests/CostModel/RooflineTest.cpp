@@ -117,4 +117,27 @@ TEST(RooflineTest, XpuMatchesH100) {
       valueOf(estimate(h100, unitNamed(h100, "gpu"), gemv)).seconds);
 }
 
+// A GEMM where neither term dominates: 512 x 8192 x 8192 fp16.
+//   compute 2 x 512 x 8192^2 = 6.8719e10 FLOPs / 494.7 TFLOPS = 138.91 us
+//   memory  (8192^2 + 2 x 512 x 8192) x 2 B = 150,994,944 B / 2.68 TB/s
+//           = 56.341 us
+// The roofline takes the longer, 138.91 us (+ 5 us launch). With half of
+// the shorter unhidden: 138.91 + 0.5 x 56.341 = 167.08 us (+ 5 us); with
+// all of it, the sum: 195.25 us (+ 5 us).
+TEST(RooflineTest, UnhiddenFractionAddsPartOfTheShorterTerm) {
+  hw::System h100 = loadBundled("h100");
+  hw::Unit &gpu = h100.units.front();
+  ASSERT_EQ(gpu.name, "gpu");
+  GemmShape gemm{512, 8192, 8192};
+  Cost overlapped = valueOf(estimate(h100, gpu, gemm));
+  EXPECT_NEAR(overlapped.computeSeconds, 138.91e-6, 0.01e-6);
+  EXPECT_NEAR(overlapped.memorySeconds, 56.341e-6, 0.001e-6);
+  EXPECT_NEAR(overlapped.seconds, 143.91e-6, 0.01e-6);
+
+  gpu.calibration.computeMemoryUnhidden = 0.5;
+  EXPECT_NEAR(valueOf(estimate(h100, gpu, gemm)).seconds, 172.08e-6, 0.01e-6);
+  gpu.calibration.computeMemoryUnhidden = 1;
+  EXPECT_NEAR(valueOf(estimate(h100, gpu, gemm)).seconds, 200.25e-6, 0.01e-6);
+}
+
 } // namespace

@@ -14,6 +14,8 @@
 
 #include "llvm/ADT/SmallVector.h"
 
+#include <algorithm>
+
 namespace duplex::cost {
 
 /// What a segment holds. A memory layout may place each kind differently
@@ -44,10 +46,20 @@ struct Workload {
   double opsPerByte() const { return bytes() > 0 ? flops / bytes() : 0; }
 };
 
+/// A kernel's time from its compute and memory times: the longer, plus
+/// `unhidden` of the shorter (hw::Calibration::computeMemoryUnhidden; 0 is
+/// the plain roofline).
+inline double rooflineSeconds(double computeSeconds, double memorySeconds,
+                              double unhidden) {
+  return std::max(computeSeconds, memorySeconds) +
+         unhidden * std::min(computeSeconds, memorySeconds);
+}
+
 /// Time and energy of one kernel (or one transfer) on one unit (or link).
-/// For a kernel: seconds = max(computeSeconds, memorySeconds) +
-/// overheadSeconds. For a transfer: seconds = linkSeconds + overheadSeconds
-/// (latency). joules is the sum of the four energy terms.
+/// For a kernel: seconds = rooflineSeconds(computeSeconds, memorySeconds,
+/// the unit's unhidden fraction) + overheadSeconds. For a transfer: seconds =
+/// linkSeconds + overheadSeconds (latency). joules is the sum of the four
+/// energy terms.
 struct Cost {
   double seconds = 0;
   double joules = 0;

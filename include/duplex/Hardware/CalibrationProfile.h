@@ -42,6 +42,7 @@ struct CalibrationOverride {
   std::optional<double> perLayerSeconds;
   std::optional<double> perStepSeconds;
   std::optional<double> overheadOverlap;
+  std::optional<double> computeMemoryUnhidden;
   std::optional<double> staticWattsPerUnit;
 };
 

@@ -155,6 +155,11 @@ struct Calibration {
   /// up to their time: a stage pays overhead - overlap x min(overhead,
   /// kernel time). 0 adds it whole; 1 makes it a floor.
   double overheadOverlap = 0;
+  /// The share of the shorter of a kernel's compute and memory times that
+  /// does not hide behind the longer: a kernel takes max(c, m) + this x
+  /// min(c, m). 0 is the roofline's perfect overlap; real GEMMs at a
+  /// moderate batch, where neither term dominates, pay for part of both.
+  double computeMemoryUnhidden = 0;
 };
 
 struct Unit {

@@ -33,6 +33,8 @@ struct KernelTime {
   double computeSeconds = 0;
   double memorySeconds = 0;
   double overheadSeconds = 0; ///< Kernel launch: no memory traffic.
+  /// hw::Calibration::computeMemoryUnhidden of the unit.
+  double unhiddenFraction = 0;
   /// DRAM and compute energy (static energy is charged per stage).
   double dynamicJoules = 0;
   double dramJoules = 0; ///< The DRAM part of dynamicJoules.
@@ -40,11 +42,15 @@ struct KernelTime {
   double bytes = 0;
 
   double seconds() const {
-    return std::max(computeSeconds, memorySeconds) + overheadSeconds;
+    return cost::rooflineSeconds(computeSeconds, memorySeconds,
+                                 unhiddenFraction) +
+           overheadSeconds;
   }
   /// Duration when the unit gets `share` (0, 1] of its memory bandwidth.
   double secondsWithBandwidthShare(double share) const {
-    return std::max(computeSeconds, memorySeconds / share) + overheadSeconds;
+    return cost::rooflineSeconds(computeSeconds, memorySeconds / share,
+                                 unhiddenFraction) +
+           overheadSeconds;
   }
 };
 
