@@ -200,7 +200,6 @@ static Expected<BatchLimit> dealBatch(const SimulateOptions &options,
   return limit;
 }
 
-/// --set as {"PATH": "VALUE", ...}.
 /// A runtime section of the calibration profile applies when --scheduler
 /// names its runtime: one named after no policy would never apply.
 static Error checkCalibrationRuntimes(StringRef calibration) {
@@ -221,6 +220,7 @@ static Error checkCalibrationRuntimes(StringRef calibration) {
   return Error::success();
 }
 
+/// --set as {"PATH": "VALUE", ...}.
 static json::Object setsJSON(ArrayRef<hw::DeviceOverride> overrides) {
   json::Object object;
   for (const hw::DeviceOverride &override : overrides)

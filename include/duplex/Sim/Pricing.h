@@ -20,8 +20,6 @@
 
 #include "llvm/Support/Error.h"
 
-#include <algorithm>
-
 namespace duplex::cost {
 class CostCache;
 } // namespace duplex::cost
