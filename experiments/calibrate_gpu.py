@@ -161,8 +161,9 @@ def nonnegative_least_squares(matrix, target):
 class Replay:
     """How a fit or report replays its rows: under each framework's
     scheduler or the default one, and with which calibration profile. A
-    replay that varies the device files' values runs under a profile
-    without runtime sections, which would override them."""
+    replay that varies the device files' values runs under a profile whose
+    runtime sections set no unit values, which would override them; the
+    memory a runtime keeps (reserved_memory_gib) stays."""
 
     def __init__(self, folder, runtime):
         self.runtime = runtime
@@ -172,7 +173,8 @@ class Replay:
             with open(os.path.join(PROFILES, 'measured.json'),
                       encoding='utf-8') as stream:
                 profile = json.load(stream)
-            profile.pop('runtimes', None)
+            for section in profile.get('runtimes', {}).values():
+                section.pop('units', None)
             with open(self.calibration, 'w', encoding='utf-8') as stream:
                 json.dump(profile, stream)
 

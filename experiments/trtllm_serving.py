@@ -12,8 +12,19 @@ so the first `concurrency` requests (the wave that starts together) are left
 out of the TTFT and ITL means; throughput is the whole run's.
 
   /usr/bin/python3 experiments/trtllm_serving.py [--quick] [--out DIR]
+  /usr/bin/python3 experiments/trtllm_serving.py --fit-reserve
+
+`--fit-reserve` fits the `trtllm` runtime's reserved_memory_gib (the device
+memory TensorRT-LLM keeps besides the weights and the KV cache) from the
+rows where requests queue for KV cache, and prints it: it is written into
+calibration/measured.json by hand, with this script as its source. By
+Little's law the requests decoding at once are throughput x ITL; TensorRT-
+LLM admits a request only when its whole length (Lin + Lout) fits
+(GUARANTEED_NO_EVICT), so where a queue forms the cache holds
+throughput x ITL x (Lin + Lout) tokens.
 """
 import csv
+import json
 import os
 import statistics
 import tempfile
@@ -72,6 +83,62 @@ def measure(duplexc, row, folder):
     return result
 
 
+# A row queues for KV cache when its clients outnumber the requests decoding
+# by 5% and by two requests at least: below that, the gap is the share of
+# each cycle spent before the first token (3% at 5000/500 concurrency 50,
+# 0.3 requests at 20000/2000 concurrency 5).
+QUEUE_MARGIN = 1.05
+QUEUE_MIN_REQUESTS = 2
+
+
+def decoding_requests(row):
+    """Requests decoding at once (Little's law: tokens/s x s per token)."""
+    return row['output_tokens_per_s'] * row['itl_ms'] / 1e3
+
+
+def kv_bound_rows(rows):
+    return [r for r in rows
+            if r['concurrency'] >= QUEUE_MARGIN * decoding_requests(r)
+            and r['concurrency'] - decoding_requests(r) >= QUEUE_MIN_REQUESTS]
+
+
+def capacity_tokens(duplexc, folder, reserve_gib):
+    """The replayed setup's KV cache in tokens with the `trtllm` runtime
+    keeping `reserve_gib` per device (a copy of the measured profile)."""
+    with open(os.path.join(os.path.dirname(common.HERE), 'calibration',
+                           'measured.json'), encoding='utf-8') as stream:
+        profile = json.load(stream)
+    profile['runtimes']['trtllm']['reserved_memory_gib'] = {
+        'value': reserve_gib, 'source': 'assumed: a trial of --fit-reserve'}
+    path = os.path.join(folder, f'reserve-{reserve_gib}.json')
+    with open(path, 'w', encoding='utf-8') as stream:
+        json.dump(profile, stream)
+    report = common.simulate(
+        duplexc, MODEL, DEVICE, devices=DEVICES, scheduler='trtllm',
+        closed_loop=True, batch=1, requests=1, lin=16, lout=2, len_std=0,
+        weight_dtype=DTYPE, kv_dtype=DTYPE, calibration=path)
+    return report['kv_cache']['capacity_tokens_per_replica']
+
+
+def fit_reserve(args, rows):
+    bound = kv_bound_rows(rows)
+    held = [decoding_requests(r) * (r['lin'] + r['lout']) for r in bound]
+    for row, tokens in zip(bound, held):
+        print(f'  {row["lin"]}/{row["lout"]} at concurrency '
+              f'{row["concurrency"]}: {decoding_requests(row):.1f} decoding '
+              f'x {row["lin"] + row["lout"]} tokens = {tokens:,.0f}')
+    target = statistics.median(held)
+    # The capacity falls linearly with the reserve: two trials give it.
+    with tempfile.TemporaryDirectory() as folder:
+        none, ten = (capacity_tokens(args.duplexc, folder, gib)
+                     for gib in (0, 10))
+    reserve = 10 * (none - target) / (none - ten)
+    print(f'KV cache the measurements hold: {target:,.0f} tokens (median of '
+          f'{len(bound)} KV-bound rows, {min(held):,.0f} to {max(held):,.0f}); '
+          f'with nothing reserved the model gives {none:,} tokens')
+    print(f'reserved_memory_gib {reserve:.2f}')
+
+
 def plot(rows, path):
     plt = common.pyplot()
     figure, axes = plt.subplots(1, 3, figsize=(10, 3))
@@ -100,8 +167,14 @@ def plot(rows, path):
 
 
 def main():
-    args = common.parse_args(__doc__.split('\n')[0])
+    args = common.parse_args(__doc__.split('\n')[0], lambda parser: (
+        parser.add_argument('--fit-reserve', action='store_true',
+                            help="fit the trtllm runtime's "
+                            'reserved_memory_gib and print it')))
     rows = read_rows()
+    if args.fit_reserve:
+        fit_reserve(args, rows)
+        return
     if args.quick:
         rows = [r for r in rows if r['concurrency'] in (1, 25)
                 and r['lin'] == 1000]

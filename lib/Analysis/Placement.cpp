@@ -305,17 +305,25 @@ Error duplex::checkWeightsFit(const hw::System &system,
   unsigned perNode = system.topology.devicesPerNode;
   double weightsPerDevice = needs.weightsPerDevice(perNode);
   double deviceBytes = system.deviceMemoryBytes();
-  if (weightsPerDevice <= deviceBytes)
+  double reserved = system.runtimeReservedBytes;
+  if (weightsPerDevice + reserved <= deviceBytes)
     return Error::success();
   unsigned devices = perNode * needs.expertNodes;
+  std::string reservedText =
+      reserved > 0
+          ? fmt::format(", {} of it kept by the serving runtime "
+                        "(calibration '{}')",
+                        formatBytes(reserved), system.calibrationProfile)
+          : std::string();
   return createStringError(
       inconvertibleErrorCode(),
       "model '%s' does not fit: its weights need %s per device (%s over %u "
-      "device%s%s) but a device of '%s' has %s",
+      "device%s%s) but a device of '%s' has %s%s",
       needs.modelName.c_str(), formatBytes(weightsPerDevice).c_str(),
       formatBytes(needs.weightBytes).c_str(), devices, devices == 1 ? "" : "s",
       needs.expertNodes > 1 ? ", experts over all nodes" : " per node",
-      system.name.c_str(), formatBytes(deviceBytes).c_str());
+      system.name.c_str(), formatBytes(deviceBytes).c_str(),
+      reservedText.c_str());
 }
 
 uint64_t duplex::kvCapacityTokens(const hw::System &system,
@@ -333,7 +341,8 @@ uint64_t duplex::kvCapacityTokens(const hw::System &system,
       hostRunsDecode
           ? system.hostMemoryBytesPerReplica()
           : std::max(0.0, share.memoryUtilization * system.deviceMemoryBytes() -
-                              needs.weightsPerDevice(perNode)) *
+                              needs.weightsPerDevice(perNode) -
+                              system.runtimeReservedBytes) *
                 share.freeFraction * perNode;
   // Saturate: a conversion past 2^64 is undefined (a 1e15 GiB memory read
   // as room for 0 tokens). 2^63 tokens is beyond any trace.

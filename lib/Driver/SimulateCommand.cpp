@@ -493,6 +493,7 @@ static Expected<SimulationOutcome> simulate(const SimulateOptions &options) {
       options.chunkedPrefill.value_or(scheduler->chunkedPrefill);
   warnIgnoredOptions(options, loaded->model, serving);
   serving.mixPrefillAndDecode = scheduler->mixPrefillAndDecode;
+  serving.reserveWholeRequest = scheduler->reserveWholeRequest;
   serving.closedLoop = modes == 0 || options.closedLoop;
   serving.recordStages = !options.timelineFile.empty();
 
@@ -565,6 +566,9 @@ static Expected<SimulationOutcome> simulate(const SimulateOptions &options) {
   report.batchLimit = batch->system;
   report.batchLimitPerReplica = batch->forReplica(0);
   report.replicas = replicas;
+  report.kvCapacityTokens = policy.kvCapacityTokens();
+  report.runtimeReservedBytes = target.runtimeReservedBytes;
+  report.kvWholeRequestAdmission = serving.reserveWholeRequest;
   report.title = formatv(
       "{0} on {1}: {2} device(s) x {3} node(s){9}, coprocess {4}, {5}, max "
       "batch {6}, calibration {10}, scheduler {11}; {7} of {8} stages "

@@ -19,6 +19,7 @@ static constexpr StringLiteral kFormat = "duplex-calibration-1";
 
 // Unit conversions of the file format (field suffixes), not hardware data.
 static constexpr double kMicro = 1e-6;
+static constexpr double kBytesPerGiB = 1024.0 * 1024.0 * 1024.0;
 
 const CalibrationOverride *findOverride(const UnitOverrides &units,
                                         UnitKind kind) {
@@ -150,13 +151,19 @@ Expected<CalibrationProfile> parseCalibrationProfile(StringRef jsonText,
                               describeType(*runtimes->get(runtime)));
         continue;
       }
-      parser.checkKeys(*section, path, {"description", "units"});
+      parser.checkKeys(*section, path,
+                       {"description", "units", "reserved_memory_gib"});
       RuntimeCalibration calibration;
       if (std::optional<StringRef> description =
               parser.getString(*section, "description", path))
         calibration.description = description->str();
-      if (const json::Object *units = parser.getObject(*section, "units", path))
+      // A runtime may set only the memory it keeps.
+      if (const json::Object *units =
+              parser.getObject(*section, "units", path, /*required=*/false))
         calibration.units = readUnits(parser, *units, path + ".units");
+      if (std::optional<double> gib = parser.getOptionalNumber(
+              *section, "reserved_memory_gib", path, Rule::NonNegative))
+        calibration.reservedMemoryBytes = *gib * kBytesPerGiB;
       profile.runtimes.emplace_back(runtime.str(), std::move(calibration));
     }
   if (parser.failed())
@@ -226,6 +233,8 @@ Error applyCalibrationProfile(const CalibrationProfile &profile, System &system,
   system.calibrationProfile = profile.name;
   if (section) {
     applyOverrides(section->units, system);
+    system.runtimeReservedBytes =
+        section->reservedMemoryBytes.value_or(system.runtimeReservedBytes);
     system.calibrationProfile += "/" + runtime.str();
   }
   return Error::success();

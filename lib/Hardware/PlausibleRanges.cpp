@@ -61,6 +61,9 @@ static const PlausibleRange kRanges[] = {
     {"per_layer_overhead_us", 0, 1e6, "up to 1 s"},
     {"per_step_overhead_us", 0, 1e6, "up to 1 s"},
     {"overhead_overlap", 0, 1, "a fraction of the overhead"},
+    {"reserved_memory_gib", 0, 1 << 20,
+     "up to 1 PiB per device; a serving runtime keeps 1-10 GiB of a GPU for "
+     "activations, workspace and its CUDA context"},
     {"compute_memory_unhidden_fraction", 0, 1,
      "a fraction of the shorter of compute and memory time"},
     {"compute_efficiency", 0.01, 1,

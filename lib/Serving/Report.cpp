@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <numeric>
 
 using namespace llvm;
@@ -210,6 +211,15 @@ json::Object toJSON(const ServingReport &report) {
         json::Object{{"system", report.batchLimit},
                      {"per_replica", report.batchLimitPerReplica},
                      {"replicas", report.replicas}};
+  if (report.kvCapacityTokens)
+    result["kv_cache"] = json::Object{
+        {"capacity_tokens_per_replica",
+         report.kvCapacityTokens == std::numeric_limits<uint64_t>::max()
+             ? json::Value(nullptr)
+             : json::Value(report.kvCapacityTokens)},
+        {"runtime_reserved_bytes_per_device", report.runtimeReservedBytes},
+        {"admission",
+         report.kvWholeRequestAdmission ? "whole-request" : "prompt"}};
   if (!report.calibration.empty())
     result["calibration"] = report.calibration;
   if (!report.scheduler.empty()) {
@@ -269,6 +279,21 @@ static std::string latencyLine(const Distribution &d, StringRef none) {
 }
 
 /// "ttft <= 200 ms, tpot <= 50 ms".
+/// "N tokens per replica, admitted ...; the runtime keeps X GiB ...".
+static std::string kvCacheText(const ServingReport &report) {
+  std::string text =
+      report.kvCapacityTokens == std::numeric_limits<uint64_t>::max()
+          ? std::string("none needed")
+          : fmt::format("{} tokens per replica", report.kvCapacityTokens);
+  text += report.kvWholeRequestAdmission
+              ? ", a request admitted when its prompt and output fit"
+              : ", a request admitted when its prompt fits";
+  if (report.runtimeReservedBytes > 0)
+    text += fmt::format("; the runtime keeps {:.2f} GiB per device",
+                        report.runtimeReservedBytes / (1024.0 * 1024 * 1024));
+  return text;
+}
+
 static std::string describe(const ServiceLevelObjectives &slo) {
   std::string text;
   auto add = [&](const char *name, std::optional<double> seconds) {
@@ -331,6 +356,8 @@ void printReport(const ServingReport &report, raw_ostream &os) {
        fmt::format("{} prefill-only, {} mixed, {} decode-only",
                    report.stages[0], report.stages[1], report.stages[2]));
   line("preemptions", fmt::format("{}", report.preemptions));
+  if (report.kvCapacityTokens)
+    line("kv cache", kvCacheText(report));
   // Replicas run their stages side by side: their batches add up. The mean
   // is over the simulated time, idle gaps included (L3's "batch size").
   line("batch",

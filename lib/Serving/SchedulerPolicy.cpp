@@ -37,15 +37,18 @@ static const SchedulerPolicy kPolicies[] = {
     {"trtllm",
      "TensorRT-LLM in-flight batching: 8,192 tokens per step, whole "
      "prompts (chunked context off); KV cache in 90% of the memory left "
-     "after the weights",
+     "after the weights, a request admitted only when the cache can hold "
+     "its prompt and output (never preempted)",
      "TensorRT-LLM BuildConfig max_num_tokens 8192; enable_chunked_prefill "
      "defaults to off; the in-flight batching scheduler fills the step with "
      "generation and context requests up to max_num_tokens (docs: 'Tuning "
      "Max Batch Size and Max Num Tokens'); KvCacheConfig "
-     "free_gpu_memory_fraction 0.9",
+     "free_gpu_memory_fraction 0.9; SchedulerConfig capacity_scheduler_policy "
+     "GUARANTEED_NO_EVICT (the default: blocks for the request's whole "
+     "length are promised at admission)",
      /*tokenBudget=*/8192, /*chunkedPrefill=*/false,
      /*mixPrefillAndDecode=*/true, /*memoryUtilization=*/1,
-     /*kvFreeFraction=*/0.9},
+     /*kvFreeFraction=*/0.9, /*reserveWholeRequest=*/true},
     {"sarathi",
      "Sarathi-Serve: stall-free batching with 512-token chunks, decodes "
      "first",

@@ -3,6 +3,7 @@
 #include "duplex/Serving/Simulator.h"
 
 #include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/MathExtras.h"
 
 #include <algorithm>
 #include <deque>
@@ -111,6 +112,14 @@ private:
     waiting.push_back(live);
   }
 
+  /// The KV tokens `live` holds once it has generated everything.
+  uint64_t wholeLength(const Live &live) const {
+    const RequestRecord &record = result.requests[live.index];
+    // Saturating: a hostile trace's lengths must not wrap into a fit.
+    return SaturatingAdd(std::max<uint64_t>(1, record.inputTokens),
+                         record.outputTokens);
+  }
+
   uint64_t kvUsed() const {
     uint64_t used = 0;
     for (const Live &live : running)
@@ -128,6 +137,8 @@ private:
     Live live = *latest;
     running.erase(latest);
     heldTokens -= live.kvTokens;
+    if (options.reserveWholeRequest)
+      promisedTokens -= wholeLength(live);
     decodingRequests -= !live.prefilling();
     live.promptTokens =
         std::max<uint64_t>(1, result.requests[live.index].inputTokens) +
@@ -193,6 +204,20 @@ private:
         takingPrompts = take(i);
     }
     while (!waiting.empty() && running.size() < options.maxBatch) {
+      uint64_t promise = 0;
+      if (options.reserveWholeRequest) {
+        promise = wholeLength(waiting.front());
+        if (promise > capacity)
+          return createStringError(
+              inconvertibleErrorCode(),
+              "request %zu needs %llu tokens of KV cache for its prompt and "
+              "output (the scheduler admits a request only when its whole "
+              "length fits) but the system holds %llu",
+              waiting.front().index, (unsigned long long)promise,
+              (unsigned long long)capacity);
+        if (promisedTokens + promise > capacity)
+          break; // Waits for a running request to finish.
+      }
       if (waiting.front().promptTokens > capacity) {
         const Live &live = waiting.front();
         std::string what =
@@ -215,6 +240,7 @@ private:
         break;
       }
       Live &admitted = running.back();
+      promisedTokens += promise;
       admitted.admissionOrder = admissions++;
       if (!admitted.scheduled) {
         admitted.scheduled = true;
@@ -302,6 +328,8 @@ private:
         record.finishSeconds = now;
         ++finished;
         heldTokens -= live.kvTokens;
+        if (options.reserveWholeRequest)
+          promisedTokens -= wholeLength(live);
         --decodingRequests;
         running.erase(running.begin() + i);
         if (options.closedLoop && nextArrival < specs.size())
@@ -357,6 +385,9 @@ private:
   /// KV tokens the running requests hold, and how many of them decode: kept
   /// as requests change, not summed again for every stage.
   uint64_t heldTokens = 0;
+  /// KV tokens promised to the running requests, their whole lengths
+  /// (ServingOptions::reserveWholeRequest).
+  uint64_t promisedTokens = 0;
   uint64_t decodingRequests = 0;
   size_t nextArrival = 0;
   size_t finished = 0;

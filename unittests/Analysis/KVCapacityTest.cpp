@@ -70,4 +70,34 @@ TEST_F(KVCapacityTest, NoRoomWhenTheWeightsTakeTheShare) {
             0u);
 }
 
+// A runtime keeping 4 GiB per device leaves (80 - 40 - 4) GiB = 36 GiB:
+// 36,864 tokens; with free_gpu_memory_fraction 0.9, 32.4 GiB = 33,177.6,
+// so 33,177 whole tokens.
+TEST_F(KVCapacityTest, RuntimeReserveComesOffBeforeTheShare) {
+  system.runtimeReservedBytes = 4 * kGiB;
+  EXPECT_EQ(kvCapacityTokens(system, needs), 36864u);
+  EXPECT_EQ(kvCapacityTokens(system, needs,
+                             {/*memoryUtilization=*/1,
+                              /*freeFraction=*/0.9}),
+            33177u);
+}
+
+// 78 GiB of weights fit 80 GiB alone, not with a 4 GiB runtime reserve;
+// the message names the reserve and its profile.
+TEST_F(KVCapacityTest, WeightsAndReserveMustFit) {
+  needs.modelName = "big";
+  needs.weightBytes = 78 * kGiB;
+  llvm::Error alone = checkWeightsFit(system, needs);
+  EXPECT_FALSE(bool(alone)) << "78 GiB of weights fit 80 GiB";
+  llvm::consumeError(std::move(alone));
+  system.runtimeReservedBytes = 4 * kGiB;
+  system.calibrationProfile = "measured/trtllm";
+  llvm::Error error = checkWeightsFit(system, needs);
+  ASSERT_TRUE(bool(error));
+  EXPECT_NE(llvm::toString(std::move(error))
+                .find("4.00 GiB of it kept by the serving runtime "
+                      "(calibration 'measured/trtllm')"),
+            std::string::npos);
+}
+
 } // namespace

@@ -118,6 +118,42 @@ TEST(Serving, KVExhaustionPreempts) {
     EXPECT_GT(record.finishSeconds, 0.0);
 }
 
+TEST(Serving, WholeRequestAdmissionWaitsInsteadOfPreempting) {
+  // The KVExhaustionPreempts case under TensorRT-LLM's GUARANTEED_NO_EVICT:
+  // each request promises 10 + 12 = 22 of the 30 tokens, so r1 (22 + 22 =
+  // 44 > 30) waits for r0. r0: prefill [0, 1] (token 1), 11 decodes of
+  // 0.1 s -> done at 2.1. r1: prefill [2.1, 3.1] (TTFT 3.1), done at 4.2.
+  FixedOracle oracle(1.0, 0.1, /*capacity=*/30);
+  std::vector<RequestSpec> requests = {{0.0, 10, 12}, {0.0, 10, 12}};
+  ServingOptions options;
+  options.reserveWholeRequest = true;
+  auto result = simulateServing(requests, oracle, options);
+  ASSERT_TRUE(bool(result)) << llvm::toString(result.takeError());
+  EXPECT_EQ(result->preemptions, 0u);
+  ASSERT_EQ(oracle.stages.size(), 24u); // 2 x (1 prefill + 11 decodes)
+  EXPECT_EQ(oracle.stages[0], "prefill=1@10");
+  EXPECT_EQ(oracle.stages[11], "decode=1@20"); // r0 alone to the end
+  EXPECT_EQ(oracle.stages[12], "prefill=1@10");
+  EXPECT_NEAR(result->requests[0].finishSeconds, 2.1, 1e-12);
+  EXPECT_NEAR(result->requests[1].firstTokenSeconds, 3.1, 1e-12);
+  EXPECT_NEAR(result->requests[1].finishSeconds, 4.2, 1e-12);
+  EXPECT_EQ(result->generatedTokens, 24u);
+}
+
+TEST(Serving, WholeLengthLargerThanTheCacheIsAnError) {
+  // The prompt (20) fits the 30 tokens, but not with its 15 outputs.
+  FixedOracle oracle(1.0, 0.1, /*capacity=*/30);
+  std::vector<RequestSpec> requests = {{0.0, 20, 15}};
+  ServingOptions options;
+  options.reserveWholeRequest = true;
+  auto result = simulateServing(requests, oracle, options);
+  ASSERT_FALSE(bool(result));
+  EXPECT_EQ(llvm::toString(result.takeError()),
+            "request 0 needs 35 tokens of KV cache for its prompt and output "
+            "(the scheduler admits a request only when its whole length "
+            "fits) but the system holds 30");
+}
+
 TEST(Serving, PromptLargerThanTheCacheIsAnError) {
   FixedOracle oracle(1.0, 0.1, /*capacity=*/16);
   std::vector<RequestSpec> requests = {{0.0, 40, 2}};

@@ -134,7 +134,8 @@ llvm::SmallVector<RidgePoint, 6> computeRidgePoints(const hw::System &system);
 CapacityNeeds capacityNeedsOf(llm::ModelOp model, const hw::System &system);
 
 /// Fails when the weights, split over the devices of a node (tensor/expert
-/// parallel; nodes are data-parallel replicas), exceed a device's memory.
+/// parallel; nodes are data-parallel replicas), and the memory the serving
+/// runtime keeps exceed a device's memory.
 llvm::Error checkWeightsFit(const hw::System &system,
                             const CapacityNeeds &needs);
 
@@ -150,7 +151,8 @@ struct KVMemoryShare {
 
 /// KV-cache tokens one node (a data-parallel replica) holds: its host
 /// memory when a host unit can run decode attention (L3 keeps the cache in
-/// DIMM-PIM), else its devices' memory after the weights, as much of it as
+/// DIMM-PIM), else its devices' memory after the weights and what the
+/// serving runtime keeps (System::runtimeReservedBytes), as much of it as
 /// `share` gives.
 uint64_t kvCapacityTokens(const hw::System &system, const CapacityNeeds &needs,
                           const KVMemoryShare &share = {});

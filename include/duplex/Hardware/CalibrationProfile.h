@@ -58,6 +58,8 @@ const CalibrationOverride *findOverride(const UnitOverrides &units,
 struct RuntimeCalibration {
   std::string description;
   UnitOverrides units;
+  /// System::runtimeReservedBytes ("reserved_memory_gib").
+  std::optional<double> reservedMemoryBytes;
 };
 
 struct CalibrationProfile {
@@ -89,7 +91,8 @@ parseCalibrationProfile(llvm::StringRef jsonText, llvm::StringRef fileName,
                         llvm::StringRef name);
 
 /// Sets the profile's values on every unit of `system`, then those of its
-/// `runtime` section when it has one, and records the profile's name in
+/// `runtime` section when it has one (with the memory that runtime
+/// reserves), and records the profile's name in
 /// System::calibrationProfile ("measured/trtllm" when a runtime section
 /// applied). Fails when the profile names a unit kind the system does not
 /// have (its values would do nothing).

@@ -226,6 +226,10 @@ public:
   /// The calibration profile applied to the units (CalibrationProfile.h),
   /// empty while they hold the device file's own values.
   std::string calibrationProfile;
+  /// Device memory a serving runtime holds besides the weights and the KV
+  /// cache (activations, workspace, CUDA context), per device; a
+  /// calibration profile's runtime section sets it, else 0.
+  double runtimeReservedBytes = 0;
   /// JSON path (e.g. "$.device.memories[0].bandwidth_gb_per_s") -> source.
   llvm::StringMap<std::string> sources;
 

@@ -56,6 +56,13 @@ struct ServingReport {
   uint64_t batchLimit = 0;
   uint64_t batchLimitPerReplica = 0;
   unsigned replicas = 1;
+  /// The KV cache of one replica in tokens (0: not recorded; UINT64_MAX: a
+  /// model without one), the device memory per device its serving runtime
+  /// keeps besides weights and cache, and whether a request is admitted
+  /// only when its whole length fits (SchedulerPolicy::reserveWholeRequest).
+  uint64_t kvCapacityTokens = 0;
+  double runtimeReservedBytes = 0;
+  bool kvWholeRequestAdmission = false;
   /// Output tokens per second (vLLM's output token throughput).
   double throughputTokensPerSecond = 0;
   /// Prompt and output tokens per second.

@@ -41,6 +41,11 @@ struct SchedulerPolicy {
   /// Share of the memory left after the weights that becomes KV cache
   /// (TensorRT-LLM's free_gpu_memory_fraction; 1: all of it).
   double kvFreeFraction = 1;
+  /// Admit a request only when the KV cache can hold its prompt and all its
+  /// output (TensorRT-LLM's GUARANTEED_NO_EVICT): nothing is preempted.
+  /// false: admit when the prompt fits and preempt when decodes outgrow
+  /// the cache (vLLM).
+  bool reserveWholeRequest = false;
 };
 
 /// Every policy, the default first.

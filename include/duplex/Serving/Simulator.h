@@ -46,6 +46,9 @@ struct ServingOptions {
   /// A stage that prefills also decodes the running requests; false: prompt
   /// work pauses decoding for that stage (SchedulerPolicy.h).
   bool mixPrefillAndDecode = true;
+  /// Admit a request only when the KV cache can hold its prompt and output
+  /// together, so no request is ever preempted (SchedulerPolicy.h).
+  bool reserveWholeRequest = false;
   /// Replace each finished request at once (arrival times are ignored).
   bool closedLoop = false;
   /// Keep one StageRecord per stage (for a whole-run timeline).
