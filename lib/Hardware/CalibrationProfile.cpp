@@ -19,7 +19,6 @@ static constexpr StringLiteral kFormat = "duplex-calibration-1";
 
 // Unit conversions of the file format (field suffixes), not hardware data.
 static constexpr double kMicro = 1e-6;
-static constexpr double kBytesPerGiB = 1024.0 * 1024.0 * 1024.0;
 
 const CalibrationOverride *findOverride(const UnitOverrides &units,
                                         UnitKind kind) {

@@ -28,7 +28,6 @@ using namespace llvm;
 namespace duplex::hw {
 
 // Unit conversions of the file format (field suffixes), not hardware data.
-static constexpr double kBytesPerGiB = 1024.0 * 1024.0 * 1024.0;
 static constexpr double kGiga = 1e9;
 static constexpr double kMega = 1e6;
 static constexpr double kTera = 1e12;

@@ -22,6 +22,9 @@
 
 namespace duplex::hw::detail {
 
+/// The `_gib` field suffix of device files and calibration profiles.
+inline constexpr double kBytesPerGiB = 1024.0 * 1024.0 * 1024.0;
+
 /// What a number must satisfy besides being a finite number.
 enum class Rule {
   Positive,        ///< > 0 (bandwidth, capacity, clock, FLOPS).

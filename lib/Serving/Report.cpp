@@ -278,7 +278,6 @@ static std::string latencyLine(const Distribution &d, StringRef none) {
   return text;
 }
 
-/// "ttft <= 200 ms, tpot <= 50 ms".
 /// "N tokens per replica, admitted ...; the runtime keeps X GiB ...".
 static std::string kvCacheText(const ServingReport &report) {
   std::string text =
@@ -294,6 +293,7 @@ static std::string kvCacheText(const ServingReport &report) {
   return text;
 }
 
+/// "ttft <= 200 ms, tpot <= 50 ms".
 static std::string describe(const ServiceLevelObjectives &slo) {
   std::string text;
   auto add = [&](const char *name, std::optional<double> seconds) {
