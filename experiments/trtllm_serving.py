@@ -13,6 +13,7 @@ out of the TTFT and ITL means; throughput is the whole run's.
 
   /usr/bin/python3 experiments/trtllm_serving.py [--quick] [--out DIR]
   /usr/bin/python3 experiments/trtllm_serving.py --fit-reserve
+  /usr/bin/python3 experiments/trtllm_serving.py --fit-budget
 
 `--fit-reserve` fits the `trtllm` runtime's reserved_memory_gib (the device
 memory TensorRT-LLM keeps besides the weights and the KV cache) from the
@@ -22,6 +23,16 @@ Little's law the requests decoding at once are throughput x ITL; TensorRT-
 LLM admits a request only when its whole length (Lin + Lout) fits
 (GUARANTEED_NO_EVICT), so where a queue forms the cache holds
 throughput x ITL x (Lin + Lout) tokens.
+
+`--fit-budget` fits the `trtllm` runtime's chunked_stage_token_budget: the
+tokens a stage may hold (decodes included), prompts chunked to fit, as the
+measured deployment ran (TensorRT-LLM's max_num_tokens with chunked context).
+NIM serves 20,000-token prompts, which TensorRT-LLM runs whole only when
+max_num_tokens exceeds them, and its TTFT at concurrency 5-150 grows far
+slower than a stage that takes every waiting prompt would give: while the
+cache does not bind, TTFT is set by how many prompts share a stage. The fit
+tries powers of two on those rows and prints each one's errors and a check
+that leaves each length pair out of the choice in turn.
 """
 import csv
 import json
@@ -60,15 +71,17 @@ def steady_state(requests_csv, warm_up):
             statistics.mean(float(r['tpot_s']) for r in kept))
 
 
-def measure(duplexc, row, folder):
+def measure(duplexc, row, folder, calibration=None):
     concurrency = row['concurrency']
     requests_csv = os.path.join(
-        folder, f'{row["lin"]}-{row["lout"]}-{concurrency}.csv')
+        folder, f'{row["lin"]}-{row["lout"]}-{concurrency}-'
+        f'{os.path.basename(calibration or "measured")}.csv')
     report = common.simulate(
         duplexc, MODEL, DEVICE, devices=DEVICES, scheduler='trtllm',
         closed_loop=True, batch=concurrency, requests=WAVES * concurrency,
         lin=row['lin'], lout=row['lout'], len_std=0, seed=0,
-        weight_dtype=DTYPE, kv_dtype=DTYPE, requests_out=requests_csv)
+        weight_dtype=DTYPE, kv_dtype=DTYPE, requests_out=requests_csv,
+        calibration=calibration)
     ttft, itl = steady_state(requests_csv, concurrency)
     result = dict(row, ttft_predicted_ms=ttft * 1e3,
                   itl_predicted_ms=itl * 1e3,
@@ -102,17 +115,24 @@ def kv_bound_rows(rows):
             and r['concurrency'] - decoding_requests(r) >= QUEUE_MIN_REQUESTS]
 
 
-def capacity_tokens(duplexc, folder, reserve_gib):
-    """The replayed setup's KV cache in tokens with the `trtllm` runtime
-    keeping `reserve_gib` per device (a copy of the measured profile)."""
+def trial_profile(folder, field, value):
+    """A copy of the measured profile whose `trtllm` runtime sets `field` to
+    `value`, in `folder`; its path."""
     with open(os.path.join(os.path.dirname(common.HERE), 'calibration',
                            'measured.json'), encoding='utf-8') as stream:
         profile = json.load(stream)
-    profile['runtimes']['trtllm']['reserved_memory_gib'] = {
-        'value': reserve_gib, 'source': 'assumed: a trial of --fit-reserve'}
-    path = os.path.join(folder, f'reserve-{reserve_gib}.json')
+    profile['runtimes']['trtllm'][field] = {
+        'value': value, 'source': 'assumed: a trial of trtllm_serving.py'}
+    path = os.path.join(folder, f'{field}-{value}.json')
     with open(path, 'w', encoding='utf-8') as stream:
         json.dump(profile, stream)
+    return path
+
+
+def capacity_tokens(duplexc, folder, reserve_gib):
+    """The replayed setup's KV cache in tokens with the `trtllm` runtime
+    keeping `reserve_gib` per device (a copy of the measured profile)."""
+    path = trial_profile(folder, 'reserved_memory_gib', reserve_gib)
     report = common.simulate(
         duplexc, MODEL, DEVICE, devices=DEVICES, scheduler='trtllm',
         closed_loop=True, batch=1, requests=1, lin=16, lout=2, len_std=0,
@@ -137,6 +157,61 @@ def fit_reserve(args, rows):
           f'{len(bound)} KV-bound rows, {min(held):,.0f} to {max(held):,.0f}); '
           f'with nothing reserved the model gives {none:,} tokens')
     print(f'reserved_memory_gib {reserve:.2f}')
+
+
+# The stage budgets --fit-budget tries: TensorRT-LLM's max_num_tokens is
+# set per engine, commonly a power of two (8192 by default).
+BUDGETS = [512, 1024, 2048, 4096, 8192, 16384]
+TTFT_TOLERANCE_PCT = 25
+
+
+def ttft_errors(duplexc, rows, folder, budget, jobs):
+    """Each row's TTFT error (%) with the trtllm runtime's stages capped at
+    `budget` tokens, prompts chunked to fit."""
+    path = trial_profile(folder, 'chunked_stage_token_budget', budget)
+    results = common.run_points(
+        lambda row: measure(duplexc, row, folder, path), rows, jobs)
+    return [r['ttft_error_pct'] for r in results]
+
+
+def best_budget(errors, keep):
+    """The budget whose median |TTFT error| over the rows `keep` selects is
+    the least (the smaller budget on a tie)."""
+    def score(budget):
+        return statistics.median(abs(e) for e, k in zip(errors[budget], keep)
+                                 if k)
+    return min(BUDGETS, key=lambda budget: (score(budget), budget))
+
+
+def fit_budget(args, rows):
+    """Fits the trtllm runtime's chunked_stage_token_budget on the rows where
+    the KV cache does not bind (there, TTFT is set by how prompts share
+    stages); prints each budget's errors and a leave-one-length-pair-out
+    check of the choice."""
+    bound = kv_bound_rows(rows)
+    free = [r for r in rows if r not in bound]
+    with tempfile.TemporaryDirectory() as folder:
+        errors = {budget: ttft_errors(args.duplexc, free, folder, budget,
+                                      args.jobs) for budget in BUDGETS}
+    print(f'TTFT error over the {len(free)} rows where the KV cache does not '
+          f'bind:')
+    for budget in BUDGETS:
+        absolute = [abs(e) for e in errors[budget]]
+        within = sum(e <= TTFT_TOLERANCE_PCT for e in absolute)
+        print(f'  {budget:>6} tokens: median {statistics.median(absolute):5.1f}'
+              f'%, max {max(absolute):6.1f}%, {within}/{len(free)} within '
+              f'{TTFT_TOLERANCE_PCT}%')
+    chosen = best_budget(errors, [True] * len(free))
+    pairs = sorted({(r['lin'], r['lout']) for r in free})
+    print('left-one-length-pair-out (fitted on the other pairs -> error on '
+          'the pair left out):')
+    for pair in pairs:
+        held = [(r['lin'], r['lout']) == pair for r in free]
+        budget = best_budget(errors, [not h for h in held])
+        absolute = [abs(e) for e, h in zip(errors[budget], held) if h]
+        print(f'  {pair[0]}/{pair[1]}: {budget} tokens, median '
+              f'{statistics.median(absolute):.1f}%, max {max(absolute):.1f}%')
+    print(f'chunked_stage_token_budget {chosen}')
 
 
 def plot(rows, path):
@@ -170,10 +245,16 @@ def main():
     args = common.parse_args(__doc__.split('\n')[0], lambda parser: (
         parser.add_argument('--fit-reserve', action='store_true',
                             help="fit the trtllm runtime's "
-                            'reserved_memory_gib and print it')))
+                            'reserved_memory_gib and print it'),
+        parser.add_argument('--fit-budget', action='store_true',
+                            help="fit the trtllm runtime's "
+                            'chunked_stage_token_budget and print it')))
     rows = read_rows()
     if args.fit_reserve:
         fit_reserve(args, rows)
+        return
+    if args.fit_budget:
+        fit_budget(args, rows)
         return
     if args.quick:
         rows = [r for r in rows if r['concurrency'] in (1, 25)

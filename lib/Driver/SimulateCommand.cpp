@@ -486,11 +486,19 @@ static Expected<SimulationOutcome> simulate(const SimulateOptions &options) {
   if (!longContext)
     return longContext.takeError();
 
+  // The stage budget: the policy's documented default, replaced by the one
+  // the calibration's runtime section was measured with (a deployment may
+  // differ from its framework's defaults), replaced by the command line.
+  const hw::System &calibrated = (*firstPolicy)->getSystem();
+  uint64_t policyBudget = scheduler->tokenBudget;
+  bool policyChunked = scheduler->chunkedPrefill;
+  if (calibrated.runtimeChunkedStageTokens) {
+    policyBudget = *calibrated.runtimeChunkedStageTokens;
+    policyChunked = true;
+  }
   ServingOptions serving;
-  serving.maxTokensPerStage =
-      options.maxTokensPerStage.value_or(scheduler->tokenBudget);
-  serving.chunkedPrefill =
-      options.chunkedPrefill.value_or(scheduler->chunkedPrefill);
+  serving.maxTokensPerStage = options.maxTokensPerStage.value_or(policyBudget);
+  serving.chunkedPrefill = options.chunkedPrefill.value_or(policyChunked);
   warnIgnoredOptions(options, loaded->model, serving);
   serving.mixPrefillAndDecode = scheduler->mixPrefillAndDecode;
   serving.reserveWholeRequest = scheduler->reserveWholeRequest;
@@ -551,18 +559,24 @@ static Expected<SimulationOutcome> simulate(const SimulateOptions &options) {
   report.scheduler = scheduler->name.str();
   report.stageTokenBudget = serving.maxTokensPerStage;
   report.chunkedPrefill = serving.chunkedPrefill;
-  // The policy as run: --max-batched-tokens and --chunked-prefill override it.
+  // The policy as run: the calibration's runtime budget, --max-batched-tokens
+  // and --chunked-prefill override it.
   std::string schedulerText = scheduler->name.str();
   if (serving.maxTokensPerStage != scheduler->tokenBudget ||
-      serving.chunkedPrefill != scheduler->chunkedPrefill)
+      serving.chunkedPrefill != scheduler->chunkedPrefill) {
+    bool fromCalibration = !options.maxTokensPerStage &&
+                           !options.chunkedPrefill &&
+                           target.runtimeChunkedStageTokens;
     schedulerText +=
         formatv(
-            " ({0}, {1})",
+            " ({0}, {1}{2})",
             serving.maxTokensPerStage
                 ? formatv("token budget {0}", serving.maxTokensPerStage).str()
                 : std::string("no token budget"),
-            serving.chunkedPrefill ? "chunked prefill" : "whole prompts")
+            serving.chunkedPrefill ? "chunked prefill" : "whole prompts",
+            fromCalibration ? ", as calibrated" : "")
             .str();
+  }
   report.batchLimit = batch->system;
   report.batchLimitPerReplica = batch->forReplica(0);
   report.replicas = replicas;

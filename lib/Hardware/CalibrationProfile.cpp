@@ -151,7 +151,8 @@ Expected<CalibrationProfile> parseCalibrationProfile(StringRef jsonText,
         continue;
       }
       parser.checkKeys(*section, path,
-                       {"description", "units", "reserved_memory_gib"});
+                       {"description", "units", "reserved_memory_gib",
+                        "chunked_stage_token_budget"});
       RuntimeCalibration calibration;
       if (std::optional<StringRef> description =
               parser.getString(*section, "description", path))
@@ -163,6 +164,10 @@ Expected<CalibrationProfile> parseCalibrationProfile(StringRef jsonText,
       if (std::optional<double> gib = parser.getOptionalNumber(
               *section, "reserved_memory_gib", path, Rule::NonNegative))
         calibration.reservedMemoryBytes = *gib * kBytesPerGiB;
+      if (std::optional<double> tokens =
+              parser.getOptionalNumber(*section, "chunked_stage_token_budget",
+                                       path, Rule::PositiveInteger))
+        calibration.chunkedStageTokens = uint64_t(*tokens);
       profile.runtimes.emplace_back(runtime.str(), std::move(calibration));
     }
   if (parser.failed())
@@ -234,6 +239,8 @@ Error applyCalibrationProfile(const CalibrationProfile &profile, System &system,
     applyOverrides(section->units, system);
     system.runtimeReservedBytes =
         section->reservedMemoryBytes.value_or(system.runtimeReservedBytes);
+    if (section->chunkedStageTokens)
+      system.runtimeChunkedStageTokens = section->chunkedStageTokens;
     system.calibrationProfile += "/" + runtime.str();
   }
   return Error::success();

@@ -64,6 +64,8 @@ static const PlausibleRange kRanges[] = {
     {"reserved_memory_gib", 0, 1 << 20,
      "up to 1 PiB per device; a serving runtime keeps 1-10 GiB of a GPU for "
      "activations, workspace and its CUDA context"},
+    {"chunked_stage_token_budget", 1, 1 << 24,
+     "up to 16M tokens a stage; runtimes default to 512-16,384"},
     {"compute_memory_unhidden_fraction", 0, 1,
      "a fraction of the shorter of compute and memory time"},
     {"compute_efficiency", 0.01, 1,

@@ -393,6 +393,9 @@ static const std::string &schedulerHelp() {
          duplex::serving::getSchedulerPolicies())
       help += " " + policy.name.str() + " (" + policy.summary.str() + ");";
     help.back() = '.';
+    help += " A calibration's runtime section may replace a policy's budget "
+            "and chunking with those its runtime was measured with "
+            "(chunked_stage_token_budget: measured/trtllm).";
     return help;
   }();
   return text;

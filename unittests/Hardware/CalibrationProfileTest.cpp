@@ -74,12 +74,28 @@ TEST(CalibrationProfile, BundledMeasuredHasTheTrtllmRuntime) {
   const hw::RuntimeCalibration *trtllm = measured->findRuntime("trtllm");
   ASSERT_NE(trtllm, nullptr);
   // calibration/measured.json, fitted by experiments/calibrate_gpu.py --fit
-  // --runtime trtllm: 72.2 us per layer on the GPU.
+  // --runtime trtllm: 72.5 us per layer on the GPU.
   const hw::CalibrationOverride *gpu =
       hw::findOverride(trtllm->units, hw::UnitKind::Gpu);
   ASSERT_NE(gpu, nullptr);
   ASSERT_TRUE(gpu->perLayerSeconds.has_value());
-  EXPECT_DOUBLE_EQ(*gpu->perLayerSeconds, 72.2e-6);
+  EXPECT_DOUBLE_EQ(*gpu->perLayerSeconds, 72.5e-6);
+}
+
+TEST(CalibrationProfile, RuntimeStageBudgetReachesTheSystemUnderItsRuntime) {
+  Expected<hw::CalibrationProfile> measured =
+      hw::loadCalibrationProfile("measured");
+  ASSERT_TRUE(bool(measured)) << toString(measured.takeError());
+  // calibration/measured.json, fitted by experiments/trtllm_serving.py
+  // --fit-budget: NIM's stages hold 2,048 tokens, prompts chunked.
+  hw::System trtllm = loadH100();
+  ASSERT_FALSE(bool(hw::applyCalibrationProfile(*measured, trtllm, "trtllm")));
+  ASSERT_TRUE(trtllm.runtimeChunkedStageTokens.has_value());
+  EXPECT_EQ(*trtllm.runtimeChunkedStageTokens, 2048u);
+  // Another runtime keeps its policy's own budget.
+  hw::System vllm = loadH100();
+  ASSERT_FALSE(bool(hw::applyCalibrationProfile(*measured, vllm, "vllm")));
+  EXPECT_FALSE(vllm.runtimeChunkedStageTokens.has_value());
 }
 
 } // namespace

@@ -60,6 +60,8 @@ struct RuntimeCalibration {
   UnitOverrides units;
   /// System::runtimeReservedBytes ("reserved_memory_gib").
   std::optional<double> reservedMemoryBytes;
+  /// System::runtimeChunkedStageTokens ("chunked_stage_token_budget").
+  std::optional<uint64_t> chunkedStageTokens;
 };
 
 struct CalibrationProfile {
@@ -92,10 +94,10 @@ parseCalibrationProfile(llvm::StringRef jsonText, llvm::StringRef fileName,
 
 /// Sets the profile's values on every unit of `system`, then those of its
 /// `runtime` section when it has one (with the memory that runtime
-/// reserves), and records the profile's name in
-/// System::calibrationProfile ("measured/trtllm" when a runtime section
-/// applied). Fails when the profile names a unit kind the system does not
-/// have (its values would do nothing).
+/// reserves and the stage token budget it was measured with), and records the
+/// profile's name in System::calibrationProfile ("measured/trtllm" when a
+/// runtime section applied). Fails when the profile names a unit kind the
+/// system does not have (its values would do nothing).
 llvm::Error applyCalibrationProfile(const CalibrationProfile &profile,
                                     System &system,
                                     llvm::StringRef runtime = {});

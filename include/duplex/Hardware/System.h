@@ -230,6 +230,10 @@ public:
   /// cache (activations, workspace, CUDA context), per device; a
   /// calibration profile's runtime section sets it, else 0.
   double runtimeReservedBytes = 0;
+  /// The stage token budget the serving runtime was measured with, prompts
+  /// chunked to fit it (a calibration runtime section's
+  /// "chunked_stage_token_budget"); unset: the --scheduler policy's own.
+  std::optional<uint64_t> runtimeChunkedStageTokens;
   /// JSON path (e.g. "$.device.memories[0].bandwidth_gb_per_s") -> source.
   llvm::StringMap<std::string> sources;
 
