@@ -23,7 +23,6 @@ OpenR1-Math-220k's moments (the full experiments use 1,000 and all models).
 
     python3 experiments/l3_check.py [--duplexc PATH]
 """
-import argparse
 import os
 import sys
 import tempfile
@@ -55,23 +54,9 @@ HBM_PIM_GAIN_AT_TP2 = 13.1e12 * 2 * 65.72e9 / 2039e9 / (4 * 40.36e9)
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
-    parser.add_argument('--duplexc', default=None,
-                        help='duplexc binary (default: $DUPLEXC or '
-                        'build/bin/duplexc)')
-    args = parser.parse_args()
-    duplexc = args.duplexc or common.duplexc_path()
-    failures = []
-
-    def check(condition, message):
-        print(('ok    ' if condition else 'FAIL  ') + message)
-        if not condition:
-            failures.append(message)
-
-    def known_difference(condition, message):
-        print(('XPASS ' if condition else 'XFAIL ') + message)
-        if condition:
-            failures.append('unexpectedly holds: ' + message)
+    duplexc = common.claims_duplexc(__doc__.split('\n')[0])
+    claims = common.Claims()
+    check, known_difference = claims.check, claims.known_difference
 
     with tempfile.TemporaryDirectory() as folder:
         trace = l3_traces.write_trace('openr1', REQUESTS, folder=folder)
@@ -123,11 +108,7 @@ def main():
                      '1.01x)')
     known_difference(capacity > 1.5,
                      f'capacity x8 alone: {capacity:.2f}x > 1.5 (paper 2.28x)')
-    if failures:
-        print(f'{len(failures)} claim(s) failed')
-        return 1
-    print('all claims hold; the known differences fail as expected')
-    return 0
+    return claims.exit_status()
 
 
 if __name__ == '__main__':

@@ -3,7 +3,9 @@
 Llama-3.3-70B in FP8 on two H100s (TP2) at concurrency 1 to 250, as NVIDIA
 published them for NIM 1.8.0 (experiments/configs/trtllm_serving.csv), against
 `duplexc simulate --scheduler trtllm` under the `measured` profile (its
-`trtllm` runtime section).
+`trtllm` runtime section, fitted on this setup); and, held out of every fit,
+Llama-3.1-8B in FP8 on one H100 from the same page
+(experiments/configs/trtllm_serving_8b.csv).
 
 Each row is replayed as the benchmark ran: a closed loop of `concurrency`
 clients, each sending its next request when its last one ends, fixed
@@ -42,24 +44,42 @@ import tempfile
 
 import common
 
-MEASUREMENTS = os.path.join(common.HERE, 'configs', 'trtllm_serving.csv')
-MODEL, DEVICE, DEVICES, DTYPE = 'llama-3-70b', 'h100', 2, 'fp8'
+DEVICE, DTYPE = 'h100', 'fp8'
+# The published setups: the first is the one the trtllm runtime is fitted on
+# (its ITL in calibrate_gpu.py --fit --runtime trtllm, its KV cache and stage
+# budget here); the others are held out of every fit.
+SETUPS = [
+    dict(setup='llama-3.3-70b fp8 2x h100', model='llama-3-70b', devices=2,
+         held_out=False, measurements='trtllm_serving.csv'),
+    dict(setup='llama-3.1-8b fp8 1x h100', model='llama-3.1-8b', devices=1,
+         held_out=True, measurements='trtllm_serving_8b.csv'),
+]
+FITTED = SETUPS[0]
 # Closed-loop waves replayed per row: one warm-up wave and three measured.
 WAVES = 4
-COLUMNS = ['lin', 'lout', 'concurrency', 'ttft_ms', 'ttft_predicted_ms',
+COLUMNS = ['setup', 'held_out', 'lin', 'lout', 'concurrency', 'ttft_ms', 'ttft_predicted_ms',
            'ttft_error_pct', 'itl_ms', 'itl_predicted_ms', 'itl_error_pct',
            'output_tokens_per_s', 'output_tokens_per_s_predicted',
            'throughput_error_pct']
 
 
-def read_rows():
-    with open(MEASUREMENTS, encoding='utf-8') as stream:
-        lines = [line for line in stream if not line.startswith('#')]
-    rows = list(csv.DictReader(lines))
-    for row in rows:
-        for key in row:
-            row[key] = float(row[key]) if '.' in row[key] else int(row[key])
+def read_rows(setups=SETUPS):
+    """The measured points of `setups`, each tagged with its setup."""
+    rows = []
+    for setup in setups:
+        path = os.path.join(common.HERE, 'configs', setup['measurements'])
+        with open(path, encoding='utf-8') as stream:
+            lines = [line for line in stream if not line.startswith('#')]
+        for row in csv.DictReader(lines):
+            for key in row:
+                row[key] = float(row[key]) if '.' in row[key] else int(row[key])
+            rows.append(dict(row, setup=setup['setup'],
+                             held_out=setup['held_out']))
     return rows
+
+
+def setup_of(row):
+    return next(s for s in SETUPS if s['setup'] == row['setup'])
 
 
 def steady_state(requests_csv, warm_up):
@@ -73,11 +93,13 @@ def steady_state(requests_csv, warm_up):
 
 def measure(duplexc, row, folder, calibration=None):
     concurrency = row['concurrency']
+    setup = setup_of(row)
     requests_csv = os.path.join(
-        folder, f'{row["lin"]}-{row["lout"]}-{concurrency}-'
+        folder, f'{setup["model"]}-{row["lin"]}-{row["lout"]}-{concurrency}-'
         f'{os.path.basename(calibration or "measured")}.csv')
     report = common.simulate(
-        duplexc, MODEL, DEVICE, devices=DEVICES, scheduler='trtllm',
+        duplexc, setup['model'], DEVICE, devices=setup['devices'],
+        scheduler='trtllm',
         closed_loop=True, batch=concurrency, requests=WAVES * concurrency,
         lin=row['lin'], lout=row['lout'], len_std=0, seed=0,
         weight_dtype=DTYPE, kv_dtype=DTYPE, requests_out=requests_csv,
@@ -134,8 +156,9 @@ def capacity_tokens(duplexc, folder, reserve_gib):
     keeping `reserve_gib` per device (a copy of the measured profile)."""
     path = trial_profile(folder, 'reserved_memory_gib', reserve_gib)
     report = common.simulate(
-        duplexc, MODEL, DEVICE, devices=DEVICES, scheduler='trtllm',
-        closed_loop=True, batch=1, requests=1, lin=16, lout=2, len_std=0,
+        duplexc, FITTED['model'], DEVICE, devices=FITTED['devices'],
+        scheduler='trtllm', closed_loop=True, batch=1, requests=1, lin=16,
+        lout=2, len_std=0,
         weight_dtype=DTYPE, kv_dtype=DTYPE, calibration=path)
     return report['kv_cache']['capacity_tokens_per_replica']
 
@@ -216,7 +239,19 @@ def fit_budget(args, rows):
 
 def plot(rows, path):
     plt = common.pyplot()
-    figure, axes = plt.subplots(1, 3, figsize=(10, 3))
+    setups = [s for s in SETUPS if any(r['setup'] == s['setup'] for r in rows)]
+    figure, grid = plt.subplots(len(setups), 3, figsize=(10, 3 * len(setups)),
+                                squeeze=False)
+    for setup, axes in zip(setups, grid):
+        plot_setup(axes, [r for r in rows if r['setup'] == setup['setup']],
+                   setup)
+    figure.suptitle('TensorRT-LLM (NIM 1.8.0), FP8 on H100: measured against '
+                    'duplexc --scheduler trtllm', fontsize=8)
+    figure.tight_layout()
+    common.save_figure(figure, path)
+
+
+def plot_setup(axes, rows, setup):
     for (lin, lout) in sorted({(r['lin'], r['lout']) for r in rows}):
         mine = [r for r in rows if (r['lin'], r['lout']) == (lin, lout)]
         x = [r['concurrency'] for r in mine]
@@ -229,16 +264,12 @@ def plot(rows, path):
                               label=f'{lin}/{lout}')
             axis.plot(x, [r[predicted] for r in mine], 'x--',
                       color=line.get_color())
-            axis.set_title(title)
+            role = 'held out' if setup['held_out'] else 'fitted'
+            axis.set_title(f'{title}: {setup["setup"]} ({role})', fontsize=7)
             axis.set_xlabel('concurrency')
             axis.set_yscale('log')
     axes[0].legend(fontsize=6, title='Lin/Lout (o NIM, x ours)',
                    title_fontsize=6)
-    figure.suptitle('TensorRT-LLM (NIM 1.8.0), Llama-3.3-70B FP8, 2x H100 '
-                    'TP2: measured against duplexc --scheduler trtllm',
-                    fontsize=8)
-    figure.tight_layout()
-    common.save_figure(figure, path)
 
 
 def main():
@@ -249,13 +280,11 @@ def main():
         parser.add_argument('--fit-budget', action='store_true',
                             help="fit the trtllm runtime's "
                             'chunked_stage_token_budget and print it')))
+    if args.fit_reserve or args.fit_budget:
+        fitted = read_rows([FITTED])
+        (fit_reserve if args.fit_reserve else fit_budget)(args, fitted)
+        return
     rows = read_rows()
-    if args.fit_reserve:
-        fit_reserve(args, rows)
-        return
-    if args.fit_budget:
-        fit_budget(args, rows)
-        return
     if args.quick:
         rows = [r for r in rows if r['concurrency'] in (1, 25)
                 and r['lin'] == 1000]
