@@ -24,8 +24,20 @@ TTFT_TARGET_PCT = 25
 THROUGHPUT_TARGET_PCT = 10
 
 
+# A point is bound by the KV cache when the tokens its requests hold by
+# Little's law (throughput x ITL requests decoding, each promised Lin +
+# Lout) reach this share of the replayed cache; a queue below it is the
+# server's own (the 8B's short prompts, docs/validation.md).
+CACHE_BOUND_SHARE = 0.9
+
+
 def share_within(rows, key, bound):
     return sum(abs(r[key]) <= bound for r in rows) / len(rows)
+
+
+def cache_bound(row):
+    held = trtllm_serving.decoding_requests(row) * (row['lin'] + row['lout'])
+    return held >= CACHE_BOUND_SHARE * row['kv_capacity_tokens']
 
 
 def main():
@@ -43,11 +55,13 @@ def main():
         itl = statistics.median(abs(r['itl_error_pct']) for r in mine)
         check(itl <= ITL_TARGET_PCT,
               f'{name}: median ITL error {itl:.1f}% <= {ITL_TARGET_PCT}%')
-        # Low and medium load: the points where no client queues for the KV
-        # cache (trtllm_serving.kv_bound_rows, by Little's law).
-        bound = trtllm_serving.kv_bound_rows(mine)
-        free = [r for r in mine if r not in bound]
+        # Low and medium load: the points the KV cache does not bind.
+        bound = [r for r in mine if cache_bound(r)]
+        free = [r for r in mine if not cache_bound(r)]
         within = share_within(free, 'ttft_error_pct', TTFT_TARGET_PCT)
+        check(share_within(bound, 'ttft_error_pct', TTFT_TARGET_PCT) == 1,
+              f'{name}: TTFT within {TTFT_TARGET_PCT}% at all {len(bound)} '
+              'points the KV cache binds')
         if setup['held_out']:
             throughput = statistics.median(
                 abs(r['throughput_error_pct']) for r in mine)
@@ -63,9 +77,6 @@ def main():
         check(within >= 0.85,
               f'{name}: TTFT within {TTFT_TARGET_PCT}% at {within:.0%} of '
               f'{len(free)} points before the cache binds (>= 85%)')
-        check(share_within(bound, 'ttft_error_pct', TTFT_TARGET_PCT) == 1,
-              f'{name}: TTFT within {TTFT_TARGET_PCT}% at all {len(bound)} '
-              'points where clients queue for the cache')
         # Client and network timing that bunches arrivals is not modelled.
         known_difference(within == 1,
                          f'{name}: TTFT within {TTFT_TARGET_PCT}% at every '

@@ -108,7 +108,9 @@ def measure(duplexc, row, folder, calibration=None):
     result = dict(row, ttft_predicted_ms=ttft * 1e3,
                   itl_predicted_ms=itl * 1e3,
                   output_tokens_per_s_predicted=report[
-                      'throughput_tokens_per_s'])
+                      'throughput_tokens_per_s'],
+                  kv_capacity_tokens=report['kv_cache'][
+                      'capacity_tokens_per_replica'])
     for name, measured, predicted in (
             ('ttft_error_pct', 'ttft_ms', 'ttft_predicted_ms'),
             ('itl_error_pct', 'itl_ms', 'itl_predicted_ms'),
@@ -273,13 +275,16 @@ def plot_setup(axes, rows, setup):
 
 
 def main():
-    args = common.parse_args(__doc__.split('\n')[0], lambda parser: (
-        parser.add_argument('--fit-reserve', action='store_true',
-                            help="fit the trtllm runtime's "
-                            'reserved_memory_gib and print it'),
-        parser.add_argument('--fit-budget', action='store_true',
-                            help="fit the trtllm runtime's "
-                            'chunked_stage_token_budget and print it')))
+    def add_fits(parser):
+        fits = parser.add_mutually_exclusive_group()
+        fits.add_argument('--fit-reserve', action='store_true',
+                          help="fit the trtllm runtime's reserved_memory_gib "
+                          'and print it')
+        fits.add_argument('--fit-budget', action='store_true',
+                          help="fit the trtllm runtime's "
+                          'chunked_stage_token_budget and print it')
+
+    args = common.parse_args(__doc__.split('\n')[0], add_fits)
     if args.fit_reserve or args.fit_budget:
         fitted = read_rows([FITTED])
         (fit_reserve if args.fit_reserve else fit_budget)(args, fitted)

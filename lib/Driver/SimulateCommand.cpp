@@ -337,10 +337,13 @@ static json::Object inputsJSON(const SimulateOptions &options,
 static void warnIgnoredOptions(const SimulateOptions &options,
                                llm::ModelOp model,
                                const ServingOptions &serving) {
-  if (options.chunkedPrefill.value_or(false) && serving.maxTokensPerStage == 0)
+  // Resolved values: a calibrated chunking meets `--max-batched-tokens 0`.
+  if (serving.chunkedPrefill && serving.maxTokensPerStage == 0)
     WithColor::warning(errs(), kTool)
-        << "--chunked-prefill does nothing without a stage token budget "
-           "(--max-batched-tokens, or a --scheduler policy with one)\n";
+        << (options.chunkedPrefill ? "--chunked-prefill" : "chunked prefill")
+        << " does nothing without a stage token budget "
+           "(--max-batched-tokens, or a --scheduler policy or calibration "
+           "with one)\n";
   bool hasExperts = false;
   model.walk([&](llm::MoEOp) { hasExperts = true; });
   if (!hasExperts && options.routing != SimulateOptions().routing)
@@ -489,16 +492,17 @@ static Expected<SimulationOutcome> simulate(const SimulateOptions &options) {
   // The stage budget: the policy's documented default, replaced by the one
   // the calibration's runtime section was measured with (a deployment may
   // differ from its framework's defaults), replaced by the command line.
-  const hw::System &calibrated = (*firstPolicy)->getSystem();
-  uint64_t policyBudget = scheduler->tokenBudget;
-  bool policyChunked = scheduler->chunkedPrefill;
-  if (calibrated.runtimeChunkedStageTokens) {
-    policyBudget = *calibrated.runtimeChunkedStageTokens;
-    policyChunked = true;
-  }
+  // Each half is replaced on its own (and the title says which came from
+  // the calibration).
+  std::optional<uint64_t> calibratedBudget =
+      (*firstPolicy)->getSystem().runtimeChunkedStageTokens;
+  bool budgetCalibrated = calibratedBudget && !options.maxTokensPerStage;
+  bool chunkingCalibrated = calibratedBudget && !options.chunkedPrefill;
   ServingOptions serving;
-  serving.maxTokensPerStage = options.maxTokensPerStage.value_or(policyBudget);
-  serving.chunkedPrefill = options.chunkedPrefill.value_or(policyChunked);
+  serving.maxTokensPerStage = options.maxTokensPerStage.value_or(
+      calibratedBudget.value_or(scheduler->tokenBudget));
+  serving.chunkedPrefill = options.chunkedPrefill.value_or(
+      calibratedBudget ? true : scheduler->chunkedPrefill);
   warnIgnoredOptions(options, loaded->model, serving);
   serving.mixPrefillAndDecode = scheduler->mixPrefillAndDecode;
   serving.reserveWholeRequest = scheduler->reserveWholeRequest;
@@ -564,18 +568,19 @@ static Expected<SimulationOutcome> simulate(const SimulateOptions &options) {
   std::string schedulerText = scheduler->name.str();
   if (serving.maxTokensPerStage != scheduler->tokenBudget ||
       serving.chunkedPrefill != scheduler->chunkedPrefill) {
-    bool fromCalibration = !options.maxTokensPerStage &&
-                           !options.chunkedPrefill &&
-                           target.runtimeChunkedStageTokens;
-    schedulerText +=
-        formatv(
-            " ({0}, {1}{2})",
-            serving.maxTokensPerStage
-                ? formatv("token budget {0}", serving.maxTokensPerStage).str()
-                : std::string("no token budget"),
-            serving.chunkedPrefill ? "chunked prefill" : "whole prompts",
-            fromCalibration ? ", as calibrated" : "")
-            .str();
+    std::string budgetText =
+        serving.maxTokensPerStage
+            ? formatv("token budget {0}", serving.maxTokensPerStage).str()
+            : std::string("no token budget");
+    std::string chunkingText =
+        serving.chunkedPrefill ? "chunked prefill" : "whole prompts";
+    if (budgetCalibrated && chunkingCalibrated)
+      chunkingText += ", as calibrated";
+    else if (budgetCalibrated)
+      budgetText += " as calibrated";
+    else if (chunkingCalibrated)
+      chunkingText += " as calibrated";
+    schedulerText += formatv(" ({0}, {1})", budgetText, chunkingText).str();
   }
   report.batchLimit = batch->system;
   report.batchLimitPerReplica = batch->forReplica(0);

@@ -409,7 +409,8 @@ static cl::opt<uint64_t> simMaxBatchedTokens(
     cl::desc("Token budget of a stage (vLLM's max_num_batched_tokens): "
              "prompt tokens are admitted after the decodes (one each) up to "
              "it; an unchunked prompt longer than it runs alone (default: "
-             "the --scheduler policy's; 0: no limit)"),
+             "the --scheduler policy's, or its runtime's in the "
+             "calibration; 0: no limit)"),
     cl::value_desc("T"), cl::init(0), cl::sub(simulateCommand),
     cl::cat(duplexCategory));
 static cl::opt<uint64_t>
@@ -447,7 +448,8 @@ static cl::opt<bool>
     simChunked("chunked-prefill",
                cl::desc("Split prompts across stages to fit "
                         "--max-batched-tokens "
-                        "(default: the --scheduler policy's; "
+                        "(default: the --scheduler policy's, or on where "
+                        "the calibration gives its runtime a budget; "
                         "--chunked-prefill=false turns it off)"),
                cl::sub(simulateCommand), cl::cat(duplexCategory));
 static cl::opt<std::string> simRouting(
