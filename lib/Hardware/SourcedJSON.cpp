@@ -9,6 +9,7 @@
 
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 
 using namespace llvm;
 
@@ -29,6 +30,19 @@ namespace detail {
 std::string shortNumber(double x) {
   char text[32];
   snprintf(text, sizeof(text), "%.6g", x);
+  return text;
+}
+
+std::string exactNumber(double x) {
+  // The fewest digits that read back as `x`: 2048.0000001 must not show as
+  // "2048" in "must be a positive integer".
+  char text[32];
+  for (int digits = 6; digits < 17; ++digits) {
+    snprintf(text, sizeof(text), "%.*g", digits, x);
+    if (strtod(text, nullptr) == x)
+      return text;
+  }
+  snprintf(text, sizeof(text), "%.17g", x);
   return text;
 }
 
@@ -179,7 +193,7 @@ double Parser::readSourcedValue(const json::Value &value, StringRef path,
   }
 
   double x = *parsed;
-  std::string shown = shortNumber(x);
+  std::string shown = exactNumber(x);
   if (!std::isfinite(x)) {
     fail(path, "must be a finite number");
     return 0;

@@ -85,6 +85,9 @@ private:
 
 /// A number as a reader writes it: 0, 5.5, 33500, 3349.76.
 std::string shortNumber(double x);
+/// A number as the file wrote it: as short as it reads back exactly
+/// (2048.0000001, 16777217), for the value an error refuses.
+std::string exactNumber(double x);
 /// `path.key`
 std::string child(llvm::StringRef path, llvm::StringRef key);
 /// `path[index]`
